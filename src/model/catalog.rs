@@ -1,0 +1,299 @@
+//! The catalog: every API, product and requirement permscope knows, loaded and
+//! validated once, then read by the command line and the explorer alike.
+
+use crate::model::facts::{Facts, PermissionFact};
+use crate::model::load::{self, LoadError};
+use crate::model::product::{Api, Origin, Product, Requirement};
+use crate::model::risk::{Rating, RiskBook};
+use crate::model::workload::WorkloadRules;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Product files embedded in the binary, in the order they are shown.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("gitprotect.json", include_str!("../../data/products/gitprotect.json")),
+    ("xopero-one.json", include_str!("../../data/products/xopero-one.json")),
+    ("nakivo.json", include_str!("../../data/products/nakivo.json")),
+    (
+        "avepoint-cloud-backup-express.json",
+        include_str!("../../data/products/avepoint-cloud-backup-express.json"),
+    ),
+    (
+        "avepoint-cloud-backup-azure.json",
+        include_str!("../../data/products/avepoint-cloud-backup-azure.json"),
+    ),
+    (
+        "avepoint-cloud-backup-azure-devops.json",
+        include_str!("../../data/products/avepoint-cloud-backup-azure-devops.json"),
+    ),
+    (
+        "avepoint-cloud-backup-azure-ad-b2c.json",
+        include_str!("../../data/products/avepoint-cloud-backup-azure-ad-b2c.json"),
+    ),
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApisFile {
+    apis: Vec<ApiEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiEntry {
+    name: String,
+    short: String,
+    app_id: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// What went on while loading: problems, and products a user file replaced.
+#[derive(Debug, Default, Clone)]
+pub struct LoadReport {
+    /// Files that could not be used; every other file still loaded.
+    pub errors: Vec<LoadError>,
+    /// `(slug, file)` for each bundled product replaced by a user file.
+    pub replaced: Vec<(String, PathBuf)>,
+}
+
+/// Everything permscope knows.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub apis: Vec<Api>,
+    pub products: Vec<Product>,
+    /// Every requirement of every product, grouped by product, in document order.
+    pub requirements: Vec<Requirement>,
+    pub facts: Facts,
+    pub workload_rules: WorkloadRules,
+    pub risk: RiskBook,
+    /// One rating per requirement, same index.
+    ratings: Vec<Rating>,
+}
+
+impl Catalog {
+    /// An empty catalog with the bundled APIs, facts and rules.
+    pub fn empty() -> Catalog {
+        let file: ApisFile = serde_json::from_str(include_str!("../../data/apis.json"))
+            .expect("bundled data/apis.json is valid (tested)");
+        Catalog {
+            apis: file
+                .apis
+                .into_iter()
+                .map(|a| Api {
+                    name: a.name,
+                    short: a.short,
+                    app_id: a.app_id.to_lowercase(),
+                    aliases: a.aliases,
+                })
+                .collect(),
+            products: Vec::new(),
+            requirements: Vec::new(),
+            facts: Facts::bundled(),
+            workload_rules: WorkloadRules::bundled(),
+            risk: RiskBook::bundled(),
+            ratings: Vec::new(),
+        }
+    }
+
+    /// The bundled products, then every product file of each folder in `dirs`.
+    /// A file whose slug is bundled replaces that product; a bad file is
+    /// reported and skipped while the others load.
+    pub fn load(dirs: &[PathBuf]) -> (Catalog, LoadReport) {
+        let mut catalog = Catalog::empty();
+        let mut report = LoadReport::default();
+        for (name, text) in BUNDLED {
+            if let Err(e) = catalog.add_product_text(text, Origin::Bundled(name)) {
+                report.errors.push(e);
+            }
+        }
+        for dir in dirs {
+            catalog.load_dir(dir, &mut report);
+        }
+        (catalog, report)
+    }
+
+    /// Loads every product file of one folder into the catalog.
+    pub fn load_dir(&mut self, dir: &Path, report: &mut LoadReport) {
+        let files = match load::product_files(dir) {
+            Ok(files) => files,
+            Err(e) => {
+                report.errors.push(e);
+                return;
+            }
+        };
+        for path in files {
+            let text = match load::read_capped(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    report.errors.push(e);
+                    continue;
+                }
+            };
+            match self.add_user_file(&text, &path) {
+                Ok(Some(slug)) => report.replaced.push((slug, path)),
+                Ok(None) => {}
+                Err(e) => report.errors.push(e),
+            }
+        }
+    }
+
+    /// Adds a user's product file. Returns the slug when it replaced a bundled product.
+    fn add_user_file(&mut self, text: &str, path: &Path) -> Result<Option<String>, LoadError> {
+        let origin = path.display().to_string();
+        let file = load::parse_product(text, &origin)?;
+        if let Some(existing) = self.products.iter().position(|p| p.slug == file.slug) {
+            match &self.products[existing].origin {
+                Origin::Bundled(_) => {
+                    let slug = file.slug.clone();
+                    let parsed = self.validate(file, text, Origin::File(path.to_path_buf()))?;
+                    self.remove_product(existing);
+                    self.insert(parsed, Some(existing));
+                    return Ok(Some(slug));
+                }
+                Origin::File(other) => {
+                    let (line, column) = load::locate(text, &[load::Seg::Key("slug")]).unzip();
+                    return Err(LoadError {
+                        origin,
+                        line,
+                        column,
+                        field: Some("slug".into()),
+                        message: format!(
+                            "duplicate slug `{}`: {} already defines it; this file is skipped",
+                            file.slug,
+                            other.display()
+                        ),
+                    });
+                }
+            }
+        }
+        let parsed = self.validate(file, text, Origin::File(path.to_path_buf()))?;
+        self.insert(parsed, None);
+        Ok(None)
+    }
+
+    /// Adds a product from JSON text (used for bundled files and tests).
+    pub fn add_product_text(&mut self, text: &str, origin: Origin) -> Result<(), LoadError> {
+        let file = load::parse_product(text, &origin.to_string())?;
+        if self.products.iter().any(|p| p.slug == file.slug) {
+            let (line, column) = load::locate(text, &[load::Seg::Key("slug")]).unzip();
+            return Err(LoadError {
+                origin: origin.to_string(),
+                line,
+                column,
+                field: Some("slug".into()),
+                message: format!("duplicate slug `{}`: another product already uses it", file.slug),
+            });
+        }
+        let parsed = self.validate(file, text, origin)?;
+        self.insert(parsed, None);
+        Ok(())
+    }
+
+    fn validate(&self, file: load::ProductFile, raw: &str, origin: Origin) -> Result<load::Parsed, LoadError> {
+        load::validate(
+            file,
+            raw,
+            origin,
+            &|written| self.apis.iter().position(|a| a.is_called(written)),
+            &|i| self.apis[i].name.clone(),
+            &self.workload_rules,
+        )
+    }
+
+    /// Puts a validated product at `at` (or the end) and its rows in product order.
+    fn insert(&mut self, parsed: load::Parsed, at: Option<usize>) {
+        let index = at.unwrap_or(self.products.len()).min(self.products.len());
+        self.products.insert(index, parsed.product);
+        for r in &mut self.requirements {
+            if r.product >= index {
+                r.product += 1;
+            }
+        }
+        let start = self.requirements.partition_point(|r| r.product < index);
+        let rows: Vec<Requirement> = parsed
+            .requirements
+            .into_iter()
+            .map(|mut r| {
+                r.product = index;
+                r
+            })
+            .collect();
+        let ratings: Vec<Rating> = rows.iter().map(|r| self.rate_requirement(r)).collect();
+        self.requirements.splice(start..start, rows);
+        self.ratings.splice(start..start, ratings);
+    }
+
+    fn remove_product(&mut self, index: usize) {
+        let mut i = 0;
+        while i < self.requirements.len() {
+            if self.requirements[i].product == index {
+                self.requirements.remove(i);
+                self.ratings.remove(i);
+            } else {
+                if self.requirements[i].product > index {
+                    self.requirements[i].product -= 1;
+                }
+                i += 1;
+            }
+        }
+        self.products.remove(index);
+    }
+
+    /// Replaces the risk rules (e.g. with a reviewer's layer on top) and re-rates every row.
+    pub fn set_risk(&mut self, risk: RiskBook) {
+        self.risk = risk;
+        self.ratings = self.requirements.iter().map(|r| self.rate_requirement(r)).collect();
+    }
+
+    fn rate_requirement(&self, r: &Requirement) -> Rating {
+        self.risk.rate(&self.apis[r.api].name, r.kind, &r.permission)
+    }
+
+    /// The rating of requirement `index`.
+    pub fn rating(&self, index: usize) -> &Rating {
+        &self.ratings[index]
+    }
+
+    /// Microsoft's facts for a requirement's permission, if the catalog has them.
+    pub fn fact(&self, r: &Requirement) -> Option<&PermissionFact> {
+        self.facts.get(&self.apis[r.api].app_id, r.kind, &r.permission)
+    }
+
+    /// The product a requirement belongs to.
+    pub fn product_of(&self, r: &Requirement) -> &Product {
+        &self.products[r.product]
+    }
+
+    /// Index of the product with this slug.
+    pub fn product_index(&self, slug: &str) -> Option<usize> {
+        self.products.iter().position(|p| p.slug == slug)
+    }
+
+    /// The API called `written` (name or alias).
+    pub fn api_index(&self, written: &str) -> Option<usize> {
+        self.apis.iter().position(|a| a.is_called(written))
+    }
+
+    /// Requirement indices of one product, in document order.
+    pub fn rows_of(&self, product: usize) -> std::ops::Range<usize> {
+        let start = self.requirements.partition_point(|r| r.product < product);
+        let end = self.requirements.partition_point(|r| r.product <= product);
+        start..end
+    }
+
+    /// Every workload name in use, documented ones first, then derived, without repeats.
+    pub fn workload_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for documented in [true, false] {
+            for r in &self.requirements {
+                for w in &r.workloads {
+                    if w.documented == documented && !out.contains(&w.workload) {
+                        out.push(w.workload.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,153 @@
+//! The one table abstraction: a column enum and the function that turns a
+//! requirement and a column into a cell. The CLI table, the explorer and the
+//! compare view all draw through it, so they agree by construction.
+
+use crate::model::catalog::Catalog;
+use std::borrow::Cow;
+
+/// A column of a requirements table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    Risk,
+    Permission,
+    Api,
+    Type,
+    Product,
+    App,
+    Workloads,
+    Phases,
+    Description,
+    Purpose,
+    Reason,
+    Id,
+    Line,
+}
+
+impl Column {
+    /// Header text.
+    pub fn header(self) -> &'static str {
+        match self {
+            Column::Risk => "RISK",
+            Column::Permission => "PERMISSION",
+            Column::Api => "API",
+            Column::Type => "TYPE",
+            Column::Product => "PRODUCT",
+            Column::App => "APP",
+            Column::Workloads => "WORKLOADS",
+            Column::Phases => "PHASES",
+            Column::Description => "DESCRIPTION",
+            Column::Purpose => "PURPOSE",
+            Column::Reason => "WHY",
+            Column::Id => "ID",
+            Column::Line => "LINE",
+        }
+    }
+
+    /// Width the column wants at most; the last flexible column takes the rest.
+    pub fn ideal_width(self) -> usize {
+        match self {
+            Column::Risk => 5,
+            Column::Permission => 38,
+            Column::Api => 10,
+            Column::Type => 11,
+            Column::Product => 24,
+            Column::App => 24,
+            Column::Workloads => 28,
+            Column::Phases => 26,
+            Column::Description => 60,
+            Column::Purpose => 60,
+            Column::Reason => 80,
+            Column::Id => 36,
+            Column::Line => 5,
+        }
+    }
+
+    /// Width below which the column is dropped rather than squeezed.
+    pub fn min_width(self) -> usize {
+        match self {
+            Column::Risk => 5,
+            Column::Permission => 16,
+            Column::Api => 5,
+            Column::Type => 4,
+            Column::Product => 8,
+            Column::Line => 4,
+            Column::Id => 36,
+            Column::Description | Column::Purpose | Column::Reason => 12,
+            _ => 8,
+        }
+    }
+}
+
+/// Text shown for a permission claim, making an empty claim visible.
+pub fn claim_label(permission: &str) -> &str {
+    if permission.is_empty() {
+        "(empty claim)"
+    } else {
+        permission
+    }
+}
+
+/// The cell of requirement `row` in `column`.
+pub fn cell(catalog: &Catalog, row: usize, column: Column) -> Cow<'_, str> {
+    let r = &catalog.requirements[row];
+    match column {
+        Column::Risk => Cow::Borrowed(catalog.rating(row).level.badge()),
+        Column::Permission => Cow::Borrowed(claim_label(&r.permission)),
+        Column::Api => Cow::Borrowed(&catalog.apis[r.api].short),
+        Column::Type => Cow::Borrowed(r.kind.as_str()),
+        Column::Product => Cow::Borrowed(&catalog.products[r.product].slug),
+        Column::App => Cow::Borrowed(&catalog.products[r.product].apps[r.app].name),
+        Column::Workloads => Cow::Owned(
+            r.workloads
+                .iter()
+                .map(|w| {
+                    if w.documented {
+                        w.workload.clone()
+                    } else {
+                        format!("{}*", w.workload)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Column::Phases => Cow::Owned(r.phases().iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ")),
+        Column::Description => Cow::Borrowed(r.description.as_deref().unwrap_or("")),
+        Column::Purpose => Cow::Borrowed(r.purpose.as_deref().unwrap_or("")),
+        Column::Reason => Cow::Borrowed(catalog.rating(row).reasons.first().map(String::as_str).unwrap_or("")),
+        Column::Id => Cow::Borrowed(catalog.fact(r).map(|f| f.id.as_str()).unwrap_or("-")),
+        Column::Line => Cow::Owned(r.line.to_string()),
+    }
+}
+
+/// Splits `total` columns of width among `columns` (separated by `gap`),
+/// dropping columns from the end that cannot get their minimum. `wanted`
+/// gives each column's widest content (or `None` to use its ideal width).
+pub fn fit_widths(columns: &[Column], wanted: &[Option<usize>], total: usize, gap: usize) -> Vec<(Column, usize)> {
+    let mut chosen: Vec<Column> = columns.to_vec();
+    loop {
+        let need: usize = chosen.iter().map(|c| c.min_width()).sum::<usize>() + gap * chosen.len().saturating_sub(1);
+        if need <= total || chosen.len() <= 1 {
+            break;
+        }
+        chosen.pop();
+    }
+    let gaps = gap * chosen.len().saturating_sub(1);
+    let mut widths: Vec<usize> = chosen.iter().map(|c| c.min_width()).collect();
+    let mut left = total.saturating_sub(gaps + widths.iter().sum::<usize>());
+    // Grow columns toward their ideal width, in order.
+    for (i, c) in chosen.iter().enumerate() {
+        let target = wanted
+            .get(i)
+            .copied()
+            .flatten()
+            .map_or(c.ideal_width(), |w| w.min(c.ideal_width()).max(c.header().len()));
+        let grow = (target.saturating_sub(widths[i])).min(left);
+        widths[i] += grow;
+        left -= grow;
+    }
+    // Whatever is left goes to the last column.
+    if let Some(last) = widths.last_mut() {
+        *last += left;
+    }
+    chosen.into_iter().zip(widths).collect()
+}

@@ -1,0 +1,287 @@
+//! Requirement rows as text: the formats `list` prints (table, plain, JSON,
+//! CSV, Markdown). The JSON row is a documented contract for scripts.
+
+use crate::model::catalog::Catalog;
+use crate::model::columns::{self, Column};
+use crate::model::text::{self, display_width, neutralise, truncate};
+use serde_json::{Value, json};
+
+/// Output formats of `list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns fitted to the terminal width.
+    Table,
+    /// One row per line, tab-separated, no decoration.
+    Plain,
+    /// An array of row objects (the scripting contract).
+    Json,
+    /// RFC 4180 CSV with a header.
+    Csv,
+    /// A Markdown table.
+    Markdown,
+}
+
+/// The JSON object of one requirement (see the README's "JSON contract").
+pub fn row_json(catalog: &Catalog, row: usize) -> Value {
+    let r = &catalog.requirements[row];
+    let p = &catalog.products[r.product];
+    let api = &catalog.apis[r.api];
+    let fact = catalog.fact(r);
+    let rating = catalog.rating(row);
+    json!({
+        "product": p.slug,
+        "vendor": p.vendor,
+        "product_name": p.name,
+        "app": p.apps[r.app].name,
+        "api": api.name,
+        "api_app_id": api.app_id,
+        "api_as_written": r.api_as_written,
+        "table": r.table,
+        "permission": r.permission,
+        "permission_as_written": r.permission_as_written,
+        "type": r.kind.as_str(),
+        "description": r.description,
+        "purpose": r.purpose,
+        "workloads": r.workloads.iter().map(|w| json!({
+            "workload": w.workload,
+            "phases": w.phases.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            "documented": w.documented,
+        })).collect::<Vec<_>>(),
+        "condition": r.condition,
+        "attributes": r.attributes.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect::<serde_json::Map<String, Value>>(),
+        "notes": r.notes,
+        "source": {
+            "document": p.source.file,
+            "title": p.source.title,
+            "version": p.source.version,
+            "date": p.source.date,
+            "line": r.line,
+        },
+        "id": fact.map(|f| f.id.clone()),
+        "admin_consent": fact.and_then(|f| f.admin_consent),
+        "in_catalog": fact.is_some(),
+        "risk": {
+            "level": rating.level.as_str(),
+            "score": rating.score,
+            "reasons": rating.reasons,
+            "basis": rating.basis,
+        },
+    })
+}
+
+/// Renders rows in a format. `width` is the terminal width for `table`.
+pub fn render(catalog: &Catalog, rows: &[usize], format: ListFormat, width: usize) -> String {
+    match format {
+        ListFormat::Json => {
+            let arr: Vec<Value> = rows.iter().map(|&i| row_json(catalog, i)).collect();
+            let mut s = serde_json::to_string_pretty(&arr).unwrap_or_else(|_| "[]".into());
+            s.push('\n');
+            s
+        }
+        ListFormat::Plain => {
+            let mut out = String::new();
+            for &i in rows {
+                out.push_str(&plain_line(catalog, i));
+                out.push('\n');
+            }
+            out
+        }
+        ListFormat::Csv => csv(catalog, rows),
+        ListFormat::Markdown => markdown(catalog, rows),
+        ListFormat::Table => table(catalog, rows, width),
+    }
+}
+
+/// Columns of the `plain` and `csv` formats.
+const PLAIN: [Column; 7] = [
+    Column::Product,
+    Column::Api,
+    Column::Type,
+    Column::Permission,
+    Column::Risk,
+    Column::Description,
+    Column::Purpose,
+];
+
+/// One row as a single tab-separated line, safe for a terminal.
+pub fn plain_line(catalog: &Catalog, row: usize) -> String {
+    PLAIN
+        .iter()
+        .map(|&c| single_line(&columns::cell(catalog, row, c)))
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+/// Neutralised text on one line: tabs and newlines become spaces.
+fn single_line(s: &str) -> String {
+    neutralise(&s.replace(['\t', '\n', '\r'], " ")).into_owned()
+}
+
+fn csv_field(s: &str) -> String {
+    let s = neutralise(s);
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.into_owned()
+    }
+}
+
+fn csv(catalog: &Catalog, rows: &[usize]) -> String {
+    let header = [
+        "product",
+        "vendor",
+        "app",
+        "api",
+        "permission",
+        "type",
+        "risk",
+        "risk_score",
+        "description",
+        "purpose",
+        "workloads",
+        "condition",
+        "id",
+        "admin_consent",
+        "document",
+        "line",
+        "notes",
+    ];
+    let mut out = header.join(",");
+    out.push('\n');
+    for &i in rows {
+        let r = &catalog.requirements[i];
+        let p = &catalog.products[r.product];
+        let fact = catalog.fact(r);
+        let rating = catalog.rating(i);
+        let workloads = r
+            .workloads
+            .iter()
+            .map(|w| {
+                let phases: Vec<&str> = w.phases.iter().map(|p| p.as_str()).collect();
+                let mut s = w.workload.clone();
+                if !phases.is_empty() {
+                    s.push_str(&format!(" ({})", phases.join(" ")));
+                }
+                if !w.documented {
+                    s.push_str(" [derived]");
+                }
+                s
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let fields = [
+            p.slug.clone(),
+            p.vendor.clone(),
+            p.apps[r.app].name.clone(),
+            catalog.apis[r.api].name.clone(),
+            r.permission.clone(),
+            r.kind.as_str().into(),
+            rating.level.as_str().into(),
+            rating.score.to_string(),
+            r.description.clone().unwrap_or_default(),
+            r.purpose.clone().unwrap_or_default(),
+            workloads,
+            r.condition.clone().unwrap_or_default(),
+            fact.map(|f| f.id.clone()).unwrap_or_default(),
+            fact.and_then(|f| f.admin_consent)
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            p.source.file.clone(),
+            r.line.to_string(),
+            r.notes.join(" "),
+        ];
+        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn md_cell(s: &str) -> String {
+    single_line(s).replace('|', "\\|")
+}
+
+fn markdown(catalog: &Catalog, rows: &[usize]) -> String {
+    let cols = [
+        Column::Risk,
+        Column::Permission,
+        Column::Api,
+        Column::Type,
+        Column::Product,
+        Column::Workloads,
+        Column::Description,
+        Column::Purpose,
+        Column::Line,
+    ];
+    let mut out = String::new();
+    out.push_str(&format!(
+        "| {} |\n",
+        cols.iter()
+            .map(|c| title_case(c.header()))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ));
+    out.push_str(&format!("|{}\n", "---|".repeat(cols.len())));
+    for &i in rows {
+        let cells: Vec<String> = cols.iter().map(|&c| md_cell(&columns::cell(catalog, i, c))).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
+fn title_case(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let mut c = lower.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Columns of the `table` format, most important first (dropped from the end when narrow).
+pub const TABLE_COLUMNS: [Column; 7] = [
+    Column::Risk,
+    Column::Permission,
+    Column::Type,
+    Column::Api,
+    Column::Product,
+    Column::Workloads,
+    Column::Reason,
+];
+
+fn table(catalog: &Catalog, rows: &[usize], width: usize) -> String {
+    let wanted: Vec<Option<usize>> = TABLE_COLUMNS
+        .iter()
+        .map(|&c| rows.iter().map(|&i| display_width(&columns::cell(catalog, i, c))).max())
+        .collect();
+    let fitted = columns::fit_widths(&TABLE_COLUMNS, &wanted, width.max(20), 2);
+    let mut out = String::new();
+    let line = |cells: Vec<String>| -> String {
+        let mut s = String::new();
+        for (n, ((_, w), cell)) in fitted.iter().zip(cells).enumerate() {
+            let cut = truncate(&cell, *w).into_owned();
+            s.push_str(&cut);
+            if n + 1 < fitted.len() {
+                s.push_str(&" ".repeat(w.saturating_sub(display_width(&cut)) + 2));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    out.push_str(&line(fitted.iter().map(|(c, _)| c.header().to_string()).collect()));
+    out.push('\n');
+    for &i in rows {
+        let cells = fitted
+            .iter()
+            .map(|(c, _)| single_line(&columns::cell(catalog, i, *c)))
+            .collect();
+        out.push_str(&line(cells));
+        out.push('\n');
+    }
+    out
+}
+
+/// Text safe to print: neutralised, as one line.
+pub fn safe(s: &str) -> String {
+    text::neutralise(s).into_owned()
+}

@@ -1,0 +1,545 @@
+//! Reading product files: the JSON contract of `data/products/*.json`, with
+//! errors that name the file, line, column and field.
+
+use crate::model::permission::PermissionKind;
+use crate::model::product::{App, Origin, Phase, Product, Requirement, SourceDocument, WorkloadUse};
+use crate::model::text;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Largest product file permscope reads; a vendor table is a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A problem with one input file, located as precisely as the input allows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError {
+    /// The file (or bundled name) the problem is in.
+    pub origin: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// JSON path of the offending field, e.g. `apps[0].requirements[3].type`.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.origin)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", text::neutralise(&self.message))
+    }
+}
+
+impl LoadError {
+    /// An error about a whole file.
+    pub fn file(origin: impl Into<String>, message: impl Into<String>) -> LoadError {
+        LoadError {
+            origin: origin.into(),
+            line: None,
+            column: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+}
+
+// ---- the file format (see data/product.schema.json) ----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProductFile {
+    #[serde(default, rename = "$schema")]
+    _schema: Option<String>,
+    #[serde(deserialize_with = "text::checked")]
+    pub slug: String,
+    #[serde(deserialize_with = "text::checked")]
+    pub vendor: String,
+    #[serde(deserialize_with = "text::checked")]
+    pub product: String,
+    pub source: SourceFile,
+    #[serde(default, deserialize_with = "text::checked_vec")]
+    pub notes: Vec<String>,
+    pub apps: Vec<AppFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourceFile {
+    #[serde(deserialize_with = "text::checked")]
+    pub title: String,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub version: Option<String>,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub date: Option<String>,
+    #[serde(deserialize_with = "text::checked")]
+    pub file: String,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub sha256: Option<String>,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AppFile {
+    #[serde(deserialize_with = "text::checked")]
+    pub name: String,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "text::checked_vec")]
+    pub notes: Vec<String>,
+    pub requirements: Vec<RequirementFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RequirementFile {
+    pub line: u32,
+    #[serde(deserialize_with = "text::checked")]
+    pub api: String,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub table: Option<String>,
+    #[serde(deserialize_with = "text::checked")]
+    pub permission: String,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub permission_as_written: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: PermissionKind,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub workloads: Vec<WorkloadFile>,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub condition: Option<String>,
+    #[serde(default, deserialize_with = "text::checked_map")]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "text::checked_vec")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WorkloadFile {
+    #[serde(deserialize_with = "text::checked")]
+    pub workload: String,
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    #[serde(default = "yes")]
+    pub documented: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Parses a product file's text, naming `origin` in errors.
+pub(crate) fn parse_product(text: &str, origin: &str) -> Result<ProductFile, LoadError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed: Result<ProductFile, _> = serde_path_to_error::deserialize(&mut de);
+    let file = parsed.map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        LoadError {
+            origin: origin.to_string(),
+            line: Some(inner.line()).filter(|l| *l > 0),
+            column: Some(inner.column()).filter(|c| *c > 0),
+            field: Some(path).filter(|p| p != "." && !p.is_empty()),
+            message: strip_position(&inner.to_string()),
+        }
+    })?;
+    de.end().map_err(|e| LoadError {
+        origin: origin.to_string(),
+        line: Some(e.line()),
+        column: Some(e.column()),
+        field: None,
+        message: strip_position(&e.to_string()),
+    })?;
+    Ok(file)
+}
+
+/// serde_json appends " at line L column C"; we print the position ourselves.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Reads a file, refusing anything over [`MAX_FILE_BYTES`] before reading it all.
+pub fn read_capped(path: &Path) -> Result<String, LoadError> {
+    let origin = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| LoadError::file(&origin, format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(LoadError::file(&origin, "not a regular file"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(&origin, meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| LoadError::file(&origin, format!("cannot open: {e}")))?;
+    let mut bytes = Vec::new();
+    // The file may grow between stat and read: never take more than the cap.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| LoadError::file(&origin, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(&origin, bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        LoadError {
+            origin: origin.clone(),
+            line: Some(line),
+            column: None,
+            field: None,
+            message: "the file is not valid UTF-8".into(),
+        }
+    })
+}
+
+fn too_big(origin: &str, len: u64) -> LoadError {
+    LoadError::file(
+        origin,
+        format!(
+            "file is {len} bytes; product files larger than {} MiB are refused",
+            MAX_FILE_BYTES / 1024 / 1024
+        ),
+    )
+}
+
+/// Product files in a data folder: `*.json` except schemas, sorted by name.
+pub fn product_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let origin = dir.display().to_string();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| LoadError::file(&origin, format!("cannot read data folder: {e}")))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| LoadError::file(&origin, format!("cannot list data folder: {e}")))?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.ends_with(".json") && !name.ends_with(".schema.json") && !name.starts_with('.') {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A product file after validation: the product and its requirements
+/// (with `product` indices still 0, fixed when added to a catalog).
+pub(crate) struct Parsed {
+    pub product: Product,
+    pub requirements: Vec<Requirement>,
+}
+
+/// Checks what serde cannot (slug form, known APIs, lines) and builds the model.
+/// `resolve_api` maps a document's API spelling to a catalog API index.
+pub(crate) fn validate(
+    file: ProductFile,
+    raw: &str,
+    origin: Origin,
+    resolve_api: &dyn Fn(&str) -> Option<usize>,
+    api_name: &dyn Fn(usize) -> String,
+    rules: &crate::model::workload::WorkloadRules,
+) -> Result<Parsed, LoadError> {
+    let origin_text = origin.to_string();
+    let err = |path: Vec<Seg>, message: String| {
+        let (line, column) = locate(raw, &path).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        LoadError {
+            origin: origin_text.clone(),
+            line,
+            column,
+            field: Some(path_string(&path)),
+            message,
+        }
+    };
+    if !is_slug(&file.slug) {
+        return Err(err(
+            vec![Seg::Key("slug")],
+            format!(
+                "`{}` is not a valid slug: use lower-case letters, digits and single hyphens (e.g. `my-vendor`)",
+                file.slug
+            ),
+        ));
+    }
+    if let Some(sha) = &file.source.sha256
+        && !(sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+    {
+        return Err(err(
+            vec![Seg::Key("source"), Seg::Key("sha256")],
+            "sha256 must be 64 lower-case hexadecimal digits".into(),
+        ));
+    }
+    if file.apps.is_empty() {
+        return Err(err(vec![Seg::Key("apps")], "a product needs at least one app".into()));
+    }
+    let mut apps = Vec::new();
+    let mut requirements = Vec::new();
+    for (ai, app) in file.apps.into_iter().enumerate() {
+        for (ri, r) in app.requirements.into_iter().enumerate() {
+            let at = |field: &'static str| {
+                vec![
+                    Seg::Key("apps"),
+                    Seg::Index(ai),
+                    Seg::Key("requirements"),
+                    Seg::Index(ri),
+                    Seg::Key(field),
+                ]
+            };
+            let Some(api) = resolve_api(&r.api) else {
+                return Err(err(
+                    at("api"),
+                    format!("unknown API `{}`: add it (or an alias) to apis.json", r.api),
+                ));
+            };
+            if r.line == 0 {
+                return Err(err(at("line"), "line numbers start at 1".into()));
+            }
+            if r.permission.chars().any(char::is_whitespace) {
+                return Err(err(
+                    at("permission"),
+                    format!(
+                        "`{}` is not a single claim; keep the cell as written in permission_as_written",
+                        r.permission
+                    ),
+                ));
+            }
+            if let Some(w) = r.workloads.iter().find(|w| w.workload.trim().is_empty()) {
+                let _ = w;
+                return Err(err(at("workloads"), "a workload needs a name".into()));
+            }
+            let workloads = if r.workloads.is_empty() {
+                vec![rules.derive(&api_name(api), &r.permission, r.purpose.as_deref())]
+            } else {
+                r.workloads
+                    .into_iter()
+                    .map(|w| WorkloadUse {
+                        workload: w.workload,
+                        phases: w.phases,
+                        documented: w.documented,
+                    })
+                    .collect()
+            };
+            requirements.push(Requirement {
+                product: 0,
+                app: ai,
+                api,
+                api_as_written: r.api,
+                table: r.table,
+                permission: r.permission,
+                permission_as_written: r.permission_as_written,
+                kind: r.kind,
+                description: r.description,
+                purpose: r.purpose,
+                workloads,
+                condition: r.condition,
+                attributes: r.attributes.into_iter().collect(),
+                notes: r.notes,
+                line: r.line,
+            });
+        }
+        apps.push(App {
+            name: app.name,
+            description: app.description,
+            notes: app.notes,
+        });
+    }
+    Ok(Parsed {
+        product: Product {
+            slug: file.slug,
+            vendor: file.vendor,
+            name: file.product,
+            source: SourceDocument {
+                title: file.source.title,
+                version: file.source.version,
+                date: file.source.date,
+                file: file.source.file,
+                sha256: file.source.sha256,
+                url: file.source.url,
+            },
+            notes: file.notes,
+            apps,
+            origin,
+        },
+        requirements,
+    })
+}
+
+/// Lower-case letters, digits and single inner hyphens, at most 64 characters.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+
+fn path_string(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+/// Finds the 1-based line and column of the value at `path` in JSON text that
+/// is known to be valid (it has just been parsed).
+pub(crate) fn locate(raw: &str, path: &[Seg]) -> Option<(usize, usize)> {
+    let b = raw.as_bytes();
+    let mut pos = skip_ws(b, 0);
+    for seg in path {
+        match seg {
+            Seg::Key(key) => {
+                if b.get(pos) != Some(&b'{') {
+                    return None;
+                }
+                pos = skip_ws(b, pos + 1);
+                loop {
+                    if b.get(pos) != Some(&b'"') {
+                        return None;
+                    }
+                    let end = skip_string(b, pos)?;
+                    let name: String = serde_json::from_str(&raw[pos..end]).ok()?;
+                    pos = skip_ws(b, end);
+                    if b.get(pos) != Some(&b':') {
+                        return None;
+                    }
+                    pos = skip_ws(b, pos + 1);
+                    if name == *key {
+                        break;
+                    }
+                    pos = skip_ws(b, skip_value(b, pos)?);
+                    match b.get(pos) {
+                        Some(b',') => pos = skip_ws(b, pos + 1),
+                        _ => return None,
+                    }
+                }
+            }
+            Seg::Index(index) => {
+                if b.get(pos) != Some(&b'[') {
+                    return None;
+                }
+                pos = skip_ws(b, pos + 1);
+                for _ in 0..*index {
+                    pos = skip_ws(b, skip_value(b, pos)?);
+                    match b.get(pos) {
+                        Some(b',') => pos = skip_ws(b, pos + 1),
+                        _ => return None,
+                    }
+                }
+            }
+        }
+    }
+    let before = &raw[..pos];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, col))
+}
+
+fn skip_ws(b: &[u8], mut pos: usize) -> usize {
+    while pos < b.len() && b[pos].is_ascii_whitespace() {
+        pos += 1;
+    }
+    pos
+}
+
+fn skip_string(b: &[u8], start: usize) -> Option<usize> {
+    let mut pos = start + 1;
+    while pos < b.len() {
+        match b[pos] {
+            b'\\' => pos += 2,
+            b'"' => return Some(pos + 1),
+            _ => pos += 1,
+        }
+    }
+    None
+}
+
+fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
+    match b.get(pos)? {
+        b'"' => skip_string(b, pos),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut p = pos;
+            while p < b.len() {
+                match b[p] {
+                    b'"' => {
+                        p = skip_string(b, p)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(p + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                p += 1;
+            }
+            None
+        }
+        _ => {
+            let mut p = pos;
+            while p < b.len() && !matches!(b[p], b',' | b'}' | b']') && !b[p].is_ascii_whitespace() {
+                p += 1;
+            }
+            Some(p)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_finds_nested_values() {
+        let raw = "{\n  \"a\": 1,\n  \"apps\": [\n    {\"x\": \"}\"},\n    {\"name\": \"b\"}\n  ]\n}";
+        assert_eq!(
+            locate(raw, &[Seg::Key("apps"), Seg::Index(1), Seg::Key("name")]),
+            Some((5, 14))
+        );
+        assert_eq!(locate(raw, &[Seg::Key("missing")]), None);
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("avepoint-cloud-backup-express"));
+        assert!(!is_slug("Bad"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert!(!is_slug(""));
+    }
+}

@@ -1,0 +1,17 @@
+//! The domain: products, permissions, risk, filtering and output formats.
+//! Nothing here knows about the terminal UI.
+
+pub mod catalog;
+pub mod columns;
+pub mod export;
+pub mod facts;
+pub mod listing;
+pub mod load;
+pub mod permission;
+pub mod product;
+pub mod profile;
+pub mod query;
+pub mod risk;
+pub mod selection;
+pub mod text;
+pub mod workload;

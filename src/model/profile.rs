@@ -1,0 +1,118 @@
+//! A product's risk profile: the summary a reviewer puts in a memo.
+
+use crate::model::catalog::Catalog;
+use crate::model::permission::PermissionKind;
+use crate::model::query::group_by_permission;
+use crate::model::risk::RiskLevel;
+use serde::Serialize;
+
+/// One distinct permission named in a profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedPermission {
+    pub api: String,
+    pub permission: String,
+    #[serde(rename = "type")]
+    pub kind: PermissionKind,
+    pub level: RiskLevel,
+}
+
+/// Summary of what a product asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub product: String,
+    /// Table rows (requirements), including repeats.
+    pub rows: usize,
+    /// Distinct permissions (resource, kind, claim).
+    pub distinct: usize,
+    /// Distinct permissions per level, Critical first.
+    pub by_level: Vec<(RiskLevel, usize)>,
+    pub application: usize,
+    pub delegated: usize,
+    /// Distinct Critical permissions, by name.
+    pub critical: Vec<NamedPermission>,
+    /// Application permissions that write or control tenant-wide data.
+    pub tenant_wide_write: Vec<NamedPermission>,
+    /// Permissions the document says serve recovery only (grantable just in time).
+    pub recovery_only: Vec<NamedPermission>,
+}
+
+/// True for claims that write, manage or control (`ReadWrite`, `FullControl`,
+/// `Manage`, `Create`, `full_access_as_app`...).
+pub fn is_write(permission: &str) -> bool {
+    let p = permission.to_lowercase();
+    if p.contains("full_access") || p.contains("impersonation") {
+        return true;
+    }
+    // The verb follows the resource: `DeviceManagementRBAC.Read.All` only reads.
+    p.split('.').skip(1).any(|verb| {
+        [
+            "write",
+            "fullcontrol",
+            "manage",
+            "create",
+            "send",
+            "delete",
+            "enabledisable",
+            "addremove",
+        ]
+        .iter()
+        .any(|w| verb.contains(w))
+    })
+}
+
+/// True when a permission reaches the whole tenant: an application permission
+/// (no signed-in user bounds it) unless its name scopes it to selected or owned
+/// objects.
+pub fn is_tenant_wide(kind: PermissionKind, permission: &str) -> bool {
+    let p = permission.to_lowercase();
+    kind == PermissionKind::Application && ![".selected", ".ownedby", "appfolder"].iter().any(|s| p.contains(s))
+}
+
+/// Computes the profile of product `index`.
+pub fn profile(catalog: &Catalog, index: usize) -> Profile {
+    let rows = catalog.rows_of(index);
+    let groups = group_by_permission(catalog, rows.clone());
+    let named = |g: &crate::model::query::PermissionGroup| NamedPermission {
+        api: catalog.apis[g.api].name.clone(),
+        permission: g.permission.clone(),
+        kind: g.kind,
+        level: catalog.rating(g.rows[0]).level,
+    };
+    let mut by_level: Vec<(RiskLevel, usize)> = RiskLevel::ALL.iter().rev().map(|l| (*l, 0)).collect();
+    for g in &groups {
+        let level = catalog.rating(g.rows[0]).level;
+        if let Some(slot) = by_level.iter_mut().find(|(l, _)| *l == level) {
+            slot.1 += 1;
+        }
+    }
+    Profile {
+        product: catalog.products[index].slug.clone(),
+        rows: rows.len(),
+        distinct: groups.len(),
+        by_level,
+        application: groups.iter().filter(|g| g.kind == PermissionKind::Application).count(),
+        delegated: groups.iter().filter(|g| g.kind == PermissionKind::Delegated).count(),
+        critical: groups
+            .iter()
+            .filter(|g| catalog.rating(g.rows[0]).level == RiskLevel::Critical)
+            .map(named)
+            .collect(),
+        tenant_wide_write: groups
+            .iter()
+            .filter(|g| is_write(&g.permission) && is_tenant_wide(g.kind, &g.permission))
+            .map(named)
+            .collect(),
+        recovery_only: groups
+            .iter()
+            .filter(|g| g.rows.iter().all(|&i| catalog.requirements[i].recovery_only()))
+            .map(named)
+            .collect(),
+    }
+}
+
+impl Profile {
+    /// Count of distinct permissions at `level`.
+    pub fn count(&self, level: RiskLevel) -> usize {
+        self.by_level.iter().find(|(l, _)| *l == level).map_or(0, |(_, n)| *n)
+    }
+}

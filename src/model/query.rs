@@ -1,0 +1,295 @@
+//! Filtering and ranking requirements: facets plus fuzzy search.
+//!
+//! The text query is split on whitespace; every term must match (fuzzily)
+//! somewhere in the row's permission, description, purpose or product, like
+//! fzf's extended search. Rows are ranked by the sum of their best matches.
+
+use crate::model::catalog::Catalog;
+use crate::model::permission::PermissionKind;
+use crate::model::product::{Phase, Requirement};
+use crate::model::risk::RiskLevel;
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use std::fmt;
+
+/// A resolved filter over the catalog. Empty lists mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Product indices.
+    pub products: Vec<usize>,
+    /// API indices.
+    pub apis: Vec<usize>,
+    pub kind: Option<PermissionKind>,
+    /// Workload names (exact, as in the catalog).
+    pub workloads: Vec<String>,
+    pub phase: Option<Phase>,
+    /// Keep this level and above.
+    pub min_risk: Option<RiskLevel>,
+    /// Fuzzy text; whitespace separates terms that must all match.
+    pub text: String,
+}
+
+/// A filter the user wrote that names nothing in the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct QueryError {
+    pub what: &'static str,
+    pub given: String,
+    pub known: Vec<String>,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no {} matches `{}`; known: {}",
+            self.what,
+            crate::model::text::neutralise(&self.given),
+            self.known.join(", ")
+        )
+    }
+}
+
+impl Query {
+    /// True when nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        *self == Query::default()
+    }
+
+    /// Adds a product by slug: exact, or a unique prefix (`nak`).
+    pub fn add_product(&mut self, catalog: &Catalog, slug: &str) -> Result<(), QueryError> {
+        let s = slug.trim().to_lowercase();
+        let exact = catalog.product_index(&s);
+        let found = exact.or_else(|| {
+            let hits: Vec<usize> = (0..catalog.products.len())
+                .filter(|&i| catalog.products[i].slug.starts_with(&s))
+                .collect();
+            (hits.len() == 1).then(|| hits[0])
+        });
+        match found {
+            Some(i) if !s.is_empty() => {
+                if !self.products.contains(&i) {
+                    self.products.push(i);
+                }
+                Ok(())
+            }
+            _ => Err(QueryError {
+                what: "product",
+                given: slug.to_string(),
+                known: catalog.products.iter().map(|p| p.slug.clone()).collect(),
+            }),
+        }
+    }
+
+    /// Adds every API whose name, alias or app id contains `name` (`graph`, `exchange`).
+    pub fn add_api(&mut self, catalog: &Catalog, name: &str) -> Result<(), QueryError> {
+        let hits: Vec<usize> = (0..catalog.apis.len())
+            .filter(|&i| catalog.apis[i].matches_loose(name))
+            .collect();
+        if hits.is_empty() {
+            return Err(QueryError {
+                what: "API",
+                given: name.to_string(),
+                known: catalog.apis.iter().map(|a| a.name.clone()).collect(),
+            });
+        }
+        for i in hits {
+            if !self.apis.contains(&i) {
+                self.apis.push(i);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds every workload whose name contains `name`, ignoring case (`teams`, `onedrive`).
+    pub fn add_workload(&mut self, catalog: &Catalog, name: &str) -> Result<(), QueryError> {
+        let needle = name.trim().to_lowercase();
+        let known = catalog.workload_names();
+        let hits: Vec<String> = known
+            .iter()
+            .filter(|w| !needle.is_empty() && w.to_lowercase().contains(&needle))
+            .cloned()
+            .collect();
+        if hits.is_empty() {
+            return Err(QueryError {
+                what: "workload",
+                given: name.to_string(),
+                known,
+            });
+        }
+        for w in hits {
+            if !self.workloads.contains(&w) {
+                self.workloads.push(w);
+            }
+        }
+        Ok(())
+    }
+
+    /// True when a row passes every facet (the text query is not consulted).
+    pub fn facets_pass(&self, catalog: &Catalog, index: usize) -> bool {
+        let r: &Requirement = &catalog.requirements[index];
+        (self.products.is_empty() || self.products.contains(&r.product))
+            && (self.apis.is_empty() || self.apis.contains(&r.api))
+            && self.kind.is_none_or(|k| k == r.kind)
+            && (self.workloads.is_empty() || r.workloads.iter().any(|w| self.workloads.contains(&w.workload)))
+            && self.phase.is_none_or(|p| r.has_phase(p))
+            && self.min_risk.is_none_or(|m| catalog.rating(index).level >= m)
+    }
+
+    /// The text terms, lower-cased.
+    pub fn terms(&self) -> Vec<String> {
+        self.text.split_whitespace().map(str::to_lowercase).collect()
+    }
+}
+
+/// A row that passed, with its fuzzy score (0 without a text query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub row: usize,
+    pub score: i64,
+}
+
+/// Fields searched by the text query, in the order they are tried.
+pub fn search_fields<'a>(catalog: &'a Catalog, r: &'a Requirement) -> [&'a str; 5] {
+    let p = catalog.product_of(r);
+    [
+        &r.permission,
+        r.description.as_deref().unwrap_or(""),
+        r.purpose.as_deref().unwrap_or(""),
+        &p.slug,
+        &p.name,
+    ]
+}
+
+/// Reusable fuzzy matcher (smart case: a capital in the query makes it case-sensitive).
+pub struct Matcher {
+    inner: SkimMatcherV2,
+}
+
+impl Default for Matcher {
+    fn default() -> Self {
+        Matcher {
+            inner: SkimMatcherV2::default().smart_case(),
+        }
+    }
+}
+
+impl Matcher {
+    /// Score of a row for all terms: `None` when any term matches no field.
+    pub fn score_row(&self, fields: &[&str], terms: &[String]) -> Option<i64> {
+        let mut total = 0;
+        for term in terms {
+            let best = fields.iter().filter_map(|f| self.inner.fuzzy_match(f, term)).max()?;
+            total += best;
+        }
+        Some(total)
+    }
+
+    /// Character indices of `text` that any term matches, for highlighting.
+    pub fn highlight(&self, text: &str, terms: &[String]) -> Vec<usize> {
+        let mut out: Vec<usize> = terms
+            .iter()
+            .filter_map(|t| self.inner.fuzzy_indices(text, t).map(|(_, idx)| idx))
+            .flatten()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// How result rows are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best fuzzy match first when searching, else document order.
+    #[default]
+    Relevance,
+    /// Highest risk first.
+    Risk,
+    /// Permission name.
+    Name,
+    Api,
+    Product,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [Sort::Relevance, Sort::Risk, Sort::Name, Sort::Api, Sort::Product];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Risk => "risk",
+            Sort::Name => "name",
+            Sort::Api => "api",
+            Sort::Product => "product",
+        }
+    }
+}
+
+/// Every row passing `query`, ordered by `sort` (ties keep document order).
+pub fn run(catalog: &Catalog, query: &Query, sort: Sort) -> Vec<Hit> {
+    let terms = query.terms();
+    let matcher = Matcher::default();
+    let mut hits: Vec<Hit> = (0..catalog.requirements.len())
+        .filter(|&i| query.facets_pass(catalog, i))
+        .filter_map(|i| {
+            if terms.is_empty() {
+                return Some(Hit { row: i, score: 0 });
+            }
+            let fields = search_fields(catalog, &catalog.requirements[i]);
+            matcher.score_row(&fields, &terms).map(|score| Hit { row: i, score })
+        })
+        .collect();
+    sort_hits(catalog, &mut hits, sort);
+    hits
+}
+
+/// Orders hits in place (stable).
+pub fn sort_hits(catalog: &Catalog, hits: &mut [Hit], sort: Sort) {
+    let req = |h: &Hit| &catalog.requirements[h.row];
+    match sort {
+        Sort::Relevance => hits.sort_by_key(|h| std::cmp::Reverse(h.score)),
+        Sort::Risk => hits.sort_by(|a, b| {
+            let (ra, rb) = (catalog.rating(a.row), catalog.rating(b.row));
+            rb.level.cmp(&ra.level).then(rb.score.cmp(&ra.score))
+        }),
+        Sort::Name => hits.sort_by_cached_key(|h| req(h).permission.to_lowercase()),
+        Sort::Api => hits.sort_by(|a, b| catalog.apis[req(a).api].name.cmp(&catalog.apis[req(b).api].name)),
+        Sort::Product => hits.sort_by(|a, b| {
+            catalog.products[req(a).product]
+                .slug
+                .cmp(&catalog.products[req(b).product].slug)
+        }),
+    }
+}
+
+/// Rows asking for one distinct permission (resource, kind, claim).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermissionGroup {
+    pub api: usize,
+    pub kind: PermissionKind,
+    pub permission: String,
+    /// Requirement indices, in the order first met.
+    pub rows: Vec<usize>,
+}
+
+/// Groups rows by distinct permission, keeping the order in which each is first met.
+pub fn group_by_permission(catalog: &Catalog, rows: impl IntoIterator<Item = usize>) -> Vec<PermissionGroup> {
+    let mut groups: Vec<PermissionGroup> = Vec::new();
+    let mut index: std::collections::HashMap<(usize, PermissionKind, &str), usize> = Default::default();
+    for i in rows {
+        let r = &catalog.requirements[i];
+        match index.get(&(r.api, r.kind, r.permission.as_str())) {
+            Some(&g) => groups[g].rows.push(i),
+            None => {
+                index.insert((r.api, r.kind, r.permission.as_str()), groups.len());
+                groups.push(PermissionGroup {
+                    api: r.api,
+                    kind: r.kind,
+                    permission: r.permission.clone(),
+                    rows: vec![i],
+                });
+            }
+        }
+    }
+    groups
+}

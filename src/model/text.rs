@@ -1,0 +1,160 @@
+//! Text hygiene: data comes from vendors and tenants we do not trust.
+//!
+//! Loaders refuse characters that could drive a terminal or disguise text
+//! (escape sequences, C0/C1 controls, bidirectional overrides, zero-width
+//! characters); everything written to a terminal or a clipboard passes through
+//! [`neutralise`] as a second line of defence.
+
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// Why a character is unsafe to show, or `None` when it is fine.
+pub fn unsafe_reason(c: char) -> Option<&'static str> {
+    match c {
+        '\u{1b}' => Some("an escape character (ESC), which starts terminal escape sequences"),
+        '\u{0}'..='\u{1f}' | '\u{7f}' => Some("a control character"),
+        '\u{80}'..='\u{9f}' => Some("a C1 control character, which some terminals treat as an escape sequence"),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}' => {
+            Some("a bidirectional override, which can make text display differently from what it is")
+        }
+        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{180e}' => {
+            Some("a zero-width character, which hides text differences")
+        }
+        '\u{2028}' | '\u{2029}' => Some("a line or paragraph separator"),
+        _ => None,
+    }
+}
+
+/// The first unsafe character of `text`, with its position in characters.
+pub fn find_unsafe(text: &str) -> Option<(usize, char, &'static str)> {
+    text.chars()
+        .enumerate()
+        .find_map(|(i, c)| unsafe_reason(c).map(|r| (i, c, r)))
+}
+
+/// Replaces every unsafe character with a visible `\u{..}` escape so the text
+/// can be written to a terminal or clipboard without effect. Borrowed when clean.
+pub fn neutralise(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| unsafe_reason(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_reason(c).is_some() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn check<E: serde::de::Error>(s: String) -> Result<String, E> {
+    match find_unsafe(&s) {
+        None => Ok(s),
+        Some((i, c, why)) => Err(E::custom(format!(
+            "text contains {why} (U+{:04X}) at character {}",
+            c as u32,
+            i + 1
+        ))),
+    }
+}
+
+/// serde helper: a string without unsafe characters.
+pub fn checked<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    check(String::deserialize(d)?)
+}
+
+/// serde helper: an optional string without unsafe characters.
+pub fn checked_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d)?.map(check).transpose()
+}
+
+/// serde helper: a list of strings without unsafe characters.
+pub fn checked_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Vec::<String>::deserialize(d)?.into_iter().map(check).collect()
+}
+
+/// serde helper: a string map whose keys and values are free of unsafe characters.
+pub fn checked_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    BTreeMap::<String, String>::deserialize(d)?
+        .into_iter()
+        .map(|(k, v)| Ok((check(k)?, check(v)?)))
+        .collect()
+}
+
+/// Display width of `text` in terminal columns, counting wide (CJK, emoji) characters as two.
+pub fn display_width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
+/// Terminal columns of one character: 0 for combining marks, 2 for wide ones.
+pub fn char_width(c: char) -> usize {
+    let u = c as u32;
+    if unsafe_reason(c).is_some() {
+        return 0;
+    }
+    if (0x300..=0x36f).contains(&u) {
+        return 0;
+    }
+    let wide = (0x1100..=0x115f).contains(&u)
+        || (0x2e80..=0xa4cf).contains(&u)
+        || (0xac00..=0xd7a3).contains(&u)
+        || (0xf900..=0xfaff).contains(&u)
+        || (0xfe30..=0xfe4f).contains(&u)
+        || (0xff00..=0xff60).contains(&u)
+        || (0xffe0..=0xffe6).contains(&u)
+        || (0x1f300..=0x1faff).contains(&u)
+        || (0x20000..=0x3fffd).contains(&u);
+    if wide { 2 } else { 1 }
+}
+
+/// Cuts `text` to at most `width` columns, ending with `…` when cut.
+pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
+    if display_width(text) <= width {
+        return Cow::Borrowed(text);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = char_width(c);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralise_makes_escapes_visible() {
+        assert_eq!(neutralise("a\u{1b}]0;pwned\u{7}b"), "a\\u{1b}]0;pwned\\u{7}b");
+        assert_eq!(neutralise("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(neutralise("\u{9b}31m"), "\\u{9b}31m");
+        assert!(matches!(neutralise("Mail.Read"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn curly_quotes_and_accents_are_fine() {
+        assert!(find_unsafe("users’ profiles – café").is_none());
+        assert_eq!(find_unsafe("ok\u{200b}").map(|f| f.0), Some(2));
+    }
+
+    #[test]
+    fn truncate_respects_wide_characters() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate("日本語", 4), "日…");
+        assert_eq!(display_width("日本"), 4);
+    }
+}

@@ -1,0 +1,80 @@
+//! What the user can ask the explorer to do, and what the explorer asks the runtime to do.
+
+use serde::{Deserialize, Serialize};
+
+/// A user intent, produced by the keymap and consumed by `App::update`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    MoveUp,
+    MoveDown,
+    PageUp,
+    PageDown,
+    MoveTop,
+    MoveBottom,
+    /// Start typing the fuzzy filter.
+    OpenFilter,
+    /// Keep the typed filter and return to the table.
+    AcceptFilter,
+    /// Leave the filter input, restoring the text it had before.
+    CancelFilter,
+    /// A character typed into the filter input.
+    InputChar(char),
+    InputBackspace,
+    /// Clear the whole input line.
+    InputClear,
+    /// Switch focus between the table and the detail pane.
+    SwitchPane,
+    /// One row per product requirement, or one row per distinct permission.
+    ToggleGrouping,
+    CycleSort,
+    CycleType,
+    CyclePhase,
+    CycleMinRisk,
+    PickProducts,
+    PickApis,
+    PickWorkloads,
+    /// Remove every filter and the search text.
+    ClearFilters,
+    /// In a picker: toggle the option under the cursor.
+    PickerToggle,
+    /// In a picker: keep the choice and close.
+    PickerAccept,
+    /// Select or unselect the permission under the cursor.
+    ToggleSelect,
+    /// Select every visible permission.
+    SelectVisible,
+    /// Invert the selection over the visible permissions.
+    InvertVisible,
+    ClearSelection,
+    /// Choose a ready-made set (everything, backup only...) of the highlighted row's product.
+    PickPreset,
+    /// Copy the selection in the last format used.
+    CopySelection,
+    /// Choose a format, then copy.
+    PickFormat,
+    /// A message from the runtime (e.g. what the clipboard did).
+    ShowStatus(String),
+    ToggleHelp,
+    /// Close the top layer (help, picker, input); never quits.
+    Close,
+    /// Terminal size changed to (width, height).
+    Resize(u16, u16),
+    Suspend,
+    Quit,
+}
+
+/// A side effect for the runtime to perform; `update` itself does no I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    /// Put text on the clipboard; `count` permissions, for the status line;
+    /// `warnings` about what the export left out, to show with the outcome.
+    Copy {
+        text: String,
+        count: usize,
+        warnings: Vec<String>,
+    },
+    /// Stop the process (Ctrl-Z) and redraw when it continues.
+    Suspend,
+}

@@ -1,0 +1,544 @@
+//! The explorer's state and its pure `update`: actions in, effects out.
+
+use crate::model::catalog::Catalog;
+use crate::model::export::{self, ExportFormat};
+use crate::model::permission::PermissionKind;
+use crate::model::product::Phase;
+use crate::model::query::{self, Hit, PermissionGroup, Query, Sort};
+use crate::model::risk::RiskLevel;
+use crate::model::selection::{self, Preset, Selection};
+use crate::tui::action::{Action, Effect};
+use crate::tui::keymap::Focus;
+
+/// Which facet a picker edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Products,
+    Apis,
+    Workloads,
+}
+
+impl Facet {
+    pub fn title(self) -> &'static str {
+        match self {
+            Facet::Products => "Products",
+            Facet::Apis => "APIs",
+            Facet::Workloads => "Workloads",
+        }
+    }
+}
+
+/// What a picker chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerKind {
+    /// Tick any number of a facet's values.
+    Facet(Facet),
+    /// One export format, then copy.
+    Format,
+    /// One preset of a product (by index).
+    Preset(usize),
+}
+
+/// A popup list: multi-choice for facets, single choice otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub kind: PickerKind,
+    pub options: Vec<String>,
+    /// Ticks, for facets only.
+    pub ticked: Vec<bool>,
+    pub cursor: usize,
+}
+
+impl Picker {
+    /// Title and how to use it.
+    pub fn title(&self, catalog: &Catalog) -> String {
+        match self.kind {
+            PickerKind::Facet(f) => format!(
+                "{} — Space ticks, Enter applies, Esc cancels (none ticked = all)",
+                f.title()
+            ),
+            PickerKind::Format => "Copy as — Enter copies, Esc cancels".into(),
+            PickerKind::Preset(p) => format!("Select from {} — Enter selects, Esc cancels", catalog.products[p].slug),
+        }
+    }
+
+    /// True when options carry ticks.
+    pub fn multi(&self) -> bool {
+        matches!(self.kind, PickerKind::Facet(_))
+    }
+}
+
+/// One line of the table: a requirement row, or a distinct permission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    Row(usize),
+    Group(PermissionGroup),
+}
+
+impl Entry {
+    /// The requirement rows this entry stands for.
+    pub fn rows(&self) -> &[usize] {
+        match self {
+            Entry::Row(r) => std::slice::from_ref(r),
+            Entry::Group(g) => &g.rows,
+        }
+    }
+}
+
+/// Explorer state. Rendering reads it; only `update` changes it.
+pub struct App {
+    pub catalog: Catalog,
+    pub query: Query,
+    pub sort: Sort,
+    pub grouped: bool,
+    /// Rows passing the query, in display order.
+    pub hits: Vec<Hit>,
+    /// What the table shows (rows or groups of `hits`).
+    pub entries: Vec<Entry>,
+    pub cursor: usize,
+    /// The filter input, when open: the text before it was opened.
+    pub input_before: Option<String>,
+    pub picker: Option<Picker>,
+    pub help: bool,
+    pub help_scroll: u16,
+    pub detail_focus: bool,
+    pub detail_scroll: u16,
+    /// Last known terminal size, for paging.
+    pub size: (u16, u16),
+    /// A one-line message for the status bar.
+    pub status: Option<String>,
+    /// Permissions picked for export; survives filtering.
+    pub selection: Selection,
+    /// Format `y` copies in.
+    pub export_format: ExportFormat,
+    /// The text of the last copy, for `--print`.
+    pub last_copied: Option<String>,
+}
+
+impl App {
+    /// A new explorer over `catalog`, showing everything.
+    pub fn new(catalog: Catalog) -> App {
+        let mut app = App {
+            catalog,
+            query: Query::default(),
+            sort: Sort::Relevance,
+            grouped: false,
+            hits: Vec::new(),
+            entries: Vec::new(),
+            cursor: 0,
+            input_before: None,
+            picker: None,
+            help: false,
+            help_scroll: 0,
+            detail_focus: false,
+            detail_scroll: 0,
+            size: (80, 24),
+            status: None,
+            selection: Selection::new(),
+            export_format: ExportFormat::Names,
+            last_copied: None,
+        };
+        app.refilter();
+        app
+    }
+
+    /// Which layer has the keyboard, derived from what is visible.
+    pub fn focus(&self) -> Focus {
+        if self.help {
+            Focus::Help
+        } else if self.picker.is_some() {
+            Focus::Picker
+        } else if self.input_before.is_some() {
+            Focus::Input
+        } else if self.detail_focus {
+            Focus::Detail
+        } else {
+            Focus::Table
+        }
+    }
+
+    /// The entry under the cursor.
+    pub fn current(&self) -> Option<&Entry> {
+        self.entries.get(self.cursor)
+    }
+
+    /// Rows hidden by the current filters.
+    pub fn hidden(&self) -> usize {
+        self.catalog.requirements.len() - self.hits.len()
+    }
+
+    /// Recomputes the visible rows, keeping the cursor on the same entry when possible.
+    pub fn refilter(&mut self) {
+        let keep = self.current().map(|e| e.rows()[0]);
+        self.hits = query::run(&self.catalog, &self.query, self.sort);
+        self.rebuild_entries();
+        if let Some(row) = keep
+            && let Some(i) = self.entries.iter().position(|e| e.rows().contains(&row))
+        {
+            self.cursor = i;
+        }
+        self.clamp();
+    }
+
+    fn rebuild_entries(&mut self) {
+        self.entries = if self.grouped {
+            query::group_by_permission(&self.catalog, self.hits.iter().map(|h| h.row))
+                .into_iter()
+                .map(Entry::Group)
+                .collect()
+        } else {
+            self.hits.iter().map(|h| Entry::Row(h.row)).collect()
+        };
+    }
+
+    fn clamp(&mut self) {
+        if self.entries.is_empty() {
+            self.cursor = 0;
+        } else if self.cursor >= self.entries.len() {
+            self.cursor = self.entries.len() - 1;
+        }
+    }
+
+    fn page(&self) -> usize {
+        (self.size.1 as usize / 4).max(1)
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        match self.focus() {
+            Focus::Help => self.help_scroll = add(self.help_scroll, delta),
+            Focus::Detail => self.detail_scroll = add(self.detail_scroll, delta),
+            Focus::Picker => {
+                if let Some(p) = &mut self.picker {
+                    let n = p.options.len();
+                    if n > 0 {
+                        p.cursor = (p.cursor as isize + delta).clamp(0, n as isize - 1) as usize;
+                    }
+                }
+            }
+            Focus::Table | Focus::Input => {
+                if !self.entries.is_empty() {
+                    let n = self.entries.len() as isize;
+                    self.cursor = (self.cursor as isize + delta).clamp(0, n - 1) as usize;
+                    self.detail_scroll = 0;
+                }
+            }
+        }
+    }
+
+    /// Applies an action. Pure: no I/O, side effects come back as data.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        self.status = None;
+        match action {
+            Action::Quit => return vec![Effect::Quit],
+            Action::Suspend => return vec![Effect::Suspend],
+            Action::Resize(w, h) => self.size = (w, h),
+            Action::MoveDown => self.move_by(1),
+            Action::MoveUp => self.move_by(-1),
+            Action::PageDown => self.move_by(self.page() as isize),
+            Action::PageUp => self.move_by(-(self.page() as isize)),
+            Action::MoveTop => self.move_by(isize::MIN / 2),
+            Action::MoveBottom => self.move_by(isize::MAX / 2),
+            Action::OpenFilter => {
+                self.detail_focus = false;
+                self.input_before = Some(self.query.text.clone());
+            }
+            Action::AcceptFilter => self.input_before = None,
+            Action::CancelFilter => {
+                if let Some(before) = self.input_before.take() {
+                    self.query.text = before;
+                    self.refilter();
+                }
+            }
+            Action::InputChar(c) => {
+                if self.input_before.is_some() && !c.is_control() && self.query.text.chars().count() < 200 {
+                    self.query.text.push(c);
+                    self.refilter();
+                }
+            }
+            Action::InputBackspace => {
+                if self.query.text.pop().is_some() {
+                    self.refilter();
+                }
+            }
+            Action::InputClear => {
+                self.query.text.clear();
+                self.refilter();
+            }
+            Action::SwitchPane => self.detail_focus = !self.detail_focus,
+            Action::ToggleGrouping => {
+                self.grouped = !self.grouped;
+                self.refilter();
+                self.status = Some(if self.grouped {
+                    "One row per distinct permission".into()
+                } else {
+                    "One row per vendor table row".into()
+                });
+            }
+            Action::CycleSort => {
+                let i = Sort::ALL.iter().position(|s| *s == self.sort).unwrap_or(0);
+                self.sort = Sort::ALL[(i + 1) % Sort::ALL.len()];
+                self.refilter();
+                self.status = Some(format!("Sorted by {}", self.sort.as_str()));
+            }
+            Action::CycleType => {
+                self.query.kind = match self.query.kind {
+                    None => Some(PermissionKind::Application),
+                    Some(PermissionKind::Application) => Some(PermissionKind::Delegated),
+                    Some(PermissionKind::Delegated) => None,
+                };
+                self.refilter();
+            }
+            Action::CyclePhase => {
+                self.query.phase = match self.query.phase {
+                    None => Some(Phase::Discovery),
+                    Some(Phase::Discovery) => Some(Phase::Backup),
+                    Some(Phase::Backup) => Some(Phase::Recovery),
+                    Some(Phase::Recovery) => None,
+                };
+                self.refilter();
+            }
+            Action::CycleMinRisk => {
+                self.query.min_risk = match self.query.min_risk {
+                    None => Some(RiskLevel::Low),
+                    Some(RiskLevel::Unknown) | Some(RiskLevel::Low) => Some(RiskLevel::Medium),
+                    Some(RiskLevel::Medium) => Some(RiskLevel::High),
+                    Some(RiskLevel::High) => Some(RiskLevel::Critical),
+                    Some(RiskLevel::Critical) => None,
+                };
+                self.refilter();
+            }
+            Action::ToggleSelect => {
+                if let Some(&row) = self.current().map(|e| &e.rows()[0]) {
+                    self.selection.toggle_row(&self.catalog, row);
+                    self.move_by(1);
+                }
+            }
+            Action::SelectVisible => {
+                let keys: Vec<_> = self
+                    .hits
+                    .iter()
+                    .map(|h| selection::key_of(&self.catalog, h.row))
+                    .collect();
+                let n = keys.len();
+                self.selection.extend(keys);
+                self.status = Some(format!("Selected the {n} visible rows' permissions"));
+            }
+            Action::InvertVisible => {
+                let mut keys: Vec<_> = self
+                    .hits
+                    .iter()
+                    .map(|h| selection::key_of(&self.catalog, h.row))
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                for k in keys {
+                    self.selection.toggle(k);
+                }
+            }
+            Action::ClearSelection => {
+                self.selection.clear();
+                self.status = Some("Selection cleared".into());
+            }
+            Action::PickPreset => {
+                if let Some(&row) = self.current().map(|e| &e.rows()[0]) {
+                    let product = self.catalog.requirements[row].product;
+                    self.picker = Some(Picker {
+                        kind: PickerKind::Preset(product),
+                        options: Preset::ALL.iter().map(|p| p.label().to_string()).collect(),
+                        ticked: Vec::new(),
+                        cursor: 0,
+                    });
+                }
+            }
+            Action::PickFormat => {
+                let cursor = ExportFormat::ALL
+                    .iter()
+                    .position(|f| *f == self.export_format)
+                    .unwrap_or(0);
+                self.picker = Some(Picker {
+                    kind: PickerKind::Format,
+                    options: ExportFormat::ALL.iter().map(|f| f.label().to_string()).collect(),
+                    ticked: Vec::new(),
+                    cursor,
+                });
+            }
+            Action::CopySelection => return self.copy(),
+            Action::ShowStatus(msg) => self.status = Some(msg),
+            Action::PickProducts => self.open_picker(Facet::Products),
+            Action::PickApis => self.open_picker(Facet::Apis),
+            Action::PickWorkloads => self.open_picker(Facet::Workloads),
+            Action::PickerToggle => {
+                if let Some(p) = &mut self.picker
+                    && let Some(t) = p.ticked.get_mut(p.cursor)
+                {
+                    *t = !*t;
+                }
+            }
+            Action::PickerAccept => {
+                if let Some(p) = self.picker.take() {
+                    return self.apply_picker(p);
+                }
+            }
+            Action::ClearFilters => {
+                self.query = Query::default();
+                self.refilter();
+                self.status = Some("Filters cleared".into());
+            }
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+            }
+            Action::Close => {
+                if self.help {
+                    self.help = false;
+                } else if self.picker.is_some() {
+                    self.picker = None;
+                } else if self.input_before.is_some() {
+                    self.update(Action::CancelFilter);
+                } else {
+                    self.detail_focus = false;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn open_picker(&mut self, facet: Facet) {
+        let c = &self.catalog;
+        let (options, ticked): (Vec<String>, Vec<bool>) = match facet {
+            Facet::Products => c
+                .products
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.slug.clone(), self.query.products.contains(&i)))
+                .unzip(),
+            Facet::Apis => c
+                .apis
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.name.clone(), self.query.apis.contains(&i)))
+                .unzip(),
+            Facet::Workloads => c
+                .workload_names()
+                .into_iter()
+                .map(|w| {
+                    let t = self.query.workloads.contains(&w);
+                    (w, t)
+                })
+                .unzip(),
+        };
+        self.picker = Some(Picker {
+            kind: PickerKind::Facet(facet),
+            options,
+            ticked,
+            cursor: 0,
+        });
+    }
+
+    fn apply_picker(&mut self, p: Picker) -> Vec<Effect> {
+        let chosen = p.ticked.iter().enumerate().filter(|(_, t)| **t).map(|(i, _)| i);
+        match p.kind {
+            PickerKind::Facet(Facet::Products) => self.query.products = chosen.collect(),
+            PickerKind::Facet(Facet::Apis) => self.query.apis = chosen.collect(),
+            PickerKind::Facet(Facet::Workloads) => {
+                self.query.workloads = chosen.map(|i| p.options[i].clone()).collect()
+            }
+            PickerKind::Format => {
+                if let Some(f) = ExportFormat::ALL.get(p.cursor) {
+                    self.export_format = *f;
+                    return self.copy();
+                }
+            }
+            PickerKind::Preset(product) => {
+                if let Some(preset) = Preset::ALL.get(p.cursor) {
+                    let set = Selection::preset(&self.catalog, product, *preset);
+                    let n = set.len();
+                    self.selection = set;
+                    self.status = Some(format!(
+                        "Selected {n} permissions: {} of {}",
+                        preset.label(),
+                        self.catalog.products[product].slug
+                    ));
+                }
+                return Vec::new();
+            }
+        }
+        self.refilter();
+        Vec::new()
+    }
+
+    /// Exports the selection in the current format and asks the runtime to copy it.
+    fn copy(&mut self) -> Vec<Effect> {
+        if self.selection.is_empty() {
+            self.status = Some("Nothing selected: Space selects a row, v selects every visible row".into());
+            return Vec::new();
+        }
+        let out = export::export(&self.catalog, &self.selection, self.export_format);
+        self.last_copied = Some(out.text.clone());
+        vec![Effect::Copy {
+            text: out.text,
+            count: out.count,
+            warnings: out.warnings,
+        }]
+    }
+
+    /// Selected permissions that no visible row shows.
+    pub fn selected_hidden(&self) -> usize {
+        self.selection
+            .iter()
+            .filter(|k| {
+                !self
+                    .hits
+                    .iter()
+                    .any(|h| selection::row_matches(&self.catalog, h.row, k))
+            })
+            .count()
+    }
+
+    /// A short description of every active filter, for the header.
+    pub fn filter_summary(&self) -> Vec<String> {
+        let c = &self.catalog;
+        let q = &self.query;
+        let mut out = Vec::new();
+        if !q.products.is_empty() {
+            out.push(format!(
+                "product={}",
+                q.products
+                    .iter()
+                    .map(|&i| c.products[i].slug.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ));
+        }
+        if !q.apis.is_empty() {
+            out.push(format!(
+                "api={}",
+                q.apis
+                    .iter()
+                    .map(|&i| c.apis[i].short.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ));
+        }
+        if let Some(k) = q.kind {
+            out.push(format!("type={k}"));
+        }
+        if !q.workloads.is_empty() {
+            out.push(format!("workload={}", q.workloads.join(",")));
+        }
+        if let Some(p) = q.phase {
+            out.push(format!("phase={}", p.as_str()));
+        }
+        if let Some(r) = q.min_risk {
+            out.push(format!("risk>={}", r.as_str()));
+        }
+        if !q.text.is_empty() {
+            out.push(format!("search=\"{}\"", q.text));
+        }
+        out
+    }
+}
+
+fn add(v: u16, delta: isize) -> u16 {
+    (v as isize + delta).clamp(0, u16::MAX as isize) as u16
+}

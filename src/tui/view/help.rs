@@ -1,0 +1,65 @@
+//! The help overlay, generated from the keymap.
+
+use crate::tui::app::App;
+use crate::tui::keymap::{Focus, Keymap};
+use crate::tui::theme::Theme;
+use crate::tui::view::{blank, centered};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub(super) fn popup(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: &Theme) {
+    let mut lines = Vec::new();
+    // Each binding once, under the first layer it applies to.
+    for focus in [Focus::Table, Focus::Input, Focus::Picker, Focus::Help] {
+        lines.push(Line::from(Span::styled(
+            match focus {
+                Focus::Table => "Table and detail pane",
+                other => other.label(),
+            },
+            theme.header(),
+        )));
+        for b in keymap
+            .bindings
+            .iter()
+            .filter(|b| b.focus.first() == Some(&focus) || (focus == Focus::Table && b.focus.len() == 5))
+        {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
+            let mut desc = b.desc.to_string();
+            if b.focus.len() == 5 {
+                desc.push_str(" (anywhere)");
+            }
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", keys.join(" ")), theme.title()),
+                Span::raw(desc),
+            ]));
+        }
+        if focus == Focus::Input {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", "any character"), theme.title()),
+                Span::raw("typed into the search (words separated by spaces must all match)"),
+            ]));
+        }
+        lines.push(blank());
+    }
+    lines.push(Line::from(Span::styled(
+        "Workloads marked * are derived by permscope, not stated by the vendor.",
+        theme.dim(),
+    )));
+    let rect = centered(area, 112, area.height.saturating_sub(2));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.focus_border())
+                    .title(Span::styled(" Help — j/k scroll · Esc or ? closes ", theme.title()))
+                    .padding(ratatui::widgets::Padding::horizontal(1)),
+            )
+            .wrap(Wrap { trim: false })
+            .scroll((app.help_scroll, 0)),
+        rect,
+    );
+}

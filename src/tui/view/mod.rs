@@ -1,0 +1,115 @@
+//! Drawing the explorer. Views read the app; the only state they change is
+//! view state (the table's scroll offset).
+
+mod detail;
+mod explorer;
+mod help;
+mod picker;
+mod status;
+
+use crate::tui::app::App;
+use crate::tui::keymap::Keymap;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+/// Smallest terminal the explorer draws in.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// View state kept between frames, apart from the domain.
+#[derive(Debug, Default, Clone)]
+pub struct ViewState {
+    /// First table entry drawn.
+    pub offset: usize,
+}
+
+/// Draws one frame.
+pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view: &mut ViewState) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "Terminal too small ({}x{}): permscope needs {}x{}. Enlarge it, or press q to quit.",
+            area.width, area.height, MIN_WIDTH, MIN_HEIGHT
+        );
+        frame.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }), area);
+        return;
+    }
+    let searching = app.input_before.is_some() || !app.query.text.is_empty();
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(1),
+            Constraint::Length(if searching { 1 } else { 0 }),
+            Constraint::Min(4),
+            Constraint::Length(1),
+        ])
+        .split(area);
+    status::header(frame, rows[0], app, theme);
+    if searching {
+        status::search_line(frame, rows[1], app, theme);
+    }
+    let (table_area, detail_area) = split_body(rows[2]);
+    explorer::table(frame, table_area, app, theme, view);
+    detail::pane(frame, detail_area, app, theme);
+    status::footer(frame, rows[3], app, keymap, theme);
+    if let Some(p) = &app.picker {
+        picker::popup(frame, area, p, &app.catalog, theme);
+    }
+    if app.help {
+        help::popup(frame, area, app, keymap, theme);
+    }
+}
+
+/// Side by side when wide, stacked otherwise.
+fn split_body(area: Rect) -> (Rect, Rect) {
+    if area.width >= 150 {
+        let parts = Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints([Constraint::Percentage(58), Constraint::Percentage(42)])
+            .split(area);
+        (parts[0], parts[1])
+    } else {
+        let parts = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .split(area);
+        (parts[0], parts[1])
+    }
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Plain text of a rendered screen, for tests and screenshots.
+pub fn buffer_text(buffer: &ratatui::buffer::Buffer) -> Vec<String> {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < area.width {
+                let cell = &buffer[(x, y)];
+                line.push_str(cell.symbol());
+                x += 1;
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
+/// An empty line, for spacing.
+pub(crate) fn blank() -> Line<'static> {
+    Line::from("")
+}

@@ -1,0 +1,80 @@
+//! Helpers shared by integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A folder under the system temp dir, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let p = std::env::temp_dir().join(format!(
+            "permscope-test-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs the real binary with a clean environment for data options.
+pub fn permscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_permscope"))
+        .args(args)
+        .env_remove("PERMSCOPE_DATA")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "160")
+        .output()
+        .expect("run permscope")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
+}
+
+/// A small valid product file.
+pub fn product_json(slug: &str, description: &str) -> String {
+    format!(
+        r#"{{
+  "slug": "{slug}",
+  "vendor": "Test Vendor",
+  "product": "Test Product",
+  "source": {{ "title": "Test document", "file": "test.txt" }},
+  "apps": [
+    {{
+      "name": "Test App",
+      "requirements": [
+        {{ "line": 3, "api": "Microsoft Graph", "permission": "Mail.Read", "type": "application", "description": "{description}" }},
+        {{ "line": 4, "api": "Exchange", "permission": "full_access_as_app", "type": "application" }}
+      ]
+    }}
+  ]
+}}
+"#
+    )
+}

@@ -1,0 +1,272 @@
+//! Headless explorer tests: actions into `App::update`, state and effects out,
+//! and screens drawn into ratatui's `TestBackend`.
+
+use permscope::model::catalog::Catalog;
+use permscope::model::permission::PermissionKind;
+use permscope::model::product::Origin;
+use permscope::tui::action::{Action, Effect};
+use permscope::tui::app::{App, Entry};
+use permscope::tui::keymap::{Focus, Keymap};
+use permscope::tui::theme::Theme;
+use permscope::tui::view::{self, ViewState, buffer_text};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+const FIXTURE: &str = r#"{
+  "slug": "fixture-a",
+  "vendor": "Vendor A",
+  "product": "Product A",
+  "source": { "title": "A's permissions", "file": "a.txt", "version": "1.0", "date": "1 May 2024" },
+  "apps": [{
+    "name": "A Backup",
+    "requirements": [
+      { "line": 3, "api": "Microsoft Graph", "permission": "Mail.Read", "type": "application", "description": "Read mail in all mailboxes",
+        "workloads": [{ "workload": "Exchange Online", "phases": ["Discovery", "Backup"] }] },
+      { "line": 4, "api": "Microsoft Graph", "permission": "Mail.ReadWrite", "type": "application", "description": "Read and write mail in all mailboxes",
+        "workloads": [{ "workload": "Exchange Online", "phases": ["Recovery"] }] },
+      { "line": 5, "api": "Microsoft Graph", "permission": "User.Read", "type": "delegated", "description": "Sign in and read user profile" },
+      { "line": 6, "api": "SharePoint", "permission": "Sites.FullControl.All", "type": "application", "description": "Have full control of all site collections",
+        "notes": ["Only with certificate authentication."] }
+    ]
+  }]
+}"#;
+
+const FIXTURE_B: &str = r#"{
+  "slug": "fixture-b",
+  "vendor": "Vendor B",
+  "product": "Product B",
+  "source": { "title": "B's permissions", "file": "b.txt" },
+  "apps": [{
+    "name": "B App",
+    "requirements": [
+      { "line": 10, "api": "Graph", "permission": "Mail.ReadWrite", "type": "application", "purpose": "Restore mail." },
+      { "line": 11, "api": "Graph", "permission": "RoleManagement.ReadWrite.Directory", "type": "application" }
+    ]
+  }]
+}"#;
+
+fn fixture() -> Catalog {
+    let mut c = Catalog::empty();
+    c.add_product_text(FIXTURE, Origin::Bundled("fixture-a.json")).unwrap();
+    c.add_product_text(FIXTURE_B, Origin::Bundled("fixture-b.json"))
+        .unwrap();
+    c
+}
+
+fn app() -> App {
+    App::new(fixture())
+}
+
+fn permission_under_cursor(app: &App) -> String {
+    let row = app.current().unwrap().rows()[0];
+    app.catalog.requirements[row].permission.clone()
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::InputChar(c));
+    }
+}
+
+#[test]
+fn starts_with_every_row_and_no_filters() {
+    let app = app();
+    assert_eq!(app.entries.len(), 6);
+    assert_eq!(app.hidden(), 0);
+    assert_eq!(app.focus(), Focus::Table);
+    assert!(app.filter_summary().is_empty());
+}
+
+#[test]
+fn moving_is_clamped_and_pages() {
+    let mut app = app();
+    app.update(Action::MoveUp);
+    assert_eq!(app.cursor, 0);
+    app.update(Action::MoveBottom);
+    assert_eq!(app.cursor, 5);
+    app.update(Action::MoveDown);
+    assert_eq!(app.cursor, 5);
+    app.update(Action::MoveTop);
+    assert_eq!(app.cursor, 0);
+    app.update(Action::Resize(80, 24));
+    app.update(Action::PageDown);
+    assert_eq!(app.cursor, 5, "a page of 6 moves to the end");
+}
+
+#[test]
+fn filter_input_narrows_keeps_and_cancels() {
+    let mut app = app();
+    app.update(Action::OpenFilter);
+    assert_eq!(app.focus(), Focus::Input);
+    type_text(&mut app, "mailrw");
+    assert_eq!(app.entries.len(), 2, "Mail.ReadWrite in both products");
+    assert_eq!(permission_under_cursor(&app), "Mail.ReadWrite");
+    app.update(Action::AcceptFilter);
+    assert_eq!(app.focus(), Focus::Table);
+    assert_eq!(app.query.text, "mailrw");
+    // Esc restores what the search was before it was opened.
+    app.update(Action::OpenFilter);
+    type_text(&mut app, "zzz");
+    assert!(app.entries.is_empty());
+    app.update(Action::CancelFilter);
+    assert_eq!(app.query.text, "mailrw");
+    assert_eq!(app.entries.len(), 2);
+}
+
+#[test]
+fn facets_cycle_and_clear_in_one_key() {
+    let mut app = app();
+    app.update(Action::CycleType);
+    assert_eq!(app.query.kind, Some(PermissionKind::Application));
+    assert_eq!(app.entries.len(), 5);
+    app.update(Action::CycleType);
+    assert_eq!(app.entries.len(), 1);
+    app.update(Action::CyclePhase);
+    assert!(app.entries.is_empty(), "User.Read has no phase");
+    assert_eq!(app.hidden(), 6);
+    app.update(Action::ClearFilters);
+    assert_eq!(app.entries.len(), 6);
+    assert!(app.query.is_empty());
+}
+
+#[test]
+fn picker_ticks_products() {
+    let mut app = app();
+    app.update(Action::PickProducts);
+    assert_eq!(app.focus(), Focus::Picker);
+    app.update(Action::MoveDown);
+    app.update(Action::PickerToggle);
+    app.update(Action::PickerAccept);
+    assert_eq!(app.focus(), Focus::Table);
+    assert_eq!(app.entries.len(), 2);
+    assert_eq!(app.filter_summary(), vec!["product=fixture-b".to_string()]);
+    // Esc closes a picker without applying it.
+    app.update(Action::PickProducts);
+    app.update(Action::PickerToggle);
+    app.update(Action::Close);
+    assert_eq!(app.entries.len(), 2);
+}
+
+#[test]
+fn grouping_merges_rows_of_one_permission() {
+    let mut app = app();
+    app.update(Action::ToggleGrouping);
+    assert_eq!(app.entries.len(), 5);
+    let mail_rw = app
+        .entries
+        .iter()
+        .find_map(|e| match e {
+            Entry::Group(g) if g.permission == "Mail.ReadWrite" => Some(g.rows.len()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(mail_rw, 2);
+}
+
+#[test]
+fn esc_never_quits_and_q_does() {
+    let mut app = app();
+    assert!(app.update(Action::Close).is_empty());
+    app.update(Action::ToggleHelp);
+    assert_eq!(app.focus(), Focus::Help);
+    assert!(app.update(Action::Close).is_empty());
+    assert_eq!(app.focus(), Focus::Table);
+    assert_eq!(app.update(Action::Quit), vec![Effect::Quit]);
+}
+
+#[test]
+fn keymap_derives_focus_and_ignores_releases() {
+    let km = Keymap::default();
+    let press = |c: KeyCode, m: KeyModifiers| KeyEvent::new(c, m);
+    assert_eq!(
+        km.action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE), Focus::Table),
+        Some(Action::Quit)
+    );
+    // In the search, letters are text.
+    assert_eq!(
+        km.action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE), Focus::Input),
+        Some(Action::InputChar('q'))
+    );
+    assert_eq!(
+        km.action_for(&press(KeyCode::Char('c'), KeyModifiers::CONTROL), Focus::Input),
+        Some(Action::Quit)
+    );
+    assert_eq!(
+        km.action_for(&press(KeyCode::Esc, KeyModifiers::NONE), Focus::Table),
+        None
+    );
+    // Shift is normalised: Shift+g is G.
+    assert_eq!(
+        km.action_for(&press(KeyCode::Char('g'), KeyModifiers::SHIFT), Focus::Table),
+        Some(Action::MoveBottom)
+    );
+    let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    assert_eq!(km.action_for(&release, Focus::Table), None);
+}
+
+fn screen(app: &App, theme: Theme, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let keymap = Keymap::default();
+    let mut view_state = ViewState::default();
+    terminal
+        .draw(|f| view::render(f, app, &keymap, &theme, &mut view_state))
+        .unwrap();
+    buffer_text(terminal.backend().buffer()).join("\n")
+}
+
+#[test]
+fn initial_screen_shows_rows_detail_and_hints() {
+    let s = screen(&app(), Theme::colour(), 100, 44);
+    assert!(s.contains("permscope 6 of 6 rows · no filters"), "{s}");
+    assert!(s.contains("▶ "), "selection marker");
+    assert!(s.contains("Mail.Read") && s.contains("fixture-a"));
+    // Detail of the first row: GUID from the catalog, source line, workloads.
+    assert!(s.contains("810c84a8-4a9e-49e6-bf7d-12d183f40d01"), "{s}");
+    assert!(s.contains("a.txt line 3"));
+    assert!(s.contains("Exchange Online — Discovery, Backup"));
+    assert!(s.contains("q  quit") && s.contains("?  help"));
+}
+
+#[test]
+fn filtered_screen_says_what_is_hidden() {
+    let mut a = app();
+    a.update(Action::OpenFilter);
+    type_text(&mut a, "mailrw");
+    let s = screen(&a, Theme::colour(), 100, 30);
+    assert!(s.contains("2 of 6 rows · 4 hidden"), "{s}");
+    assert!(s.contains("/mailrw"));
+}
+
+#[test]
+fn empty_result_explains_how_to_get_rows_back() {
+    let mut a = app();
+    a.update(Action::OpenFilter);
+    type_text(&mut a, "qqqq");
+    let s = screen(&a, Theme::mono(), 100, 30);
+    assert!(s.contains("No rows match. 6 rows are hidden"), "{s}");
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut a = app();
+    a.update(Action::ToggleHelp);
+    let s = screen(&a, Theme::mono(), 130, 90);
+    for b in Keymap::default().bindings {
+        assert!(s.contains(b.desc), "help lacks {:?}", b.desc);
+    }
+}
+
+#[test]
+fn tiny_terminal_gets_a_message() {
+    let s = screen(&app(), Theme::colour(), 40, 10);
+    assert!(s.contains("Terminal too small"));
+}
+
+#[test]
+fn derived_workloads_are_marked() {
+    let s = screen(&app(), Theme::mono(), 160, 30);
+    // User.Read has no documented workload: derived, marked with *.
+    assert!(s.contains("Sign-in*"), "{s}");
+}
