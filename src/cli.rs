@@ -5,11 +5,13 @@
 
 use crate::clipboard::ClipboardChoice;
 use crate::model::catalog::{Catalog, LoadReport};
+use crate::model::compare::{CompareMode, Comparison};
 use crate::model::export::{self, ExportFormat};
 use crate::model::listing::{self, ListFormat, safe};
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
 use crate::model::query::{self, Query, Sort};
+use crate::model::report::{CompareFormat, ReportFormat};
 use crate::model::risk::{RiskBook, RiskLevel};
 use crate::model::selection::{Preset, Selection};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -112,6 +114,24 @@ pub enum Command {
     },
     /// Say which clipboard backend a copy would use, and why.
     Doctor,
+    /// Compare products side by side: who asks for what, and how dangerous the difference is.
+    Compare {
+        /// Two or more product slugs (or unique prefixes).
+        #[arg(num_args = 2.., required = true, value_name = "SLUG")]
+        products: Vec<String>,
+        /// Which rows: all, only-one, every, differences.
+        #[arg(long, value_enum, default_value_t = CompareMode::All)]
+        mode: CompareMode,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+    },
+    /// A procurement report for one or more products (Markdown or HTML).
+    Report {
+        #[arg(num_args = 1.., required = true, value_name = "SLUG")]
+        products: Vec<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+        format: ReportFormat,
+    },
     /// Rate permissions that need not be in any product (names as arguments or on stdin).
     Assess {
         /// Permission claims; with none, read one per line from stdin.
@@ -310,6 +330,27 @@ pub fn run(command: &Command, global: &Global, out: &mut dyn Write) -> anyhow::R
                 eprintln!("permscope: warning: {}", safe(w));
             }
             out.write_all(result.text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare { products, mode, format } => {
+            let mut q = Query::default();
+            for p in products {
+                q.add_product(&catalog, p)?;
+            }
+            if q.products.len() < 2 {
+                anyhow::bail!("compare needs two or more different products");
+            }
+            let cmp = Comparison::new(&catalog, &q.products, &Query::default());
+            let text = crate::model::report::render_compare(&catalog, &cmp, *mode, *format, output_width());
+            out.write_all(text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { products, format } => {
+            let mut q = Query::default();
+            for p in products {
+                q.add_product(&catalog, p)?;
+            }
+            out.write_all(crate::model::report::report(&catalog, &q.products, *format).as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Doctor => {

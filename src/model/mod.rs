@@ -3,6 +3,8 @@
 
 pub mod catalog;
 pub mod columns;
+pub mod compare;
+pub mod document;
 pub mod export;
 pub mod facts;
 pub mod listing;
@@ -11,6 +13,7 @@ pub mod permission;
 pub mod product;
 pub mod profile;
 pub mod query;
+pub mod report;
 pub mod risk;
 pub mod selection;
 pub mod text;

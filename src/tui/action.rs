@@ -47,6 +47,17 @@ pub enum Action {
     /// Invert the selection over the visible permissions.
     InvertVisible,
     ClearSelection,
+    /// Choose products to compare, then open the compare view.
+    OpenCompare,
+    /// In the compare view: all, differences, only in one, in every product.
+    CycleCompareMode,
+    /// In the compare view: move the product column focus.
+    PrevColumn,
+    NextColumn,
+    /// Select everything the focused product asks for.
+    SelectColumnAll,
+    /// Select what the focused product asks for beyond the other products.
+    SelectColumnBeyond,
     /// Choose a ready-made set (everything, backup only...) of the highlighted row's product.
     PickPreset,
     /// Copy the selection in the last format used.

@@ -1,6 +1,7 @@
 //! The explorer's state and its pure `update`: actions in, effects out.
 
 use crate::model::catalog::Catalog;
+use crate::model::compare::{CompareMode, Comparison};
 use crate::model::export::{self, ExportFormat};
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
@@ -28,9 +29,30 @@ impl Facet {
     }
 }
 
+/// The compare view's state: the comparison and where the reviewer is in it.
+#[derive(Debug, Clone)]
+pub struct CompareView {
+    pub cmp: Comparison,
+    pub mode: CompareMode,
+    /// Matrix rows shown in this mode (indices into `cmp.rows`).
+    pub visible: Vec<usize>,
+    pub cursor: usize,
+    /// Focused product column (position in `cmp.products`).
+    pub column: usize,
+}
+
+impl CompareView {
+    /// The matrix row under the cursor.
+    pub fn current(&self) -> Option<&crate::model::compare::MatrixRow> {
+        self.visible.get(self.cursor).map(|&i| &self.cmp.rows[i])
+    }
+}
+
 /// What a picker chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickerKind {
+    /// Products to compare (two or more).
+    Compare,
     /// Tick any number of a facet's values.
     Facet(Facet),
     /// One export format, then copy.
@@ -57,6 +79,7 @@ impl Picker {
                 "{} — Space ticks, Enter applies, Esc cancels (none ticked = all)",
                 f.title()
             ),
+            PickerKind::Compare => "Compare — tick two or more products, Enter compares, Esc cancels".into(),
             PickerKind::Format => "Copy as — Enter copies, Esc cancels".into(),
             PickerKind::Preset(p) => format!("Select from {} — Enter selects, Esc cancels", catalog.products[p].slug),
         }
@@ -64,7 +87,7 @@ impl Picker {
 
     /// True when options carry ticks.
     pub fn multi(&self) -> bool {
-        matches!(self.kind, PickerKind::Facet(_))
+        matches!(self.kind, PickerKind::Facet(_) | PickerKind::Compare)
     }
 }
 
@@ -113,6 +136,8 @@ pub struct App {
     pub export_format: ExportFormat,
     /// The text of the last copy, for `--print`.
     pub last_copied: Option<String>,
+    /// The compare view, when open.
+    pub compare: Option<CompareView>,
 }
 
 impl App {
@@ -137,6 +162,7 @@ impl App {
             selection: Selection::new(),
             export_format: ExportFormat::Names,
             last_copied: None,
+            compare: None,
         };
         app.refilter();
         app
@@ -150,6 +176,8 @@ impl App {
             Focus::Picker
         } else if self.input_before.is_some() {
             Focus::Input
+        } else if self.compare.is_some() {
+            Focus::Compare
         } else if self.detail_focus {
             Focus::Detail
         } else {
@@ -172,6 +200,7 @@ impl App {
         let keep = self.current().map(|e| e.rows()[0]);
         self.hits = query::run(&self.catalog, &self.query, self.sort);
         self.rebuild_entries();
+        self.rebuild_compare();
         if let Some(row) = keep
             && let Some(i) = self.entries.iter().position(|e| e.rows().contains(&row))
         {
@@ -189,6 +218,24 @@ impl App {
         } else {
             self.hits.iter().map(|h| Entry::Row(h.row)).collect()
         };
+    }
+
+    /// Recomputes the comparison for the current filters, keeping mode and column.
+    fn rebuild_compare(&mut self) {
+        if let Some(view) = &self.compare {
+            let cmp = Comparison::new(&self.catalog, &view.cmp.products, &self.query);
+            let visible = cmp.visible(view.mode);
+            let cursor = view.cursor.min(visible.len().saturating_sub(1));
+            let column = view.column;
+            let mode = view.mode;
+            self.compare = Some(CompareView {
+                cmp,
+                mode,
+                visible,
+                cursor,
+                column,
+            });
+        }
     }
 
     fn clamp(&mut self) {
@@ -213,6 +260,14 @@ impl App {
                     if n > 0 {
                         p.cursor = (p.cursor as isize + delta).clamp(0, n as isize - 1) as usize;
                     }
+                }
+            }
+            Focus::Compare => {
+                if let Some(v) = &mut self.compare
+                    && !v.visible.is_empty()
+                {
+                    let n = v.visible.len() as isize;
+                    v.cursor = (v.cursor as isize + delta).clamp(0, n - 1) as usize;
                 }
             }
             Focus::Table | Focus::Input => {
@@ -307,18 +362,62 @@ impl App {
                 };
                 self.refilter();
             }
+            Action::OpenCompare => {
+                let ticked: Vec<bool> = (0..self.catalog.products.len())
+                    .map(|i| self.query.products.contains(&i))
+                    .collect();
+                self.picker = Some(Picker {
+                    kind: PickerKind::Compare,
+                    options: self.catalog.products.iter().map(|p| p.slug.clone()).collect(),
+                    ticked,
+                    cursor: 0,
+                });
+            }
+            Action::CycleCompareMode => {
+                if let Some(v) = &mut self.compare {
+                    let i = CompareMode::ALL.iter().position(|m| *m == v.mode).unwrap_or(0);
+                    v.mode = CompareMode::ALL[(i + 1) % CompareMode::ALL.len()];
+                    v.visible = v.cmp.visible(v.mode);
+                    v.cursor = 0;
+                    self.status = Some(format!("Showing {}", v.mode.as_str()));
+                }
+            }
+            Action::PrevColumn | Action::NextColumn => {
+                if let Some(v) = &mut self.compare {
+                    let n = v.cmp.products.len();
+                    v.column = if action == Action::NextColumn {
+                        (v.column + 1) % n
+                    } else {
+                        (v.column + n - 1) % n
+                    };
+                }
+            }
+            Action::SelectColumnAll | Action::SelectColumnBeyond => {
+                self.select_column(action == Action::SelectColumnAll)
+            }
             Action::ToggleSelect => {
-                if let Some(&row) = self.current().map(|e| &e.rows()[0]) {
+                let row = match &self.compare {
+                    Some(v) => v.current().map(|r| r.first_row),
+                    None => self.current().map(|e| e.rows()[0]),
+                };
+                if let Some(row) = row {
                     self.selection.toggle_row(&self.catalog, row);
                     self.move_by(1);
                 }
             }
             Action::SelectVisible => {
-                let keys: Vec<_> = self
-                    .hits
-                    .iter()
-                    .map(|h| selection::key_of(&self.catalog, h.row))
-                    .collect();
+                let keys: Vec<_> = match &self.compare {
+                    Some(v) => v
+                        .visible
+                        .iter()
+                        .map(|&i| selection::key_of(&self.catalog, v.cmp.rows[i].first_row))
+                        .collect(),
+                    None => self
+                        .hits
+                        .iter()
+                        .map(|h| selection::key_of(&self.catalog, h.row))
+                        .collect(),
+                };
                 let n = keys.len();
                 self.selection.extend(keys);
                 self.status = Some(format!("Selected the {n} visible rows' permissions"));
@@ -395,6 +494,8 @@ impl App {
                     self.picker = None;
                 } else if self.input_before.is_some() {
                     self.update(Action::CancelFilter);
+                } else if self.compare.is_some() {
+                    self.compare = None;
                 } else {
                     self.detail_focus = false;
                 }
@@ -443,6 +544,23 @@ impl App {
             PickerKind::Facet(Facet::Workloads) => {
                 self.query.workloads = chosen.map(|i| p.options[i].clone()).collect()
             }
+            PickerKind::Compare => {
+                let products: Vec<usize> = chosen.collect();
+                if products.len() < 2 {
+                    self.status = Some("Compare needs two or more products: tick them with Space".into());
+                    return Vec::new();
+                }
+                let cmp = Comparison::new(&self.catalog, &products, &self.query);
+                let visible = cmp.visible(CompareMode::All);
+                self.compare = Some(CompareView {
+                    cmp,
+                    mode: CompareMode::All,
+                    visible,
+                    cursor: 0,
+                    column: 0,
+                });
+                return Vec::new();
+            }
             PickerKind::Format => {
                 if let Some(f) = ExportFormat::ALL.get(p.cursor) {
                     self.export_format = *f;
@@ -465,6 +583,38 @@ impl App {
         }
         self.refilter();
         Vec::new()
+    }
+
+    /// Compare view: select everything the focused product asks for (`all`),
+    /// or what it asks beyond every other compared product.
+    fn select_column(&mut self, all: bool) {
+        let Some(v) = &self.compare else { return };
+        let slug = self.catalog.products[v.cmp.products[v.column]].slug.clone();
+        let rows: Vec<usize> = if all {
+            (0..v.cmp.rows.len())
+                .filter(|&i| matches!(v.cmp.rows[i].cells[v.column], crate::model::compare::Cell::Asks(_)))
+                .collect()
+        } else {
+            let others: Vec<Vec<usize>> = (0..v.cmp.products.len())
+                .filter(|&o| o != v.column)
+                .map(|o| v.cmp.beyond(v.column, o))
+                .collect();
+            (0..v.cmp.rows.len())
+                .filter(|i| others.iter().all(|b| b.contains(i)))
+                .collect()
+        };
+        let keys: Vec<_> = rows
+            .iter()
+            .map(|&i| selection::key_of(&self.catalog, v.cmp.rows[i].first_row))
+            .filter(|k| !k.name.is_empty())
+            .collect();
+        let n = keys.len();
+        self.selection = keys.into_iter().collect();
+        self.status = Some(if all {
+            format!("Selected {n} permissions: everything {slug} asks for (within the filters)")
+        } else {
+            format!("Selected {n} permissions {slug} asks for beyond the others")
+        });
     }
 
     /// Exports the selection in the current format and asks the runtime to copy it.

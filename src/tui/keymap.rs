@@ -10,6 +10,7 @@ pub enum Focus {
     Help,
     Picker,
     Input,
+    Compare,
     Detail,
     Table,
 }
@@ -21,6 +22,7 @@ impl Focus {
             Focus::Picker => "Picker",
             Focus::Input => "Filter input",
             Focus::Detail => "Detail pane",
+            Focus::Compare => "Compare view",
             Focus::Table => "Table",
         }
     }
@@ -94,8 +96,33 @@ pub struct Binding {
     pub hint: Option<&'static str>,
 }
 
-const BROWSE: &[Focus] = &[Focus::Table, Focus::Detail];
-const ANY: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Input, Focus::Picker, Focus::Help];
+/// Where the browsing keys work: the table, its detail pane and the compare view.
+const BROWSE: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Compare];
+/// Keys that only make sense on the requirements table.
+const TABLE: &[Focus] = &[Focus::Table, Focus::Detail];
+/// Filters apply in the table and the compare view alike.
+const FILTERS: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Compare];
+const COMPARE: &[Focus] = &[Focus::Compare];
+const MOVING: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Picker, Focus::Help];
+const CLOSE: &[Focus] = &[Focus::Help, Focus::Picker, Focus::Detail, Focus::Compare];
+const PICKER: &[Focus] = &[Focus::Picker];
+const INPUT: &[Focus] = &[Focus::Input];
+const HELP: &[Focus] = &[Focus::Help];
+const ANY: &[Focus] = &[
+    Focus::Table,
+    Focus::Detail,
+    Focus::Compare,
+    Focus::Input,
+    Focus::Picker,
+    Focus::Help,
+];
+
+impl Binding {
+    /// True when the binding works whatever has the keyboard.
+    pub fn anywhere(&self) -> bool {
+        self.focus == ANY
+    }
+}
 
 /// The keymap.
 #[derive(Debug, Clone)]
@@ -103,265 +130,63 @@ pub struct Keymap {
     pub bindings: Vec<Binding>,
 }
 
+/// One row of the binding table: keys, action, where, description, status-bar hint.
+type Row = (Vec<Chord>, Action, &'static [Focus], &'static str, Option<&'static str>);
+
 impl Default for Keymap {
+    #[rustfmt::skip]
     fn default() -> Self {
-        let b = |keys: Vec<Chord>,
-                 action: Action,
-                 focus: &'static [Focus],
-                 desc: &'static str,
-                 hint: Option<&'static str>| {
-            Binding {
-                keys,
-                action,
-                focus,
-                desc,
-                hint,
-            }
-        };
-        let picker: &'static [Focus] = &[Focus::Picker];
-        let input: &'static [Focus] = &[Focus::Input];
-        let help: &'static [Focus] = &[Focus::Help];
-        let moving: &'static [Focus] = &[Focus::Table, Focus::Detail, Focus::Picker, Focus::Help];
-        let close: &'static [Focus] = &[Focus::Help, Focus::Picker, Focus::Detail];
+        let rows: Vec<Row> = vec![
+            (vec![ctrl('c')], Action::Quit, ANY, "quit at once", None),
+            (vec![key('q')], Action::Quit, BROWSE, "quit", Some("quit")),
+            (vec![key('j'), code(KeyCode::Down)], Action::MoveDown, MOVING, "move down", None),
+            (vec![key('k'), code(KeyCode::Up)], Action::MoveUp, MOVING, "move up", None),
+            (vec![ctrl('d'), code(KeyCode::PageDown)], Action::PageDown, MOVING, "half a page down", None),
+            (vec![ctrl('u'), code(KeyCode::PageUp)], Action::PageUp, MOVING, "half a page up", None),
+            (vec![key('g'), code(KeyCode::Home)], Action::MoveTop, MOVING, "go to the top", None),
+            (vec![key('G'), code(KeyCode::End)], Action::MoveBottom, MOVING, "go to the bottom", None),
+            (vec![key('/')], Action::OpenFilter, FILTERS, "fuzzy search (permission, description, purpose, product)", Some("search")),
+            (vec![code(KeyCode::Tab)], Action::SwitchPane, TABLE, "switch between table and detail pane", Some("pane")),
+            (vec![key('m')], Action::ToggleGrouping, TABLE, "one row per product row / per distinct permission", Some("merge")),
+            (vec![key('s')], Action::CycleSort, TABLE, "cycle sort: relevance, risk, name, API, product", Some("sort")),
+            (vec![key('p')], Action::PickProducts, TABLE, "choose products", Some("products")),
+            (vec![key('a')], Action::PickApis, FILTERS, "choose APIs", None),
+            (vec![key('w')], Action::PickWorkloads, FILTERS, "choose workloads", None),
+            (vec![key('t')], Action::CycleType, FILTERS, "cycle type: any, application, delegated", None),
+            (vec![key('f')], Action::CyclePhase, FILTERS, "cycle phase: any, discovery, backup, recovery", None),
+            (vec![key('r')], Action::CycleMinRisk, FILTERS, "cycle minimum risk: any, low, medium, high, critical", Some("risk")),
+            (vec![key('x')], Action::ClearFilters, FILTERS, "clear every filter and the search", Some("clear")),
+            (vec![key('c')], Action::OpenCompare, TABLE, "compare products side by side", Some("compare")),
+            (vec![key('m')], Action::CycleCompareMode, COMPARE, "cycle rows: all, differences, only in one, in every product", Some("mode")),
+            (vec![key('h'), code(KeyCode::Left)], Action::PrevColumn, COMPARE, "focus the previous product column", None),
+            (vec![key('l'), code(KeyCode::Right)], Action::NextColumn, COMPARE, "focus the next product column", None),
+            (vec![key('e')], Action::SelectColumnAll, COMPARE, "select everything the focused product asks for", Some("all of it")),
+            (vec![key('b')], Action::SelectColumnBeyond, COMPARE, "select what the focused product asks beyond the others", Some("beyond")),
+            (vec![key(' ')], Action::ToggleSelect, BROWSE, "select or unselect the permission (and move down)", Some("select")),
+            (vec![key('v')], Action::SelectVisible, BROWSE, "select every visible permission", None),
+            (vec![key('V')], Action::InvertVisible, BROWSE, "invert the selection over the visible rows", None),
+            (vec![key('U')], Action::ClearSelection, BROWSE, "clear the selection", None),
+            (vec![key('P')], Action::PickPreset, TABLE, "select a preset of the row's product (all, backup only, delegated, critical)", None),
+            (vec![key('y')], Action::CopySelection, BROWSE, "copy the selection (last format; names at first)", Some("copy")),
+            (vec![key('Y')], Action::PickFormat, BROWSE, "choose a format and copy (names, scopes, JSON, CSV, Markdown, PowerShell, az, manifest)", None),
+            (vec![key('?')], Action::ToggleHelp, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Help], "show or hide this help", Some("help")),
+            (vec![ctrl('z')], Action::Suspend, BROWSE, "suspend to the shell (fg to return)", None),
+            (vec![code(KeyCode::Esc)], Action::Close, CLOSE, "close the top layer (never quits)", Some("close")),
+            (vec![key(' ')], Action::PickerToggle, PICKER, "tick or untick the option", Some("tick")),
+            (vec![code(KeyCode::Enter)], Action::PickerAccept, PICKER, "apply and close", Some("apply")),
+            (vec![code(KeyCode::Enter)], Action::AcceptFilter, INPUT, "keep the search and return", Some("keep")),
+            (vec![code(KeyCode::Esc)], Action::CancelFilter, INPUT, "leave the search, restoring what it was", Some("cancel")),
+            (vec![code(KeyCode::Backspace)], Action::InputBackspace, INPUT, "delete a character", None),
+            (vec![ctrl('u')], Action::InputClear, INPUT, "clear the search text", None),
+            (vec![code(KeyCode::Down)], Action::MoveDown, INPUT, "move down while typing", None),
+            (vec![code(KeyCode::Up)], Action::MoveUp, INPUT, "move up while typing", None),
+            (vec![key('q')], Action::Close, HELP, "close help", None),
+        ];
         Keymap {
-            bindings: vec![
-                b(vec![ctrl('c')], Action::Quit, ANY, "quit at once", None),
-                b(vec![key('q')], Action::Quit, BROWSE, "quit", Some("quit")),
-                b(
-                    vec![key('j'), code(KeyCode::Down)],
-                    Action::MoveDown,
-                    moving,
-                    "move down",
-                    None,
-                ),
-                b(
-                    vec![key('k'), code(KeyCode::Up)],
-                    Action::MoveUp,
-                    moving,
-                    "move up",
-                    None,
-                ),
-                b(
-                    vec![ctrl('d'), code(KeyCode::PageDown)],
-                    Action::PageDown,
-                    moving,
-                    "half a page down",
-                    None,
-                ),
-                b(
-                    vec![ctrl('u'), code(KeyCode::PageUp)],
-                    Action::PageUp,
-                    moving,
-                    "half a page up",
-                    None,
-                ),
-                b(
-                    vec![key('g'), code(KeyCode::Home)],
-                    Action::MoveTop,
-                    moving,
-                    "go to the top",
-                    None,
-                ),
-                b(
-                    vec![key('G'), code(KeyCode::End)],
-                    Action::MoveBottom,
-                    moving,
-                    "go to the bottom",
-                    None,
-                ),
-                b(
-                    vec![key('/')],
-                    Action::OpenFilter,
-                    BROWSE,
-                    "fuzzy search (permission, description, purpose, product)",
-                    Some("search"),
-                ),
-                b(
-                    vec![code(KeyCode::Tab)],
-                    Action::SwitchPane,
-                    BROWSE,
-                    "switch between table and detail pane",
-                    Some("pane"),
-                ),
-                b(
-                    vec![key('m')],
-                    Action::ToggleGrouping,
-                    BROWSE,
-                    "one row per product row / per distinct permission",
-                    Some("merge"),
-                ),
-                b(
-                    vec![key('s')],
-                    Action::CycleSort,
-                    BROWSE,
-                    "cycle sort: relevance, risk, name, API, product",
-                    Some("sort"),
-                ),
-                b(
-                    vec![key('p')],
-                    Action::PickProducts,
-                    BROWSE,
-                    "choose products",
-                    Some("products"),
-                ),
-                b(vec![key('a')], Action::PickApis, BROWSE, "choose APIs", None),
-                b(vec![key('w')], Action::PickWorkloads, BROWSE, "choose workloads", None),
-                b(
-                    vec![key('t')],
-                    Action::CycleType,
-                    BROWSE,
-                    "cycle type: any, application, delegated",
-                    None,
-                ),
-                b(
-                    vec![key('f')],
-                    Action::CyclePhase,
-                    BROWSE,
-                    "cycle phase: any, discovery, backup, recovery",
-                    None,
-                ),
-                b(
-                    vec![key('r')],
-                    Action::CycleMinRisk,
-                    BROWSE,
-                    "cycle minimum risk: any, low, medium, high, critical",
-                    Some("risk"),
-                ),
-                b(
-                    vec![key('x')],
-                    Action::ClearFilters,
-                    BROWSE,
-                    "clear every filter and the search",
-                    Some("clear"),
-                ),
-                b(
-                    vec![key(' ')],
-                    Action::ToggleSelect,
-                    BROWSE,
-                    "select or unselect the permission (and move down)",
-                    Some("select"),
-                ),
-                b(
-                    vec![key('v')],
-                    Action::SelectVisible,
-                    BROWSE,
-                    "select every visible permission",
-                    None,
-                ),
-                b(
-                    vec![key('V')],
-                    Action::InvertVisible,
-                    BROWSE,
-                    "invert the selection over the visible rows",
-                    None,
-                ),
-                b(
-                    vec![key('U')],
-                    Action::ClearSelection,
-                    BROWSE,
-                    "clear the selection",
-                    None,
-                ),
-                b(
-                    vec![key('P')],
-                    Action::PickPreset,
-                    BROWSE,
-                    "select a preset of the row's product (all, backup only, delegated, critical)",
-                    None,
-                ),
-                b(
-                    vec![key('y')],
-                    Action::CopySelection,
-                    BROWSE,
-                    "copy the selection (last format; names at first)",
-                    Some("copy"),
-                ),
-                b(
-                    vec![key('Y')],
-                    Action::PickFormat,
-                    BROWSE,
-                    "choose a format and copy (names, scopes, JSON, CSV, Markdown, PowerShell, az, manifest)",
-                    None,
-                ),
-                b(
-                    vec![key('?')],
-                    Action::ToggleHelp,
-                    &[Focus::Table, Focus::Detail, Focus::Help],
-                    "show or hide this help",
-                    Some("help"),
-                ),
-                b(
-                    vec![ctrl('z')],
-                    Action::Suspend,
-                    BROWSE,
-                    "suspend to the shell (fg to return)",
-                    None,
-                ),
-                b(
-                    vec![code(KeyCode::Esc)],
-                    Action::Close,
-                    close,
-                    "close the top layer (never quits)",
-                    None,
-                ),
-                b(
-                    vec![key(' ')],
-                    Action::PickerToggle,
-                    picker,
-                    "tick or untick the option",
-                    Some("tick"),
-                ),
-                b(
-                    vec![code(KeyCode::Enter)],
-                    Action::PickerAccept,
-                    picker,
-                    "apply and close",
-                    Some("apply"),
-                ),
-                b(
-                    vec![code(KeyCode::Enter)],
-                    Action::AcceptFilter,
-                    input,
-                    "keep the search and return to the table",
-                    Some("keep"),
-                ),
-                b(
-                    vec![code(KeyCode::Esc)],
-                    Action::CancelFilter,
-                    input,
-                    "leave the search, restoring what it was",
-                    Some("cancel"),
-                ),
-                b(
-                    vec![code(KeyCode::Backspace)],
-                    Action::InputBackspace,
-                    input,
-                    "delete a character",
-                    None,
-                ),
-                b(
-                    vec![ctrl('u')],
-                    Action::InputClear,
-                    input,
-                    "clear the search text",
-                    None,
-                ),
-                b(
-                    vec![code(KeyCode::Down)],
-                    Action::MoveDown,
-                    input,
-                    "move down while typing",
-                    None,
-                ),
-                b(
-                    vec![code(KeyCode::Up)],
-                    Action::MoveUp,
-                    input,
-                    "move up while typing",
-                    None,
-                ),
-                b(vec![key('q')], Action::Close, help, "close help", None),
-            ],
+            bindings: rows
+                .into_iter()
+                .map(|(keys, action, focus, desc, hint)| Binding { keys, action, focus, desc, hint })
+                .collect(),
         }
     }
 }

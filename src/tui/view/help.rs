@@ -12,22 +12,24 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 pub(super) fn popup(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: &Theme) {
     let mut lines = Vec::new();
     // Each binding once, under the first layer it applies to.
-    for focus in [Focus::Table, Focus::Input, Focus::Picker, Focus::Help] {
+    for focus in [Focus::Table, Focus::Compare, Focus::Input, Focus::Picker, Focus::Help] {
         lines.push(Line::from(Span::styled(
             match focus {
-                Focus::Table => "Table and detail pane",
+                Focus::Table => "Table, detail pane (and compare view where it makes sense)",
                 other => other.label(),
             },
             theme.header(),
         )));
-        for b in keymap
-            .bindings
-            .iter()
-            .filter(|b| b.focus.first() == Some(&focus) || (focus == Focus::Table && b.focus.len() == 5))
-        {
+        for b in keymap.bindings.iter().filter(|b| {
+            if b.anywhere() {
+                focus == Focus::Table
+            } else {
+                b.focus.first() == Some(&focus)
+            }
+        }) {
             let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
             let mut desc = b.desc.to_string();
-            if b.focus.len() == 5 {
+            if b.anywhere() {
                 desc.push_str(" (anywhere)");
             }
             lines.push(Line::from(vec![

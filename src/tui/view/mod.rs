@@ -1,6 +1,7 @@
 //! Drawing the explorer. Views read the app; the only state they change is
 //! view state (the table's scroll offset).
 
+mod compare;
 mod detail;
 mod explorer;
 mod help;
@@ -51,9 +52,13 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
     if searching {
         status::search_line(frame, rows[1], app, theme);
     }
-    let (table_area, detail_area) = split_body(rows[2]);
-    explorer::table(frame, table_area, app, theme, view);
-    detail::pane(frame, detail_area, app, theme);
+    if let Some(cmp) = &app.compare {
+        compare::render(frame, rows[2], app, cmp, theme);
+    } else {
+        let (table_area, detail_area) = split_body(rows[2]);
+        explorer::table(frame, table_area, app, theme, view);
+        detail::pane(frame, detail_area, app, theme);
+    }
     status::footer(frame, rows[3], app, keymap, theme);
     if let Some(p) = &app.picker {
         picker::popup(frame, area, p, &app.catalog, theme);

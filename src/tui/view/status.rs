@@ -53,11 +53,12 @@ pub(super) fn footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, 
         spans.push(Span::styled(neutralise(msg).into_owned(), theme.warn()));
         spans.push(Span::raw("  "));
     }
-    if !app.entries.is_empty() {
-        spans.push(Span::styled(
-            format!("{}/{} ", app.cursor + 1, app.entries.len()),
-            theme.dim(),
-        ));
+    let (pos, len) = match &app.compare {
+        Some(v) => (v.cursor, v.visible.len()),
+        None => (app.cursor, app.entries.len()),
+    };
+    if len > 0 {
+        spans.push(Span::styled(format!("{}/{len} ", pos + 1), theme.dim()));
     }
     if !app.selection.is_empty() {
         let hidden = app.selected_hidden();

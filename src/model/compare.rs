@@ -1,0 +1,342 @@
+//! Comparing products: a matrix of distinct permissions by product, with
+//! equivalences made visible so that "B asks for less" is a fact, not a
+//! naming artefact.
+
+use crate::model::catalog::Catalog;
+use crate::model::permission::PermissionKind;
+use crate::model::product::Phase;
+use crate::model::profile::{Profile, profile};
+use crate::model::query::{PermissionGroup, Query, group_by_permission};
+use crate::model::risk::RiskLevel;
+use std::collections::HashMap;
+
+/// Which rows of the matrix to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CompareMode {
+    /// Every permission any compared product asks for.
+    #[default]
+    All,
+    /// Asked for by exactly one of the products.
+    OnlyOne,
+    /// Asked for by every product.
+    Every,
+    /// Not asked for by every product (the differences).
+    Differences,
+}
+
+impl CompareMode {
+    pub const ALL: [CompareMode; 4] = [
+        CompareMode::All,
+        CompareMode::Differences,
+        CompareMode::OnlyOne,
+        CompareMode::Every,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareMode::All => "all",
+            CompareMode::OnlyOne => "only in one",
+            CompareMode::Every => "in every product",
+            CompareMode::Differences => "differences",
+        }
+    }
+}
+
+/// How a product relates to one permission of the matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// The product asks for it: its requirement rows.
+    Asks(Vec<usize>),
+    /// It does not, but asks for the same grant under another name (same GUID
+    /// on another resource, e.g. Exchange `Calendars.ReadWrite.All` for Graph
+    /// `Calendars.ReadWrite`).
+    Same { permission: String, api: usize },
+    /// It does not, but asks for a broader permission that includes it
+    /// (`ReadWrite` covers `Read`, `Sites.FullControl.All` covers `Sites.ReadWrite.All`).
+    Covered { permission: String, api: usize },
+    /// Neither this nor anything covering it.
+    Absent,
+}
+
+impl Cell {
+    /// True when the product holds this access one way or another.
+    pub fn holds(&self) -> bool {
+        !matches!(self, Cell::Absent)
+    }
+}
+
+/// One distinct permission across the compared products.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatrixRow {
+    pub api: usize,
+    pub kind: PermissionKind,
+    pub permission: String,
+    /// A representative requirement row (for rating and facts).
+    pub first_row: usize,
+    /// One cell per compared product, in the order given.
+    pub cells: Vec<Cell>,
+}
+
+impl MatrixRow {
+    /// How many products ask for exactly this permission.
+    pub fn askers(&self) -> usize {
+        self.cells.iter().filter(|c| matches!(c, Cell::Asks(_))).count()
+    }
+}
+
+/// A comparison of two or more products.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// Product indices, in the order the reviewer chose.
+    pub products: Vec<usize>,
+    /// Every distinct permission, highest risk first.
+    pub rows: Vec<MatrixRow>,
+    pub profiles: Vec<Profile>,
+}
+
+/// The verb ladder of a claim: `X.ReadWrite.All` is ("X", 2, ".All").
+fn ladder(name: &str) -> Option<(&str, u8, &str)> {
+    const VERBS: [(&str, u8); 6] = [
+        ("ReadBasic", 0),
+        ("Read", 1),
+        ("ReadWrite", 2),
+        ("Manage", 3),
+        ("FullControl", 4),
+        ("ReadWriteAndConsentForTeam", 2),
+    ];
+    let mut parts = name.splitn(3, '.');
+    let resource = parts.next()?;
+    let verb = parts.next()?;
+    let rest = parts.next().unwrap_or("");
+    let rank = VERBS.iter().find(|(v, _)| *v == verb)?.1;
+    Some((resource, rank, rest))
+}
+
+/// True when `broad` includes everything `narrow` grants, on the same resource
+/// and kind: a higher verb on the same object and scope.
+pub fn covers(broad: &str, narrow: &str) -> bool {
+    match (ladder(broad), ladder(narrow)) {
+        (Some((rb, vb, sb)), Some((rn, vn, sn))) => rb == rn && sb == sn && vb > vn,
+        _ => false,
+    }
+}
+
+impl Comparison {
+    /// Compares `products` over the rows that pass `query`'s filters and search.
+    pub fn new(catalog: &Catalog, products: &[usize], query: &Query) -> Comparison {
+        let mut q = query.clone();
+        q.products = products.to_vec();
+        let hits = crate::model::query::run(catalog, &q, crate::model::query::Sort::Relevance);
+        let mut rows_in_order: Vec<usize> = hits.iter().map(|h| h.row).collect();
+        rows_in_order.sort_unstable();
+        let groups = group_by_permission(catalog, rows_in_order);
+        // What each product holds at all (unfiltered), for equivalence.
+        let held: Vec<Vec<PermissionGroup>> = products
+            .iter()
+            .map(|&p| group_by_permission(catalog, catalog.rows_of(p)))
+            .collect();
+        let id_of = |api: usize, kind: PermissionKind, name: &str| {
+            catalog
+                .facts
+                .get(&catalog.apis[api].app_id, kind, name)
+                .map(|f| f.id.clone())
+        };
+        let mut rows: Vec<MatrixRow> = groups
+            .into_iter()
+            .map(|g| {
+                let my_id = id_of(g.api, g.kind, &g.permission);
+                let cells = products
+                    .iter()
+                    .zip(&held)
+                    .map(|(&p, held)| {
+                        let mine: Vec<usize> = g
+                            .rows
+                            .iter()
+                            .copied()
+                            .filter(|&r| catalog.requirements[r].product == p)
+                            .collect();
+                        if !mine.is_empty() {
+                            return Cell::Asks(mine);
+                        }
+                        if g.permission.is_empty() {
+                            return Cell::Absent;
+                        }
+                        if let Some(id) = &my_id
+                            && let Some(o) = held.iter().find(|o| {
+                                o.kind == g.kind
+                                    && (o.api != g.api || o.permission != g.permission)
+                                    && id_of(o.api, o.kind, &o.permission).as_ref() == Some(id)
+                            })
+                        {
+                            return Cell::Same {
+                                permission: o.permission.clone(),
+                                api: o.api,
+                            };
+                        }
+                        if let Some(o) = held
+                            .iter()
+                            .find(|o| o.api == g.api && o.kind == g.kind && covers(&o.permission, &g.permission))
+                        {
+                            return Cell::Covered {
+                                permission: o.permission.clone(),
+                                api: o.api,
+                            };
+                        }
+                        Cell::Absent
+                    })
+                    .collect();
+                MatrixRow {
+                    api: g.api,
+                    kind: g.kind,
+                    permission: g.permission,
+                    first_row: g.rows[0],
+                    cells,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            let (ra, rb) = (catalog.rating(a.first_row), catalog.rating(b.first_row));
+            rb.level
+                .cmp(&ra.level)
+                .then(rb.score.cmp(&ra.score))
+                .then(a.permission.cmp(&b.permission))
+        });
+        Comparison {
+            products: products.to_vec(),
+            profiles: products.iter().map(|&p| profile(catalog, p)).collect(),
+            rows,
+        }
+    }
+
+    /// Row indices (into `rows`) shown in a mode.
+    pub fn visible(&self, mode: CompareMode) -> Vec<usize> {
+        let n = self.products.len();
+        (0..self.rows.len())
+            .filter(|&i| {
+                let askers = self.rows[i].askers();
+                match mode {
+                    CompareMode::All => true,
+                    CompareMode::OnlyOne => askers == 1,
+                    CompareMode::Every => askers == n,
+                    CompareMode::Differences => askers < n,
+                }
+            })
+            .collect()
+    }
+
+    /// Rows product `a` (a position in `products`) asks for that product `b`
+    /// neither asks for nor holds through an equivalent or broader permission.
+    pub fn beyond(&self, a: usize, b: usize) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|&i| {
+                let r = &self.rows[i];
+                matches!(r.cells[a], Cell::Asks(_)) && !r.cells[b].holds() && !r.permission.is_empty()
+            })
+            .collect()
+    }
+
+    /// Sentences like "nakivo asks for 9 permissions that avepoint-cloud-backup-express
+    /// does not, 3 of them Critical", for every ordered pair.
+    pub fn sentences(&self, catalog: &Catalog) -> Vec<String> {
+        let mut out = Vec::new();
+        for a in 0..self.products.len() {
+            for b in 0..self.products.len() {
+                if a == b {
+                    continue;
+                }
+                let extra = self.beyond(a, b);
+                let (sa, sb) = (
+                    &catalog.products[self.products[a]].slug,
+                    &catalog.products[self.products[b]].slug,
+                );
+                if extra.is_empty() {
+                    out.push(format!("{sa} asks for nothing that {sb} does not already hold."));
+                    continue;
+                }
+                let mut by_level: Vec<(RiskLevel, usize)> = Vec::new();
+                for &i in &extra {
+                    let level = catalog.rating(self.rows[i].first_row).level;
+                    match by_level.iter_mut().find(|(l, _)| *l == level) {
+                        Some(slot) => slot.1 += 1,
+                        None => by_level.push((level, 1)),
+                    }
+                }
+                by_level.sort_by_key(|(l, _)| std::cmp::Reverse(*l));
+                let worst = by_level
+                    .iter()
+                    .filter(|(l, _)| *l >= RiskLevel::High)
+                    .map(|(l, n)| (*n, title(l.as_str())))
+                    .collect::<Vec<_>>();
+                let mut s = format!(
+                    "{sa} asks for {} permission{} that {sb} does not",
+                    extra.len(),
+                    if extra.len() == 1 { "" } else { "s" }
+                );
+                // "…, 3 of them Critical and 2 High."
+                for (k, (n, level)) in worst.iter().enumerate() {
+                    if k == 0 {
+                        s.push_str(&format!(", {n} of them {level}"));
+                    } else {
+                        s.push_str(&format!(" and {n} {level}"));
+                    }
+                }
+                s.push('.');
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// Phases a product's rows give for a matrix row (empty when none stated).
+    pub fn phases(&self, catalog: &Catalog, row: usize, product_pos: usize) -> Vec<Phase> {
+        match &self.rows[row].cells[product_pos] {
+            Cell::Asks(rows) => {
+                let mut all: Vec<Phase> = rows.iter().flat_map(|&r| catalog.requirements[r].phases()).collect();
+                all.sort();
+                all.dedup();
+                all
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Counts of equivalences shown, for the summary ("2 same grant, 5 covered").
+    pub fn equivalence_counts(&self) -> HashMap<&'static str, usize> {
+        let mut m = HashMap::new();
+        for r in &self.rows {
+            for c in &r.cells {
+                match c {
+                    Cell::Same { .. } => *m.entry("same grant under another name").or_insert(0) += 1,
+                    Cell::Covered { .. } => *m.entry("covered by a broader permission").or_insert(0) += 1,
+                    _ => {}
+                }
+            }
+        }
+        m
+    }
+}
+
+fn title(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ladders_cover_narrower_verbs_only_on_the_same_object() {
+        assert!(covers("Mail.ReadWrite", "Mail.Read"));
+        assert!(covers("Sites.FullControl.All", "Sites.ReadWrite.All"));
+        assert!(covers("Sites.FullControl.All", "Sites.Manage.All"));
+        assert!(covers("Files.ReadWrite.All", "Files.Read.All"));
+        assert!(!covers("Files.ReadWrite.All", "Files.Read"));
+        assert!(!covers("Mail.Read", "Mail.ReadWrite"));
+        assert!(!covers("Mail.ReadWrite", "Contacts.Read"));
+        assert!(!covers("full_access_as_app", "Mail.Read"));
+    }
+}

@@ -1,0 +1,425 @@
+//! Comparison output (`compare`) and the procurement report (`report`).
+
+use crate::model::catalog::Catalog;
+use crate::model::columns::claim_label;
+use crate::model::compare::{Cell, CompareMode, Comparison};
+use crate::model::document::Document;
+use crate::model::profile::{NamedPermission, Profile};
+use crate::model::risk::RiskLevel;
+use crate::model::text::{display_width, neutralise, truncate};
+use serde_json::{Value, json};
+
+/// Output formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompareFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// Output formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+/// Short text of a matrix cell: what the product asks for, or how it holds it otherwise.
+pub fn cell_text(catalog: &Catalog, cmp: &Comparison, row: usize, pos: usize) -> String {
+    match &cmp.rows[row].cells[pos] {
+        Cell::Asks(_) => {
+            let phases = cmp.phases(catalog, row, pos);
+            if phases.is_empty() {
+                "yes".into()
+            } else {
+                format!(
+                    "yes: {}",
+                    phases.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ")
+                )
+            }
+        }
+        Cell::Same { permission, api } => format!("same GUID as {} {}", catalog.apis[*api].short, permission),
+        Cell::Covered { permission, .. } => format!("covered by {permission}"),
+        Cell::Absent => "-".into(),
+    }
+}
+
+fn slugs(catalog: &Catalog, cmp: &Comparison) -> Vec<String> {
+    cmp.products.iter().map(|&p| catalog.products[p].slug.clone()).collect()
+}
+
+/// The comparison in a format, rows limited to `mode`.
+pub fn render_compare(
+    catalog: &Catalog,
+    cmp: &Comparison,
+    mode: CompareMode,
+    format: CompareFormat,
+    width: usize,
+) -> String {
+    let rows = cmp.visible(mode);
+    match format {
+        CompareFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&compare_json(catalog, cmp, &rows)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        CompareFormat::Csv => {
+            let mut header = vec!["api".to_string(), "permission".into(), "type".into(), "risk".into()];
+            header.extend(slugs(catalog, cmp));
+            let mut out = header.join(",") + "\n";
+            for &i in &rows {
+                let r = &cmp.rows[i];
+                let mut fields = vec![
+                    catalog.apis[r.api].name.clone(),
+                    r.permission.clone(),
+                    r.kind.as_str().to_string(),
+                    catalog.rating(r.first_row).level.as_str().to_string(),
+                ];
+                fields.extend((0..cmp.products.len()).map(|p| cell_text(catalog, cmp, i, p)));
+                out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+                out.push('\n');
+            }
+            out
+        }
+        CompareFormat::Markdown => {
+            let mut d = Document {
+                title: format!("Comparison: {}", slugs(catalog, cmp).join(" vs ")),
+                ..Default::default()
+            };
+            summary_blocks(catalog, cmp, &mut d);
+            d.heading(2, format!("Permissions ({})", mode.as_str()));
+            matrix_table(catalog, cmp, &rows, &mut d);
+            d.to_markdown()
+        }
+        CompareFormat::Table => compare_table(catalog, cmp, &rows, width),
+    }
+}
+
+/// The JSON contract: `{"products": [slugs], "rows": [...], "summary": {...}}`.
+pub fn compare_json(catalog: &Catalog, cmp: &Comparison, rows: &[usize]) -> Value {
+    let products = slugs(catalog, cmp);
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|&i| {
+            let r = &cmp.rows[i];
+            let rating = catalog.rating(r.first_row);
+            let fact = catalog.fact(&catalog.requirements[r.first_row]);
+            let mut details = serde_json::Map::new();
+            let mut equivalents = serde_json::Map::new();
+            let mut in_products = Vec::new();
+            for (pos, slug) in products.iter().enumerate() {
+                match &r.cells[pos] {
+                    Cell::Asks(req_rows) => {
+                        in_products.push(slug.clone());
+                        details.insert(
+                            slug.clone(),
+                            json!({
+                                "phases": cmp.phases(catalog, i, pos).iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                                "purpose": req_rows.iter().filter_map(|&q| catalog.requirements[q].purpose.clone()).collect::<Vec<_>>(),
+                                "description": req_rows.iter().filter_map(|&q| catalog.requirements[q].description.clone()).collect::<Vec<_>>(),
+                                "lines": req_rows.iter().map(|&q| catalog.requirements[q].line).collect::<Vec<_>>(),
+                            }),
+                        );
+                    }
+                    Cell::Same { permission, api } => {
+                        equivalents.insert(
+                            slug.clone(),
+                            json!({"relation": "same_grant", "api": catalog.apis[*api].name, "permission": permission}),
+                        );
+                    }
+                    Cell::Covered { permission, api } => {
+                        equivalents.insert(
+                            slug.clone(),
+                            json!({"relation": "covered_by", "api": catalog.apis[*api].name, "permission": permission}),
+                        );
+                    }
+                    Cell::Absent => {}
+                }
+            }
+            json!({
+                "api": catalog.apis[r.api].name,
+                "permission": r.permission,
+                "type": r.kind.as_str(),
+                "id": fact.map(|f| f.id.clone()),
+                "in": in_products,
+                "risk": {
+                    "level": rating.level.as_str(),
+                    "score": rating.score,
+                    "reasons": rating.reasons,
+                    "basis": rating.basis,
+                },
+                "details": details,
+                "equivalents": equivalents,
+            })
+        })
+        .collect();
+    json!({
+        "products": products,
+        "rows": rows,
+        "summary": {
+            "sentences": cmp.sentences(catalog),
+            "profiles": cmp.profiles,
+        },
+    })
+}
+
+fn csv_field(s: &str) -> String {
+    let s = neutralise(s);
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.into_owned()
+    }
+}
+
+/// A text bar of `n` out of `max` in `width` cells.
+pub fn bar(n: usize, max: usize, width: usize) -> String {
+    if max == 0 {
+        return String::new();
+    }
+    let cells = (n * width).div_ceil(max);
+    "█".repeat(cells)
+}
+
+fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usize) -> String {
+    let mut out = String::new();
+    let products = slugs(catalog, cmp);
+    let name_w = products.iter().map(|s| s.len()).max().unwrap_or(0);
+    let max = cmp.profiles.iter().map(|p| p.distinct).max().unwrap_or(0);
+    out.push_str("Risk profile (distinct permissions)\n");
+    for (slug, p) in products.iter().zip(&cmp.profiles) {
+        out.push_str(&format!("  {slug:<name_w$}  {}\n", profile_line(p)));
+        for level in [RiskLevel::Critical, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low] {
+            let n = p.count(level);
+            out.push_str(&format!(
+                "  {:<name_w$}    {:<4} {:>3} {}\n",
+                "",
+                level.badge(),
+                n,
+                bar(n, max, 30)
+            ));
+        }
+    }
+    out.push('\n');
+    for s in cmp.sentences(catalog) {
+        out.push_str(&format!("  {}\n", neutralise(&s)));
+    }
+    out.push('\n');
+    // Matrix: RISK, PERMISSION, API, TYPE, then one column per product.
+    let fixed = 5 + 2 + 10 + 2 + 5 + 2;
+    let per = ((width.saturating_sub(fixed + 30)) / products.len().max(1)).clamp(8, 28);
+    let perm_w = width
+        .saturating_sub(fixed + per * products.len() + 2 * products.len())
+        .max(20);
+    let mut header = format!("{:<5}  {:<perm_w$}  {:<10}  {:<5}", "RISK", "PERMISSION", "API", "TYPE");
+    for s in &products {
+        header.push_str(&format!("  {:<per$}", truncate(s, per)));
+    }
+    out.push_str(header.trim_end());
+    out.push('\n');
+    for &i in rows {
+        let r = &cmp.rows[i];
+        let kind = if r.kind == crate::model::permission::PermissionKind::Application {
+            "app"
+        } else {
+            "deleg"
+        };
+        let perm = truncate(claim_label(&r.permission), perm_w).into_owned();
+        let mut line = format!(
+            "{:<5}  {}{}  {:<10}  {:<5}",
+            catalog.rating(r.first_row).level.badge(),
+            perm,
+            " ".repeat(perm_w.saturating_sub(display_width(&perm))),
+            catalog.apis[r.api].short,
+            kind
+        );
+        for pos in 0..products.len() {
+            let t = truncate(&cell_text(catalog, cmp, i, pos), per).into_owned();
+            line.push_str(&format!("  {}{}", t, " ".repeat(per.saturating_sub(display_width(&t)))));
+        }
+        out.push_str(neutralise(line.trim_end()).as_ref());
+        out.push('\n');
+    }
+    out
+}
+
+/// "12 distinct: 3 critical, 4 high ... · 10 application, 2 delegated".
+pub fn profile_line(p: &Profile) -> String {
+    format!(
+        "{} distinct: {} critical, {} high, {} medium, {} low · {} application, {} delegated · {} tenant-wide write · {} recovery only",
+        p.distinct,
+        p.count(RiskLevel::Critical),
+        p.count(RiskLevel::High),
+        p.count(RiskLevel::Medium),
+        p.count(RiskLevel::Low),
+        p.application,
+        p.delegated,
+        p.tenant_wide_write.len(),
+        p.recovery_only.len()
+    )
+}
+
+fn names(list: &[NamedPermission]) -> String {
+    if list.is_empty() {
+        "none".into()
+    } else {
+        list.iter()
+            .map(|n| format!("{} ({}, {})", claim_label(&n.permission), n.api, n.kind))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn summary_blocks(catalog: &Catalog, cmp: &Comparison, d: &mut Document) {
+    d.heading(2, "Summary");
+    let header = vec![
+        "Product".to_string(),
+        "Distinct".into(),
+        "Critical".into(),
+        "High".into(),
+        "Medium".into(),
+        "Low".into(),
+        "Application".into(),
+        "Delegated".into(),
+        "Tenant-wide write".into(),
+        "Recovery only".into(),
+    ];
+    let rows = cmp
+        .profiles
+        .iter()
+        .map(|p| {
+            vec![
+                p.product.clone(),
+                p.distinct.to_string(),
+                p.count(RiskLevel::Critical).to_string(),
+                p.count(RiskLevel::High).to_string(),
+                p.count(RiskLevel::Medium).to_string(),
+                p.count(RiskLevel::Low).to_string(),
+                p.application.to_string(),
+                p.delegated.to_string(),
+                p.tenant_wide_write.len().to_string(),
+                p.recovery_only.len().to_string(),
+            ]
+        })
+        .collect();
+    d.table(header, rows);
+    d.list(cmp.sentences(catalog));
+    for p in &cmp.profiles {
+        d.para(format!("{} — Critical: {}", p.product, names(&p.critical)));
+    }
+}
+
+fn matrix_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], d: &mut Document) {
+    let mut header = vec!["Risk".to_string(), "Permission".into(), "API".into(), "Type".into()];
+    header.extend(slugs(catalog, cmp));
+    let body = rows
+        .iter()
+        .map(|&i| {
+            let r = &cmp.rows[i];
+            let mut row = vec![
+                catalog.rating(r.first_row).level.badge().to_string(),
+                claim_label(&r.permission).to_string(),
+                catalog.apis[r.api].name.clone(),
+                r.kind.as_str().to_string(),
+            ];
+            row.extend((0..cmp.products.len()).map(|p| cell_text(catalog, cmp, i, p)));
+            row
+        })
+        .collect();
+    d.table(header, body);
+}
+
+/// The procurement report for `products`.
+pub fn report(catalog: &Catalog, products: &[usize], format: ReportFormat) -> String {
+    let cmp = Comparison::new(catalog, products, &crate::model::query::Query::default());
+    let mut d = Document {
+        title: format!("Permission review: {}", slugs(catalog, &cmp).join(", ")),
+        ..Default::default()
+    };
+    d.para(
+        "Prepared with permscope from the vendors' own permission documents. Every row below can be traced to a line \
+         of the vendor's document; risk levels come from permscope's rules, with the reasons given.",
+    );
+    if products.len() > 1 {
+        summary_blocks(catalog, &cmp, &mut d);
+    }
+    for (pos, &p) in products.iter().enumerate() {
+        let prod = &catalog.products[p];
+        let prof = &cmp.profiles[pos];
+        d.heading(2, format!("{} — {} ({})", prod.name, prod.vendor, prod.slug));
+        let mut doc = format!("Source document: \"{}\" ({}", prod.source.title, prod.source.file);
+        if let Some(v) = &prod.source.version {
+            doc.push_str(&format!(", version {v}"));
+        }
+        if let Some(dt) = &prod.source.date {
+            doc.push_str(&format!(", dated {dt}"));
+        }
+        if let Some(sha) = &prod.source.sha256 {
+            doc.push_str(&format!(", SHA-256 {sha}"));
+        }
+        doc.push_str(").");
+        d.para(doc);
+        d.para(format!(
+            "Apps: {}.",
+            prod.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+        d.para(format!("Profile: {} rows, {}.", prof.rows, profile_line(prof)));
+        d.para(format!("Critical: {}.", names(&prof.critical)));
+        d.para(format!("Tenant-wide write: {}.", names(&prof.tenant_wide_write)));
+        d.para(format!(
+            "Needed only for recovery (grantable just in time): {}.",
+            names(&prof.recovery_only)
+        ));
+        d.heading(3, "Critical and High permissions, with reasons");
+        let groups = crate::model::query::group_by_permission(catalog, catalog.rows_of(p));
+        let mut serious: Vec<_> = groups
+            .iter()
+            .filter(|g| catalog.rating(g.rows[0]).level >= RiskLevel::High)
+            .collect();
+        serious.sort_by_key(|g| std::cmp::Reverse((catalog.rating(g.rows[0]).level, catalog.rating(g.rows[0]).score)));
+        if serious.is_empty() {
+            d.para("None.");
+        }
+        for g in serious {
+            let rating = catalog.rating(g.rows[0]);
+            let lines: Vec<String> = g
+                .rows
+                .iter()
+                .map(|&r| catalog.requirements[r].line.to_string())
+                .collect();
+            d.para(format!(
+                "{} {} ({}, {}) — source line {}",
+                rating.level.badge(),
+                claim_label(&g.permission),
+                catalog.apis[g.api].name,
+                g.kind,
+                lines.join(", ")
+            ));
+            d.list(rating.reasons.clone());
+        }
+        let mut quirks: Vec<String> = prod.notes.clone();
+        for a in &prod.apps {
+            quirks.extend(a.notes.iter().map(|n| format!("{}: {n}", a.name)));
+        }
+        d.heading(3, "Quirks found in the document");
+        if quirks.is_empty() {
+            d.para("None noted.");
+        } else {
+            d.list(quirks);
+        }
+    }
+    if products.len() > 1 {
+        d.heading(2, "All permissions side by side");
+        let all = cmp.visible(CompareMode::All);
+        matrix_table(catalog, &cmp, &all, &mut d);
+    } else {
+        d.heading(2, "All permissions");
+        let all = cmp.visible(CompareMode::All);
+        matrix_table(catalog, &cmp, &all, &mut d);
+    }
+    match format {
+        ReportFormat::Markdown => d.to_markdown(),
+        ReportFormat::Html => d.to_html(),
+    }
+}

@@ -1,0 +1,253 @@
+//! Comparing products: matrix, differences, equivalences, the JSON contract,
+//! golden reports and the compare screen.
+
+mod common;
+
+use common::{permscope, stdout};
+use permscope::model::catalog::Catalog;
+use permscope::model::compare::{Cell, CompareMode, Comparison};
+use permscope::model::product::Origin;
+use permscope::model::query::Query;
+use permscope::model::report::{ReportFormat, report};
+use permscope::tui::action::Action;
+use permscope::tui::app::App;
+use serde_json::Value;
+use std::path::Path;
+
+fn bundled() -> Catalog {
+    Catalog::load(&[]).0
+}
+
+fn compare(c: &Catalog, slugs: &[&str]) -> Comparison {
+    let products: Vec<usize> = slugs.iter().map(|s| c.product_index(s).unwrap()).collect();
+    Comparison::new(c, &products, &Query::default())
+}
+
+fn row<'a>(cmp: &'a Comparison, c: &Catalog, api: &str, name: &str) -> &'a permscope::model::compare::MatrixRow {
+    cmp.rows
+        .iter()
+        .find(|r| c.apis[r.api].name == api && r.permission == name)
+        .unwrap_or_else(|| panic!("{api} {name} not in the matrix"))
+}
+
+#[test]
+fn gitprotect_and_xopero_one_come_out_identical() {
+    let c = bundled();
+    let cmp = compare(&c, &["gitprotect", "xopero-one"]);
+    assert_eq!(cmp.rows.len(), 19);
+    assert!(cmp.rows.iter().all(|r| r.askers() == 2));
+    assert!(cmp.visible(CompareMode::Differences).is_empty());
+    assert!(cmp.visible(CompareMode::OnlyOne).is_empty());
+    assert_eq!(cmp.visible(CompareMode::Every).len(), 19);
+    assert!(cmp.beyond(0, 1).is_empty() && cmp.beyond(1, 0).is_empty());
+    assert_eq!(cmp.profiles[0].by_level, cmp.profiles[1].by_level);
+}
+
+#[test]
+fn differences_are_counted_net_of_equivalent_and_broader_grants() {
+    let c = bundled();
+    let cmp = compare(&c, &["nakivo", "avepoint-cloud-backup-express"]);
+    // Express's Graph Sites.Read.All is covered by NAKIVO's Sites.ReadWrite.All (same object, higher verb).
+    let sites = row(&cmp, &c, "Microsoft Graph", "Sites.Read.All");
+    assert!(matches!(&sites.cells[0], Cell::Covered { permission, .. } if permission == "Sites.ReadWrite.All"));
+    // Express's SharePoint User.Read.All has the same GUID as Graph User.Read.All, which NAKIVO asks for.
+    let sp_user = row(&cmp, &c, "Office 365 SharePoint Online", "User.Read.All");
+    assert!(matches!(&sp_user.cells[0], Cell::Same { permission, .. } if permission == "User.Read.All"));
+    // Both ask for SharePoint Sites.FullControl.All.
+    assert_eq!(
+        row(&cmp, &c, "Office 365 SharePoint Online", "Sites.FullControl.All").askers(),
+        2
+    );
+    assert_eq!(cmp.beyond(0, 1).len(), 28);
+    assert_eq!(cmp.beyond(1, 0).len(), 7);
+    let s = cmp.sentences(&c);
+    assert_eq!(
+        s[0],
+        "nakivo asks for 28 permissions that avepoint-cloud-backup-express does not, 7 of them Critical and 12 High."
+    );
+    assert_eq!(
+        s[1],
+        "avepoint-cloud-backup-express asks for 7 permissions that nakivo does not, 4 of them High."
+    );
+    // Rows are sorted by risk.
+    let levels: Vec<_> = cmp.rows.iter().map(|r| c.rating(r.first_row).level).collect();
+    assert!(levels.windows(2).all(|w| w[0] >= w[1]));
+}
+
+#[test]
+fn same_guid_under_another_name_is_shown_as_the_same_grant() {
+    let mut c = Catalog::empty();
+    for (slug, api, name) in [
+        ("uses-graph", "Microsoft Graph", "Calendars.ReadWrite"),
+        ("uses-exchange", "Office 365 Exchange Online", "Calendars.ReadWrite.All"),
+    ] {
+        let text = format!(
+            r#"{{"slug": "{slug}", "vendor": "V", "product": "P", "source": {{"title": "T", "file": "f.txt"}},
+               "apps": [{{"name": "A", "requirements": [{{"line": 1, "api": "{api}", "permission": "{name}", "type": "application"}}]}}]}}"#
+        );
+        c.add_product_text(&text, Origin::Bundled("fixture")).unwrap();
+    }
+    let cmp = Comparison::new(&c, &[0, 1], &Query::default());
+    assert_eq!(cmp.rows.len(), 2);
+    for r in &cmp.rows {
+        assert_eq!(r.askers(), 1);
+        assert!(r.cells.iter().any(|cell| matches!(cell, Cell::Same { .. })), "{r:?}");
+    }
+    assert!(cmp.beyond(0, 1).is_empty(), "neither asks for more than the other");
+}
+
+#[test]
+fn filters_and_search_apply_to_the_matrix() {
+    let c = bundled();
+    let mut q = Query::default();
+    q.add_api(&c, "exchange").unwrap();
+    let cmp = Comparison::new(
+        &c,
+        &[
+            c.product_index("gitprotect").unwrap(),
+            c.product_index("nakivo").unwrap(),
+        ],
+        &q,
+    );
+    assert!(
+        cmp.rows
+            .iter()
+            .all(|r| c.apis[r.api].name == "Office 365 Exchange Online")
+    );
+    assert_eq!(
+        row(&cmp, &c, "Office 365 Exchange Online", "full_access_as_app").askers(),
+        2
+    );
+}
+
+#[test]
+fn cli_json_is_the_documented_contract() {
+    let o = permscope(&["compare", "nakivo", "avepoint-cloud-backup-express", "--format", "json"]);
+    assert!(o.status.success());
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["products"],
+        serde_json::json!(["nakivo", "avepoint-cloud-backup-express"])
+    );
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 40);
+    for r in rows {
+        for k in ["api", "permission", "type", "in", "risk", "details"] {
+            assert!(r.get(k).is_some(), "{k} missing in {r}");
+        }
+        let ins = r["in"].as_array().unwrap();
+        assert!(!ins.is_empty());
+        for slug in ins {
+            assert!(r["details"][slug.as_str().unwrap()]["lines"].is_array());
+        }
+    }
+    let full = rows.iter().find(|r| r["permission"] == "full_access_as_app").unwrap();
+    assert_eq!(full["in"], serde_json::json!(["nakivo"]));
+    assert_eq!(
+        full["details"]["nakivo"]["phases"],
+        serde_json::json!(["Backup", "Recovery"])
+    );
+    assert_eq!(full["risk"]["level"], "critical");
+    let o = permscope(&["compare", "nakivo", "nakivo"]);
+    assert!(!o.status.success(), "one product twice is not a comparison");
+}
+
+#[test]
+fn cli_modes_and_formats() {
+    let o = permscope(&[
+        "compare",
+        "gitprotect",
+        "xopero-one",
+        "--mode",
+        "differences",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(stdout(&o).lines().count(), 1, "only the header: no differences");
+    let o = permscope(&["compare", "gitprotect", "xopero-one"]);
+    let out = stdout(&o);
+    assert!(out.contains("gitprotect asks for nothing that xopero-one does not already hold."));
+    assert!(out.contains("CRIT   5"));
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/report")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} missing: run UPDATE_GOLDEN=1 cargo test --test compare",
+            path.display()
+        )
+    });
+    assert_eq!(
+        actual, expected,
+        "{name} differs from its golden file (UPDATE_GOLDEN=1 to accept)"
+    );
+}
+
+#[test]
+fn reports_match_their_golden_files() {
+    let c = bundled();
+    let two = [
+        c.product_index("nakivo").unwrap(),
+        c.product_index("avepoint-cloud-backup-express").unwrap(),
+    ];
+    let md = report(&c, &two, ReportFormat::Markdown);
+    // What a memo needs, whatever the exact wording.
+    assert!(md.contains("version 10.11.2, dated 28 May 2024"));
+    assert!(md.contains("Quirks found in the document"));
+    assert!(md.contains("CRIT full_access_as_app (Office 365 Exchange Online, application)"));
+    assert!(md.contains("nakivo asks for 28 permissions"));
+    golden("nakivo-vs-express.md", &md);
+    golden("nakivo-vs-express.html", &report(&c, &two, ReportFormat::Html));
+    golden(
+        "avepoint-cloud-backup-azure.md",
+        &report(
+            &c,
+            &[c.product_index("avepoint-cloud-backup-azure").unwrap()],
+            ReportFormat::Markdown,
+        ),
+    );
+}
+
+#[test]
+fn compare_screen_shows_bars_sentences_and_matrix() {
+    let mut app = App::new(bundled());
+    app.update(Action::Resize(140, 45));
+    app.update(Action::OpenCompare);
+    app.update(Action::MoveDown);
+    app.update(Action::MoveDown);
+    app.update(Action::PickerToggle);
+    app.update(Action::MoveDown);
+    app.update(Action::PickerToggle);
+    app.update(Action::PickerAccept);
+    assert!(app.compare.is_some());
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 45)).unwrap();
+    let keymap = permscope::tui::keymap::Keymap::default();
+    let mut vs = permscope::tui::view::ViewState::default();
+    terminal
+        .draw(|f| permscope::tui::view::render(f, &app, &keymap, &permscope::tui::theme::Theme::mono(), &mut vs))
+        .unwrap();
+    let s = permscope::tui::view::buffer_text(terminal.backend().buffer()).join("\n");
+    assert!(
+        s.contains("Compare: nakivo vs avepoint-cloud-backup-express · all · 40 of 40"),
+        "{s}"
+    );
+    assert!(s.contains("8 CRIT 12 HIGH 9 MED 1 LOW"), "{s}");
+    assert!(s.contains("nakivo asks for 28 permissions"));
+    assert!(s.contains("full_access_as_app") && s.contains("yes (B R)"));
+    // Select what express asks beyond nakivo, from the compare view.
+    app.update(Action::NextColumn);
+    app.update(Action::SelectColumnBeyond);
+    assert_eq!(app.selection.len(), 7);
+    app.update(Action::CycleCompareMode);
+    assert_eq!(app.compare.as_ref().unwrap().mode, CompareMode::Differences);
+    app.update(Action::Close);
+    assert!(app.compare.is_none());
+}
