@@ -270,3 +270,103 @@ fn derived_workloads_are_marked() {
     // User.Read has no documented workload: derived, marked with *.
     assert!(s.contains("Sign-in*"), "{s}");
 }
+
+#[test]
+fn background_filtering_takes_only_the_latest_result() {
+    use permscope::model::query;
+    let mut app = app();
+    app.background_filter = true;
+    app.update(Action::OpenFilter);
+    let first = app.update(Action::InputChar('m'));
+    let second = app.update(Action::InputChar('a'));
+    let (
+        Some(Effect::Filter {
+            generation: g1,
+            query: q1,
+            sort,
+            candidates: c1,
+        }),
+        Some(Effect::Filter {
+            generation: g2,
+            query: q2,
+            candidates: c2,
+            ..
+        }),
+    ) = (first.into_iter().next(), second.into_iter().next())
+    else {
+        panic!("typing asks the runtime to filter");
+    };
+    assert!(app.filtering);
+    assert_eq!(c1, None, "the first search scans everything");
+    // The older result arrives after the newer request: it is dropped.
+    let old_hits = query::run_over(&app.catalog, &q1, sort, c1.as_deref());
+    app.filter_done(g1, q1, old_hits);
+    assert!(app.filtering && app.entries.len() == 6, "stale result ignored");
+    let hits = query::run_over(&app.catalog, &q2, sort, c2.as_deref());
+    app.filter_done(g2, q2, hits);
+    assert!(!app.filtering);
+    assert_eq!(app.query.text, "ma");
+    // Extending the query narrows the previous results instead of rescanning.
+    let third = app.update(Action::InputChar('i'));
+    let Some(Effect::Filter {
+        candidates: Some(rows), ..
+    }) = third.into_iter().next()
+    else {
+        panic!("narrowing request expected");
+    };
+    let shown: Vec<usize> = {
+        let mut v: Vec<usize> = app.hits.iter().map(|h| h.row).collect();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(rows, shown);
+}
+
+#[test]
+fn narrowing_gives_the_same_rows_as_a_full_scan() {
+    use permscope::model::query::{self, Query, Sort};
+    let c = Catalog::load(&[]).0;
+    for (a, b) in [
+        ("m", "ma"),
+        ("ma", "mai"),
+        ("mai", "mail r"),
+        ("re", "reA"),
+        ("s", "sites n"),
+    ] {
+        let pa = Query {
+            text: a.into(),
+            ..Default::default()
+        };
+        let pb = Query {
+            text: b.into(),
+            ..Default::default()
+        };
+        assert!(query::narrows(&pa, &pb));
+        let mut prev: Vec<usize> = query::run(&c, &pa, Sort::Relevance).iter().map(|h| h.row).collect();
+        prev.sort_unstable();
+        assert_eq!(
+            query::run_over(&c, &pb, Sort::Relevance, Some(&prev)),
+            query::run(&c, &pb, Sort::Relevance),
+            "{a} -> {b}"
+        );
+    }
+    let q = Query {
+        text: "mail".into(),
+        ..Default::default()
+    };
+    assert!(!query::narrows(
+        &q,
+        &Query {
+            text: "mai".into(),
+            ..Default::default()
+        }
+    ));
+    assert!(!query::narrows(
+        &q,
+        &Query {
+            text: "mailx".into(),
+            kind: Some(PermissionKind::Delegated),
+            ..Default::default()
+        }
+    ));
+}

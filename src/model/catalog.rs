@@ -3,10 +3,12 @@
 
 use crate::model::facts::{Facts, PermissionFact};
 use crate::model::load::{self, LoadError};
+use crate::model::permission::PermissionKind;
 use crate::model::product::{Api, Origin, Product, Requirement};
 use crate::model::risk::{Rating, RiskBook};
 use crate::model::workload::WorkloadRules;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Product files embedded in the binary, in the order they are shown.
@@ -67,8 +69,12 @@ pub struct Catalog {
     pub facts: Facts,
     pub workload_rules: WorkloadRules,
     pub risk: RiskBook,
-    /// One rating per requirement, same index.
-    ratings: Vec<Rating>,
+    /// Distinct ratings, one per (API, kind, claim): rating a permission once
+    /// however many rows ask for it keeps loading fast at 100k rows.
+    rated: Vec<Rating>,
+    rated_index: HashMap<(usize, PermissionKind, String), u32>,
+    /// Per requirement, its slot in `rated`.
+    row_rating: Vec<u32>,
 }
 
 impl Catalog {
@@ -92,7 +98,9 @@ impl Catalog {
             facts: Facts::bundled(),
             workload_rules: WorkloadRules::bundled(),
             risk: RiskBook::bundled(),
-            ratings: Vec::new(),
+            rated: Vec::new(),
+            rated_index: HashMap::new(),
+            row_rating: Vec::new(),
         }
     }
 
@@ -122,15 +130,12 @@ impl Catalog {
                 return;
             }
         };
-        for path in files {
-            let text = match load::read_capped(&path) {
-                Ok(t) => t,
-                Err(e) => {
-                    report.errors.push(e);
-                    continue;
-                }
-            };
-            match self.add_user_file(&text, &path) {
+        // Reading and parsing are independent per file: spread them over the
+        // cores, then add the products in file-name order.
+        let parsed = parse_files_parallel(&files);
+        for (path, result) in files.into_iter().zip(parsed) {
+            let added = result.and_then(|(text, file)| self.add_parsed_user_file(&text, file, &path));
+            match added {
                 Ok(Some(slug)) => report.replaced.push((slug, path)),
                 Ok(None) => {}
                 Err(e) => report.errors.push(e),
@@ -138,10 +143,14 @@ impl Catalog {
         }
     }
 
-    /// Adds a user's product file. Returns the slug when it replaced a bundled product.
-    fn add_user_file(&mut self, text: &str, path: &Path) -> Result<Option<String>, LoadError> {
+    /// Adds a user's parsed product file. Returns the slug when it replaced a bundled product.
+    fn add_parsed_user_file(
+        &mut self,
+        text: &str,
+        file: load::ProductFile,
+        path: &Path,
+    ) -> Result<Option<String>, LoadError> {
         let origin = path.display().to_string();
-        let file = load::parse_product(text, &origin)?;
         if let Some(existing) = self.products.iter().position(|p| p.slug == file.slug) {
             match &self.products[existing].origin {
                 Origin::Bundled(_) => {
@@ -204,12 +213,14 @@ impl Catalog {
     /// Puts a validated product at `at` (or the end) and its rows in product order.
     fn insert(&mut self, parsed: load::Parsed, at: Option<usize>) {
         let index = at.unwrap_or(self.products.len()).min(self.products.len());
-        self.products.insert(index, parsed.product);
-        for r in &mut self.requirements {
-            if r.product >= index {
-                r.product += 1;
+        if index < self.products.len() {
+            for r in &mut self.requirements {
+                if r.product >= index {
+                    r.product += 1;
+                }
             }
         }
+        self.products.insert(index, parsed.product);
         let start = self.requirements.partition_point(|r| r.product < index);
         let rows: Vec<Requirement> = parsed
             .requirements
@@ -219,22 +230,21 @@ impl Catalog {
                 r
             })
             .collect();
-        let ratings: Vec<Rating> = rows.iter().map(|r| self.rate_requirement(r)).collect();
+        let slots: Vec<u32> = rows
+            .iter()
+            .map(|r| self.rating_slot(r.api, r.kind, &r.permission))
+            .collect();
         self.requirements.splice(start..start, rows);
-        self.ratings.splice(start..start, ratings);
+        self.row_rating.splice(start..start, slots);
     }
 
     fn remove_product(&mut self, index: usize) {
-        let mut i = 0;
-        while i < self.requirements.len() {
-            if self.requirements[i].product == index {
-                self.requirements.remove(i);
-                self.ratings.remove(i);
-            } else {
-                if self.requirements[i].product > index {
-                    self.requirements[i].product -= 1;
-                }
-                i += 1;
+        let mut keep = self.requirements.iter().map(|r| r.product != index);
+        self.row_rating.retain(|_| keep.next().unwrap_or(true));
+        self.requirements.retain(|r| r.product != index);
+        for r in &mut self.requirements {
+            if r.product > index {
+                r.product -= 1;
             }
         }
         self.products.remove(index);
@@ -243,16 +253,31 @@ impl Catalog {
     /// Replaces the risk rules (e.g. with a reviewer's layer on top) and re-rates every row.
     pub fn set_risk(&mut self, risk: RiskBook) {
         self.risk = risk;
-        self.ratings = self.requirements.iter().map(|r| self.rate_requirement(r)).collect();
+        self.rated.clear();
+        self.rated_index.clear();
+        let keys: Vec<(usize, PermissionKind, String)> = self
+            .requirements
+            .iter()
+            .map(|r| (r.api, r.kind, r.permission.clone()))
+            .collect();
+        self.row_rating = keys.into_iter().map(|(a, k, p)| self.rating_slot(a, k, &p)).collect();
     }
 
-    fn rate_requirement(&self, r: &Requirement) -> Rating {
-        self.risk.rate(&self.apis[r.api].name, r.kind, &r.permission)
+    /// The slot of a permission's rating, rating it on first sight.
+    fn rating_slot(&mut self, api: usize, kind: PermissionKind, permission: &str) -> u32 {
+        if let Some(&slot) = self.rated_index.get(&(api, kind, permission.to_string())) {
+            return slot;
+        }
+        let rating = self.risk.rate(&self.apis[api].name, kind, permission);
+        let slot = self.rated.len() as u32;
+        self.rated.push(rating);
+        self.rated_index.insert((api, kind, permission.to_string()), slot);
+        slot
     }
 
     /// The rating of requirement `index`.
     pub fn rating(&self, index: usize) -> &Rating {
-        &self.ratings[index]
+        &self.rated[self.row_rating[index] as usize]
     }
 
     /// Microsoft's facts for a requirement's permission, if the catalog has them.
@@ -296,4 +321,35 @@ impl Catalog {
         }
         out
     }
+}
+
+/// Reads and parses product files on up to as many threads as there are cores.
+fn parse_files_parallel(files: &[PathBuf]) -> Vec<Result<(String, load::ProductFile), LoadError>> {
+    let parse = |path: &PathBuf| {
+        let text = load::read_capped(path)?;
+        let file = load::parse_product(&text, &path.display().to_string())?;
+        Ok((text, file))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if files.len() < 4 || threads < 2 {
+        return files.iter().map(parse).collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| (part, scope.spawn(move || part.iter().map(parse).collect::<Vec<_>>())))
+            .collect();
+        // One result per file even if a thread failed, so results stay aligned with files.
+        handles
+            .into_iter()
+            .flat_map(|(part, h)| {
+                h.join().unwrap_or_else(|_| {
+                    part.iter()
+                        .map(|p| Err(LoadError::file(p.display().to_string(), "the loader thread failed")))
+                        .collect()
+                })
+            })
+            .collect()
+    })
 }

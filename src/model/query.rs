@@ -227,20 +227,71 @@ impl Sort {
 
 /// Every row passing `query`, ordered by `sort` (ties keep document order).
 pub fn run(catalog: &Catalog, query: &Query, sort: Sort) -> Vec<Hit> {
+    run_over(catalog, query, sort, None)
+}
+
+/// Rows above which matching is spread over threads.
+const PARALLEL_ROWS: usize = 20_000;
+
+/// Like [`run`], but only over `candidates` (ascending row indices) when given:
+/// a query that extends an earlier one narrows the earlier results instead of
+/// rescanning everything.
+pub fn run_over(catalog: &Catalog, query: &Query, sort: Sort, candidates: Option<&[usize]>) -> Vec<Hit> {
     let terms = query.terms();
-    let matcher = Matcher::default();
-    let mut hits: Vec<Hit> = (0..catalog.requirements.len())
-        .filter(|&i| query.facets_pass(catalog, i))
-        .filter_map(|i| {
-            if terms.is_empty() {
-                return Some(Hit { row: i, score: 0 });
-            }
-            let fields = search_fields(catalog, &catalog.requirements[i]);
-            matcher.score_row(&fields, &terms).map(|score| Hit { row: i, score })
+    let all: Vec<usize>;
+    let rows: &[usize] = match candidates {
+        Some(c) => c,
+        None => {
+            all = (0..catalog.requirements.len()).collect();
+            &all
+        }
+    };
+    let scan = |part: &[usize]| -> Vec<Hit> {
+        let matcher = Matcher::default();
+        part.iter()
+            .copied()
+            .filter(|&i| query.facets_pass(catalog, i))
+            .filter_map(|i| {
+                if terms.is_empty() {
+                    return Some(Hit { row: i, score: 0 });
+                }
+                let fields = search_fields(catalog, &catalog.requirements[i]);
+                matcher.score_row(&fields, &terms).map(|score| Hit { row: i, score })
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let mut hits: Vec<Hit> = if rows.len() >= PARALLEL_ROWS && threads > 1 && !terms.is_empty() {
+        let chunk = rows.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = rows
+                .chunks(chunk)
+                .map(|part| (part, scope.spawn(move || scan(part))))
+                .collect();
+            // A failed thread's part is scanned again here, so no row is lost.
+            handles
+                .into_iter()
+                .flat_map(|(part, h)| h.join().unwrap_or_else(|_| scan(part)))
+                .collect()
         })
-        .collect();
+    } else {
+        scan(rows)
+    };
     sort_hits(catalog, &mut hits, sort);
     hits
+}
+
+/// True when every row matching `next` also matches `prev`: same facets, and
+/// the search text only grew at the end (a longer last term or a new term).
+pub fn narrows(prev: &Query, next: &Query) -> bool {
+    let same_facets = Query {
+        text: String::new(),
+        ..prev.clone()
+    } == Query {
+        text: String::new(),
+        ..next.clone()
+    };
+    same_facets && next.text.starts_with(&prev.text) && !prev.text.is_empty()
 }
 
 /// Orders hits in place (stable).

@@ -1,5 +1,6 @@
 //! What the user can ask the explorer to do, and what the explorer asks the runtime to do.
 
+use crate::model::query::{Query, Sort};
 use serde::{Deserialize, Serialize};
 
 /// A user intent, produced by the keymap and consumed by `App::update`.
@@ -88,4 +89,12 @@ pub enum Effect {
     },
     /// Stop the process (Ctrl-Z) and redraw when it continues.
     Suspend,
+    /// Filter on the worker thread; the result goes to `App::filter_done`.
+    Filter {
+        generation: u64,
+        query: Query,
+        sort: Sort,
+        /// Rows to search within (ascending), when the query narrows the last one.
+        candidates: Option<Vec<usize>>,
+    },
 }

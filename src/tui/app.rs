@@ -10,6 +10,7 @@ use crate::model::risk::RiskLevel;
 use crate::model::selection::{self, Preset, Selection};
 use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::Focus;
+use std::sync::Arc;
 
 /// Which facet a picker edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +111,8 @@ impl Entry {
 
 /// Explorer state. Rendering reads it; only `update` changes it.
 pub struct App {
-    pub catalog: Catalog,
+    /// Shared with the filter worker.
+    pub catalog: Arc<Catalog>,
     pub query: Query,
     pub sort: Sort,
     pub grouped: bool,
@@ -138,13 +140,27 @@ pub struct App {
     pub last_copied: Option<String>,
     /// The compare view, when open.
     pub compare: Option<CompareView>,
+    /// Filter in the background (large data): the runtime runs `Effect::Filter`.
+    pub background_filter: bool,
+    /// Generation of the latest filter request; results of older ones are dropped.
+    pub generation: u64,
+    /// True while the latest request has no result yet.
+    pub filtering: bool,
+    /// The query `hits` answer, so a longer query can narrow them.
+    hits_query: Option<Query>,
+    /// Effects produced inside helpers, handed out by `update`.
+    effects: Vec<Effect>,
 }
+
+/// Above this many rows the explorer filters on a worker thread.
+pub const BACKGROUND_ROWS: usize = 20_000;
 
 impl App {
     /// A new explorer over `catalog`, showing everything.
     pub fn new(catalog: Catalog) -> App {
+        let background_filter = catalog.requirements.len() > BACKGROUND_ROWS;
         let mut app = App {
-            catalog,
+            catalog: Arc::new(catalog),
             query: Query::default(),
             sort: Sort::Relevance,
             grouped: false,
@@ -163,8 +179,16 @@ impl App {
             export_format: ExportFormat::Names,
             last_copied: None,
             compare: None,
+            background_filter,
+            generation: 0,
+            filtering: false,
+            hits_query: None,
+            effects: Vec::new(),
         };
-        app.refilter();
+        // The first screen shows everything: no need to wait for a worker.
+        app.hits = query::run(&app.catalog, &app.query, app.sort);
+        app.hits_query = Some(app.query.clone());
+        app.rebuild_entries();
         app
     }
 
@@ -195,10 +219,46 @@ impl App {
         self.catalog.requirements.len() - self.hits.len()
     }
 
-    /// Recomputes the visible rows, keeping the cursor on the same entry when possible.
+    /// Recomputes the visible rows: at once for small data, or by asking the
+    /// runtime to filter on a worker (latest request wins). A query that only
+    /// extends the previous one narrows its results instead of rescanning.
     pub fn refilter(&mut self) {
+        let candidates = match &self.hits_query {
+            Some(prev) if query::narrows(prev, &self.query) => {
+                let mut rows: Vec<usize> = self.hits.iter().map(|h| h.row).collect();
+                rows.sort_unstable();
+                Some(rows)
+            }
+            _ => None,
+        };
+        if self.background_filter {
+            self.generation += 1;
+            self.filtering = true;
+            self.effects.push(Effect::Filter {
+                generation: self.generation,
+                query: self.query.clone(),
+                sort: self.sort,
+                candidates,
+            });
+            return;
+        }
+        let hits = query::run_over(&self.catalog, &self.query, self.sort, candidates.as_deref());
+        self.show_hits(self.query.clone(), hits);
+    }
+
+    /// Takes a worker's result, unless a newer request has been made since.
+    pub fn filter_done(&mut self, generation: u64, query: Query, hits: Vec<Hit>) {
+        if generation != self.generation {
+            return;
+        }
+        self.filtering = false;
+        self.show_hits(query, hits);
+    }
+
+    fn show_hits(&mut self, query: Query, hits: Vec<Hit>) {
         let keep = self.current().map(|e| e.rows()[0]);
-        self.hits = query::run(&self.catalog, &self.query, self.sort);
+        self.hits = hits;
+        self.hits_query = Some(query);
         self.rebuild_entries();
         self.rebuild_compare();
         if let Some(row) = keep
@@ -282,6 +342,12 @@ impl App {
 
     /// Applies an action. Pure: no I/O, side effects come back as data.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut effects = self.apply(action);
+        effects.append(&mut self.effects);
+        effects
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         self.status = None;
         match action {
             Action::Quit => return vec![Effect::Quit],
@@ -493,7 +559,7 @@ impl App {
                 } else if self.picker.is_some() {
                     self.picker = None;
                 } else if self.input_before.is_some() {
-                    self.update(Action::CancelFilter);
+                    self.apply(Action::CancelFilter);
                 } else if self.compare.is_some() {
                     self.compare = None;
                 } else {

@@ -11,6 +11,8 @@ pub mod theme;
 pub mod view;
 
 use crate::clipboard::Clipboard;
+use crate::model::catalog::Catalog;
+use crate::model::query::{self, Hit, Query, Sort};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
@@ -18,12 +20,52 @@ use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
 use ratatui::crossterm::event::{self, Event};
 use std::io::Write;
+use std::sync::Arc;
 use std::sync::mpsc;
 
 /// What the input thread sends.
 enum Message {
     Event(Event),
     InputError(String),
+    /// A filter result from the worker.
+    Filtered {
+        generation: u64,
+        query: Query,
+        hits: Vec<Hit>,
+    },
+    /// SIGTERM, SIGHUP or SIGINT: restore the terminal and leave.
+    Signal(i32),
+}
+
+/// A filter request for the worker.
+struct FilterJob {
+    generation: u64,
+    query: Query,
+    sort: Sort,
+    candidates: Option<Vec<usize>>,
+}
+
+/// Filters on its own thread so typing never waits: it always takes the
+/// newest request waiting, dropping the ones overtaken by it.
+fn spawn_filter_worker(catalog: Arc<Catalog>, out: mpsc::Sender<Message>) -> mpsc::Sender<FilterJob> {
+    let (tx, rx) = mpsc::channel::<FilterJob>();
+    std::thread::spawn(move || {
+        while let Ok(mut job) = rx.recv() {
+            while let Ok(newer) = rx.try_recv() {
+                job = newer;
+            }
+            let hits = query::run_over(&catalog, &job.query, job.sort, job.candidates.as_deref());
+            let msg = Message::Filtered {
+                generation: job.generation,
+                query: job.query,
+                hits,
+            };
+            if out.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+    tx
 }
 
 /// Restores the terminal when dropped, whatever the exit path.
@@ -42,6 +84,19 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
     let mut terminal = ratatui::init();
     let guard = TerminalGuard;
     let (tx, rx) = mpsc::channel();
+    let filter_jobs = spawn_filter_worker(Arc::clone(&app.catalog), tx.clone());
+    let signal_tx = tx.clone();
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ]) {
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                let _ = signal_tx.send(Message::Signal(sig));
+            }
+        });
+    }
     std::thread::spawn(move || {
         loop {
             match event::read() {
@@ -71,6 +126,19 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
                 drop(guard);
                 anyhow::bail!("cannot read the terminal: {e}");
             }
+            Message::Signal(sig) => {
+                drop(guard);
+                // The conventional exit status for death by a signal.
+                std::process::exit(128 + sig);
+            }
+            Message::Filtered {
+                generation,
+                query,
+                hits,
+            } => {
+                app.filter_done(generation, query, hits);
+                continue;
+            }
             Message::Event(Event::Key(k)) => keymap.action_for(&k, app.focus()),
             Message::Event(Event::Resize(w, h)) => Some(Action::Resize(w, h)),
             Message::Event(_) => None,
@@ -78,6 +146,19 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
         let Some(action) = action else { continue };
         for effect in app.update(action) {
             match effect {
+                Effect::Filter {
+                    generation,
+                    query,
+                    sort,
+                    candidates,
+                } => {
+                    let _ = filter_jobs.send(FilterJob {
+                        generation,
+                        query,
+                        sort,
+                        candidates,
+                    });
+                }
                 Effect::Quit => {
                     drop(guard);
                     return Ok(app.last_copied.take());

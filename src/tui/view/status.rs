@@ -16,6 +16,9 @@ pub(super) fn header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::styled("permscope ", theme.header()),
         Span::raw(format!("{shown} of {total} rows")),
     ];
+    if app.filtering {
+        spans.push(Span::styled(" (filtering…)", theme.warn()));
+    }
     if app.grouped {
         spans.push(Span::raw(format!(" ({} permissions)", app.entries.len())));
     }
