@@ -56,6 +56,19 @@ pub struct Global {
     /// After the explorer exits, print the last copied text to stdout.
     #[arg(long, global = true)]
     pub print: bool,
+    /// A resource service principal export (`az ad sp show`, `Get-MgServicePrincipal |
+    /// ConvertTo-Json`) or a bare list of its appRoles / oauth2PermissionScopes, whose GUIDs
+    /// extend the permission catalog for this run. Repeatable.
+    #[arg(long = "catalog", value_name = "FILE", global = true)]
+    pub catalogs: Vec<PathBuf>,
+    /// The API a bare appRoles / scopes list in --catalog belongs to (default Microsoft Graph).
+    #[arg(long = "catalog-resource", value_name = "API", global = true)]
+    pub catalog_resource: Option<String>,
+    /// Grants exports (app role assignments, oauth2PermissionGrants, a manifest) to audit
+    /// in the explorer: press `u` on a product's row. Repeatable. (Before any command;
+    /// `audit` has its own --grants.)
+    #[arg(long = "grants", value_name = "FILE")]
+    pub grants: Vec<PathBuf>,
 }
 
 /// Colour preference.
@@ -114,6 +127,38 @@ pub enum Command {
     },
     /// Say which clipboard backend a copy would use, and why.
     Doctor,
+    /// Check a tenant's real grants against what a product documents. Exit 1 when
+    /// anything undocumented (or unknown) is granted.
+    Audit {
+        /// The product whose documented permissions the grants should match.
+        #[arg(long, value_name = "SLUG")]
+        product: String,
+        /// Exports of the app's grants: appRoleAssignments, oauth2PermissionGrants,
+        /// an application manifest or `GET /applications/{id}`; camelCase or PascalCase.
+        #[arg(long = "grants", value_name = "FILE", num_args = 1.., required = true)]
+        grants_files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+        format: AuditFormat,
+    },
+    /// Turn a manifest, a grants export or a CSV (api,permission,type,purpose,workload)
+    /// into a validated product file in your data folder (--data DIR, else
+    /// $XDG_DATA_HOME/permscope).
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// Slug of the new product (lower-case, hyphens).
+        #[arg(long, value_name = "SLUG")]
+        product: String,
+        /// The vendor's name.
+        #[arg(long, value_name = "NAME")]
+        vendor: String,
+        /// The product's name (default: the slug).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Replace an existing file of that slug.
+        #[arg(long)]
+        force: bool,
+    },
     /// Compare products side by side: who asks for what, and how dangerous the difference is.
     Compare {
         /// Two or more product slugs (or unique prefixes).
@@ -180,6 +225,13 @@ pub enum VendorsFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShowFormat {
     Text,
     Json,
@@ -218,9 +270,15 @@ fn parse_level(s: &str) -> Result<RiskLevel, String> {
     RiskLevel::parse_loose(s).ok_or_else(|| format!("`{s}` is not a risk level: use low, medium, high or critical"))
 }
 
-/// Folders from `--data` and `PERMSCOPE_DATA`.
+/// Folders products are read from: the user's data folder (where `import`
+/// writes) when it exists, then `PERMSCOPE_DATA`, then `--data`.
 pub fn data_dirs(global: &Global) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(home) = crate::model::import::default_data_dir()
+        && home.is_dir()
+    {
+        dirs.push(home);
+    }
     if let Some(env) = std::env::var_os("PERMSCOPE_DATA") {
         dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
     }
@@ -237,6 +295,20 @@ pub fn load_catalog(global: &Global) -> anyhow::Result<(Catalog, LoadReport)> {
         let mut book = RiskBook::bundled();
         book.layer(layer);
         catalog.set_risk(book);
+    }
+    for path in &global.catalogs {
+        let export = crate::model::grants::read_export_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        if !export.kind.is_catalog() {
+            anyhow::bail!(
+                "{}: --catalog wants a resource's service principal or its appRoles / scopes, but this is {}",
+                safe(&path.display().to_string()),
+                export.kind.describe()
+            );
+        }
+        for entries in &export.catalogs {
+            crate::model::grants::extend_catalog(&mut catalog, entries, global.catalog_resource.as_deref())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
     }
     Ok((catalog, report))
 }
@@ -353,6 +425,59 @@ pub fn run(command: &Command, global: &Global, out: &mut dyn Write) -> anyhow::R
             out.write_all(crate::model::report::report(&catalog, &q.products, *format).as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit {
+            product,
+            grants_files,
+            format,
+        } => {
+            let mut q = Query::default();
+            q.add_product(&catalog, product)?;
+            let resolved = read_grants(&catalog, grants_files)?;
+            let audit = crate::model::audit::audit(&catalog, q.products[0], &resolved);
+            let text = match format {
+                AuditFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&crate::model::audit::to_json(&audit))?;
+                    s.push('\n');
+                    s
+                }
+                AuditFormat::Markdown => crate::model::audit::to_markdown(&audit),
+                AuditFormat::Table => crate::model::audit::to_table(&audit, output_width()),
+            };
+            out.write_all(text.as_bytes())?;
+            Ok(ExitCode::from(audit.exit_code()))
+        }
+        Command::Import {
+            file,
+            product,
+            vendor,
+            name,
+            force,
+        } => {
+            let text = crate::model::grants::read_input(file).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let origin = file.display().to_string();
+            let product_text = crate::model::import::import(&catalog, &text, &origin, product, vendor, name.as_deref())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let dir = match global.data.first() {
+                Some(d) => d.clone(),
+                None => crate::model::import::default_data_dir().ok_or_else(|| {
+                    anyhow::anyhow!("no data folder: pass --data DIR (neither XDG_DATA_HOME nor HOME is set)")
+                })?,
+            };
+            if catalog
+                .product_index(product)
+                .is_some_and(|i| matches!(catalog.products[i].origin, crate::model::product::Origin::Bundled(_)))
+            {
+                eprintln!(
+                    "permscope: note: `{}` is a bundled product; this file will replace it",
+                    safe(product)
+                );
+            }
+            let path = crate::model::import::write_product_file(&dir, product, &product_text, *force)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            say(out, &format!("wrote {}", path.display()))?;
+            say(out, &format!("check it with: permscope --data {} check", dir.display()))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Doctor => {
             let env = crate::clipboard::Env::current();
             out.write_all(crate::clipboard::doctor(&env, global.clipboard).as_bytes())?;
@@ -406,7 +531,9 @@ pub fn explore(global: &Global) -> anyhow::Result<ExitCode> {
         ColorChoice::Always => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
     };
+    let grants = read_grants(&catalog, &global.grants)?;
     let mut app = crate::tui::app::App::new(catalog);
+    app.grants = grants;
     if !report.errors.is_empty() {
         app.status = Some(format!(
             "{} data file(s) could not be loaded: run `permscope check` for details",
@@ -427,4 +554,22 @@ pub fn explore(global: &Global) -> anyhow::Result<ExitCode> {
         std::io::stdout().write_all(text.as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads grants exports (refusing catalogs) and resolves them together, so an
+/// object id learned in one file helps another.
+pub fn read_grants(catalog: &Catalog, files: &[PathBuf]) -> anyhow::Result<Vec<crate::model::grants::ResolvedGrant>> {
+    let mut grants = Vec::new();
+    for path in files {
+        let export = crate::model::grants::read_export_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        if export.kind.is_catalog() {
+            anyhow::bail!(
+                "{}: this is {}, not grants; pass it with --catalog",
+                safe(&path.display().to_string()),
+                export.kind.describe()
+            );
+        }
+        grants.extend(export.grants);
+    }
+    Ok(crate::model::grants::resolve(catalog, &grants))
 }

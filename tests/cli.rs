@@ -287,3 +287,105 @@ fn help_lists_every_command() {
         assert!(stdout(&o).contains(flag), "{flag}");
     }
 }
+
+#[test]
+fn argument_definitions_are_consistent() {
+    use clap::CommandFactory;
+    permscope::cli::Cli::command().debug_assert();
+}
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/grants");
+
+#[test]
+fn audit_json_contract_and_exit_code() {
+    let grants = format!("{FIXTURES}/nakivo-approleassignments.rest.json");
+    let o = permscope(&["audit", "--product", "nakivo", "--grants", &grants, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "undocumented grants fail the audit");
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["granted_documented", "not_granted", "undocumented"]);
+    for section in ["granted_documented", "undocumented", "not_granted"] {
+        for e in v[section].as_array().unwrap() {
+            for k in ["api", "permission", "type", "id"] {
+                assert!(e.get(k).is_some(), "{section}: {k} missing in {e}");
+            }
+        }
+    }
+    let undocumented = v["undocumented"].as_array().unwrap();
+    assert!(
+        undocumented
+            .iter()
+            .any(|e| e["permission"] == "Directory.ReadWrite.All" && e["risk"]["level"] == "critical")
+    );
+    assert!(
+        undocumented
+            .iter()
+            .any(|e| e["permission"].is_null() && e["id"] == "6c5b2a3e-9f41-4d8a-b7e2-1f0c9d4e8a75")
+    );
+    assert!(
+        v["not_granted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["permission"] == "ChannelMessage.Read.All")
+    );
+    // A catalog file is not a grants file.
+    let o = permscope(&[
+        "audit",
+        "--product",
+        "nakivo",
+        "--grants",
+        &format!("{FIXTURES}/graph-serviceprincipal.az.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--catalog"), "{}", stderr(&o));
+}
+
+#[test]
+fn import_writes_a_product_that_then_appears_everywhere() {
+    let dir = TempDir::new("import");
+    let d = dir.path().to_str().unwrap();
+    let csv = format!("{FIXTURES}/vendor-table.csv");
+    let o = permscope(&[
+        "--data",
+        d,
+        "import",
+        &csv,
+        "--product",
+        "acme-backup",
+        "--vendor",
+        "Acme",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("acme-backup.json").is_file());
+    let o = permscope(&["--data", d, "list", "--product", "acme-backup", "--format", "json"]);
+    let rows: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(!rows.as_array().unwrap().is_empty());
+    assert!(rows.as_array().unwrap().iter().all(|r| r["vendor"] == "Acme"));
+    let o = permscope(&["--data", d, "check"]);
+    assert!(stdout(&o).contains("checked 8 products"), "{}", stdout(&o));
+    // Never overwritten without --force.
+    let o = permscope(&[
+        "--data",
+        d,
+        "import",
+        &csv,
+        "--product",
+        "acme-backup",
+        "--vendor",
+        "Acme",
+    ]);
+    assert!(!o.status.success());
+    let o = permscope(&[
+        "--data",
+        d,
+        "import",
+        &csv,
+        "--product",
+        "acme-backup",
+        "--vendor",
+        "Acme",
+        "--force",
+    ]);
+    assert!(o.status.success());
+}

@@ -10,8 +10,22 @@ fn no_network_crate_in_the_lockfile() {
         .collect();
     assert!(names.contains(&"ratatui"), "parsed the lockfile");
     const NETWORK: [&str; 16] = [
-        "reqwest", "hyper", "ureq", "curl", "curl-sys", "isahc", "surf", "attohttpc", "rustls", "native-tls",
-        "openssl", "openssl-sys", "tokio", "h2", "async-std", "socket2",
+        "reqwest",
+        "hyper",
+        "ureq",
+        "curl",
+        "curl-sys",
+        "isahc",
+        "surf",
+        "attohttpc",
+        "rustls",
+        "native-tls",
+        "openssl",
+        "openssl-sys",
+        "tokio",
+        "h2",
+        "async-std",
+        "socket2",
     ];
     let found: Vec<&&str> = NETWORK.iter().filter(|n| names.contains(n)).collect();
     assert!(found.is_empty(), "network crates in Cargo.lock: {found:?}");

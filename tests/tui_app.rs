@@ -370,3 +370,30 @@ fn narrowing_gives_the_same_rows_as_a_full_scan() {
         }
     ));
 }
+
+#[test]
+fn audit_screen_flags_undocumented_grants() {
+    let catalog = Catalog::load(&[]).0;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/grants/nakivo-approleassignments.rest.json");
+    let export = permscope::model::grants::read_export_file(&path).unwrap();
+    let grants = permscope::model::grants::resolve(&catalog, &export.grants);
+    let mut app = App::new(catalog);
+    app.update(Action::OpenAudit);
+    assert!(
+        app.audit.is_none() && app.status.as_deref().unwrap().contains("--grants"),
+        "no grants: says how"
+    );
+    app.grants = grants;
+    let nakivo = app.catalog.product_index("nakivo").unwrap();
+    app.query.products = vec![nakivo];
+    app.refilter();
+    app.update(Action::OpenAudit);
+    assert_eq!(app.focus(), Focus::Audit);
+    let s = screen(&app, Theme::mono(), 130, 40);
+    assert!(s.contains("Audit: NAKIVO Backup & Replication (nakivo)"), "{s}");
+    assert!(s.contains("! CRIT Directory.ReadWrite.All"), "{s}");
+    assert!(s.contains("unknown GUID 6c5b2a3e-9f41-4d8a-b7e2-1f0c9d4e8a75"));
+    app.update(Action::Close);
+    assert_eq!(app.focus(), Focus::Table);
+}

@@ -48,6 +48,8 @@ pub enum Action {
     /// Invert the selection over the visible permissions.
     InvertVisible,
     ClearSelection,
+    /// Audit the highlighted row's product against the grants given with --grants.
+    OpenAudit,
     /// Choose products to compare, then open the compare view.
     OpenCompare,
     /// In the compare view: all, differences, only in one, in every product.

@@ -140,6 +140,10 @@ pub struct App {
     pub last_copied: Option<String>,
     /// The compare view, when open.
     pub compare: Option<CompareView>,
+    /// Grants from --grants, resolved against the catalog, for the audit screen.
+    pub grants: Vec<crate::model::grants::ResolvedGrant>,
+    /// The audit screen, when open, and its scroll.
+    pub audit: Option<(crate::model::audit::Audit, u16)>,
     /// Filter in the background (large data): the runtime runs `Effect::Filter`.
     pub background_filter: bool,
     /// Generation of the latest filter request; results of older ones are dropped.
@@ -179,6 +183,8 @@ impl App {
             export_format: ExportFormat::Names,
             last_copied: None,
             compare: None,
+            grants: Vec::new(),
+            audit: None,
             background_filter,
             generation: 0,
             filtering: false,
@@ -200,6 +206,8 @@ impl App {
             Focus::Picker
         } else if self.input_before.is_some() {
             Focus::Input
+        } else if self.audit.is_some() {
+            Focus::Audit
         } else if self.compare.is_some() {
             Focus::Compare
         } else if self.detail_focus {
@@ -322,6 +330,11 @@ impl App {
                     }
                 }
             }
+            Focus::Audit => {
+                if let Some((_, scroll)) = &mut self.audit {
+                    *scroll = add(*scroll, delta);
+                }
+            }
             Focus::Compare => {
                 if let Some(v) = &mut self.compare
                     && !v.visible.is_empty()
@@ -427,6 +440,16 @@ impl App {
                     Some(RiskLevel::Critical) => None,
                 };
                 self.refilter();
+            }
+            Action::OpenAudit => {
+                if self.grants.is_empty() {
+                    self.status = Some(
+                        "No grants loaded: start permscope with --grants FILE (an export of the app's grants)".into(),
+                    );
+                } else if let Some(row) = self.current().map(|e| e.rows()[0]) {
+                    let product = self.catalog.requirements[row].product;
+                    self.audit = Some((crate::model::audit::audit(&self.catalog, product, &self.grants), 0));
+                }
             }
             Action::OpenCompare => {
                 let ticked: Vec<bool> = (0..self.catalog.products.len())
@@ -560,6 +583,8 @@ impl App {
                     self.picker = None;
                 } else if self.input_before.is_some() {
                     self.apply(Action::CancelFilter);
+                } else if self.audit.is_some() {
+                    self.audit = None;
                 } else if self.compare.is_some() {
                     self.compare = None;
                 } else {

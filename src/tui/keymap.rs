@@ -10,6 +10,7 @@ pub enum Focus {
     Help,
     Picker,
     Input,
+    Audit,
     Compare,
     Detail,
     Table,
@@ -23,6 +24,7 @@ impl Focus {
             Focus::Input => "Filter input",
             Focus::Detail => "Detail pane",
             Focus::Compare => "Compare view",
+            Focus::Audit => "Audit screen",
             Focus::Table => "Table",
         }
     }
@@ -103,8 +105,15 @@ const TABLE: &[Focus] = &[Focus::Table, Focus::Detail];
 /// Filters apply in the table and the compare view alike.
 const FILTERS: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Compare];
 const COMPARE: &[Focus] = &[Focus::Compare];
-const MOVING: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Picker, Focus::Help];
-const CLOSE: &[Focus] = &[Focus::Help, Focus::Picker, Focus::Detail, Focus::Compare];
+const MOVING: &[Focus] = &[
+    Focus::Table,
+    Focus::Detail,
+    Focus::Compare,
+    Focus::Audit,
+    Focus::Picker,
+    Focus::Help,
+];
+const CLOSE: &[Focus] = &[Focus::Help, Focus::Picker, Focus::Audit, Focus::Detail, Focus::Compare];
 const PICKER: &[Focus] = &[Focus::Picker];
 const INPUT: &[Focus] = &[Focus::Input];
 const HELP: &[Focus] = &[Focus::Help];
@@ -112,6 +121,7 @@ const ANY: &[Focus] = &[
     Focus::Table,
     Focus::Detail,
     Focus::Compare,
+    Focus::Audit,
     Focus::Input,
     Focus::Picker,
     Focus::Help,
@@ -138,7 +148,7 @@ impl Default for Keymap {
     fn default() -> Self {
         let rows: Vec<Row> = vec![
             (vec![ctrl('c')], Action::Quit, ANY, "quit at once", None),
-            (vec![key('q')], Action::Quit, BROWSE, "quit", Some("quit")),
+            (vec![key('q')], Action::Quit, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Audit], "quit", Some("quit")),
             (vec![key('j'), code(KeyCode::Down)], Action::MoveDown, MOVING, "move down", None),
             (vec![key('k'), code(KeyCode::Up)], Action::MoveUp, MOVING, "move up", None),
             (vec![ctrl('d'), code(KeyCode::PageDown)], Action::PageDown, MOVING, "half a page down", None),
@@ -157,6 +167,7 @@ impl Default for Keymap {
             (vec![key('r')], Action::CycleMinRisk, FILTERS, "cycle minimum risk: any, low, medium, high, critical", Some("risk")),
             (vec![key('x')], Action::ClearFilters, FILTERS, "clear every filter and the search", Some("clear")),
             (vec![key('c')], Action::OpenCompare, TABLE, "compare products side by side", Some("compare")),
+            (vec![key('u')], Action::OpenAudit, TABLE, "audit the row's product against the --grants files", None),
             (vec![key('m')], Action::CycleCompareMode, COMPARE, "cycle rows: all, differences, only in one, in every product", Some("mode")),
             (vec![key('h'), code(KeyCode::Left)], Action::PrevColumn, COMPARE, "focus the previous product column", None),
             (vec![key('l'), code(KeyCode::Right)], Action::NextColumn, COMPARE, "focus the next product column", None),
@@ -169,7 +180,7 @@ impl Default for Keymap {
             (vec![key('P')], Action::PickPreset, TABLE, "select a preset of the row's product (all, backup only, delegated, critical)", None),
             (vec![key('y')], Action::CopySelection, BROWSE, "copy the selection (last format; names at first)", Some("copy")),
             (vec![key('Y')], Action::PickFormat, BROWSE, "choose a format and copy (names, scopes, JSON, CSV, Markdown, PowerShell, az, manifest)", None),
-            (vec![key('?')], Action::ToggleHelp, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Help], "show or hide this help", Some("help")),
+            (vec![key('?')], Action::ToggleHelp, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Audit, Focus::Help], "show or hide this help", Some("help")),
             (vec![ctrl('z')], Action::Suspend, BROWSE, "suspend to the shell (fg to return)", None),
             (vec![code(KeyCode::Esc)], Action::Close, CLOSE, "close the top layer (never quits)", Some("close")),
             (vec![key(' ')], Action::PickerToggle, PICKER, "tick or untick the option", Some("tick")),

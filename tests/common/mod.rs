@@ -43,6 +43,7 @@ pub fn permscope(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_permscope"))
         .args(args)
         .env_remove("PERMSCOPE_DATA")
+        .env("XDG_DATA_HOME", "/nonexistent/permscope-tests")
         .env("NO_COLOR", "1")
         .env("COLUMNS", "160")
         .output()

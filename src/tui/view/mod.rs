@@ -1,6 +1,7 @@
 //! Drawing the explorer. Views read the app; the only state they change is
 //! view state (the table's scroll offset).
 
+mod audit;
 mod compare;
 mod detail;
 mod explorer;
@@ -52,7 +53,9 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
     if searching {
         status::search_line(frame, rows[1], app, theme);
     }
-    if let Some(cmp) = &app.compare {
+    if let Some((a, scroll)) = &app.audit {
+        audit::render(frame, rows[2], a, *scroll, theme);
+    } else if let Some(cmp) = &app.compare {
         compare::render(frame, rows[2], app, cmp, theme);
     } else {
         let (table_area, detail_area) = split_body(rows[2]);
