@@ -389,3 +389,92 @@ fn import_writes_a_product_that_then_appears_everywhere() {
     ]);
     assert!(o.status.success());
 }
+
+#[test]
+fn reviewer_risk_rules_layer_on_top_and_bad_ones_are_clear_errors() {
+    let dir = TempDir::new("risk");
+    let rules = dir.write(
+        "rules.json",
+        r#"{
+  "version": 1,
+  "entries": [
+    {
+      "apis": ["Microsoft Graph"],
+      "permission": "Mail.Read",
+      "application": { "level": "critical", "reasons": ["Our mailboxes hold patient records; {permission} exposes all of them."] }
+    }
+  ]
+}"#,
+    );
+    let r = rules.to_str().unwrap();
+    let o = permscope(&["--risk", r, "show", "Mail.Read", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["risk"]["level"], "critical");
+    assert_eq!(v[0]["risk"]["basis"], "reviewed");
+    assert!(
+        v[0]["risk"]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("patient records; Mail.Read exposes")
+    );
+    // The same through --risk-rules anywhere on the line, and list --risk as the level filter.
+    let rows = {
+        let o = permscope(&[
+            "list",
+            "--risk-rules",
+            r,
+            "--risk",
+            "critical",
+            "--product",
+            "nakivo",
+            "--format",
+            "json",
+        ]);
+        serde_json::from_str::<Value>(&stdout(&o)).unwrap()
+    };
+    assert!(rows.as_array().unwrap().iter().any(|x| x["permission"] == "Mail.Read"));
+    let bad = dir.write(
+        "bad.json",
+        "{\n  \"version\": 1,\n  \"entries\": [ { \"permision\": \"x\" } ]\n}",
+    );
+    let o = permscope(&["--risk", bad.to_str().unwrap(), "vendors"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("bad.json:3:") && e.contains("permision"), "{e}");
+}
+
+#[test]
+fn assess_rates_names_from_arguments_or_stdin() {
+    let o = permscope(&[
+        "assess",
+        "RoleManagement.ReadWrite.Directory",
+        "openid",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["risk"]["level"], "critical");
+    assert!(
+        v[0]["risk"]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("Global Administrator")
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_permscope"))
+        .args(["assess", "--type", "delegated"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"offline_access\n\n  Mail.Send  \n")
+        .unwrap();
+    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert!(out.contains("offline_access") && out.contains("Mail.Send"), "{out}");
+    assert_eq!(out.lines().filter(|l| !l.starts_with(' ')).count(), 2);
+}
