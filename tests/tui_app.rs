@@ -397,3 +397,32 @@ fn audit_screen_flags_undocumented_grants() {
     app.update(Action::Close);
     assert_eq!(app.focus(), Focus::Table);
 }
+
+#[test]
+fn backspace_reuses_a_recent_result_at_once() {
+    use permscope::model::query;
+    let mut app = app();
+    app.background_filter = true;
+    app.update(Action::OpenFilter);
+    for c in ['m', 'a'] {
+        for e in app.update(Action::InputChar(c)) {
+            if let Effect::Filter {
+                generation,
+                query: q,
+                sort,
+                candidates,
+            } = e
+            {
+                let hits = query::run_over(&app.catalog, &q, sort, candidates.as_deref());
+                app.filter_done(generation, q, hits);
+            }
+        }
+    }
+    let ma = app.entries.clone();
+    app.update(Action::InputChar('x'));
+    assert!(app.filtering);
+    let effects = app.update(Action::InputBackspace);
+    assert!(effects.is_empty(), "no worker round trip: {effects:?}");
+    assert!(!app.filtering);
+    assert_eq!(app.entries, ma);
+}

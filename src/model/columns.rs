@@ -68,7 +68,7 @@ impl Column {
             Column::Risk => 5,
             Column::Permission => 16,
             Column::Api => 5,
-            Column::Type => 4,
+            Column::Type => 5,
             Column::Product => 8,
             Column::Line => 4,
             Column::Id => 36,

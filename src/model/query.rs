@@ -175,10 +175,29 @@ impl Default for Matcher {
 
 impl Matcher {
     /// Score of a row for all terms: `None` when any term matches no field.
+    ///
+    /// The first field (the permission) decides when it matches: it is what a
+    /// reviewer searches for, and scoring long descriptions is the expensive
+    /// part. Otherwise the best of the other fields counts. A cheap in-order
+    /// character check skips fields that cannot match before the scorer runs.
     pub fn score_row(&self, fields: &[&str], terms: &[String]) -> Option<i64> {
         let mut total = 0;
         for term in terms {
-            let best = fields.iter().filter_map(|f| self.inner.fuzzy_match(f, term)).max()?;
+            let sensitive = term.chars().any(char::is_uppercase);
+            let mut candidates = fields.iter().filter(|f| contains_in_order(f, term, sensitive));
+            let first = candidates.next()?;
+            let best = if std::ptr::eq(*first, fields[0]) {
+                self.inner.fuzzy_match(first, term)
+            } else {
+                None
+            };
+            let best = match best {
+                Some(s) => s,
+                None => std::iter::once(first)
+                    .chain(candidates)
+                    .filter_map(|f| self.inner.fuzzy_match(f, term))
+                    .max()?,
+            };
             total += best;
         }
         Some(total)
@@ -195,6 +214,26 @@ impl Matcher {
         out.dedup();
         out
     }
+}
+
+/// True when the characters of `term` appear in `text` in order (ignoring
+/// case unless `sensitive`): a necessary condition for a fuzzy match.
+fn contains_in_order(text: &str, term: &str, sensitive: bool) -> bool {
+    let mut want = term.chars().peekable();
+    for c in text.chars() {
+        let Some(&w) = want.peek() else { return true };
+        let same = c == w
+            || (!sensitive
+                && if c.is_ascii() && w.is_ascii() {
+                    c.eq_ignore_ascii_case(&w)
+                } else {
+                    c.to_lowercase().eq(w.to_lowercase())
+                });
+        if same {
+            want.next();
+        }
+    }
+    want.peek().is_none()
 }
 
 /// How result rows are ordered.

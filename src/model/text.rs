@@ -28,6 +28,10 @@ pub fn unsafe_reason(c: char) -> Option<&'static str> {
 
 /// The first unsafe character of `text`, with its position in characters.
 pub fn find_unsafe(text: &str) -> Option<(usize, char, &'static str)> {
+    // Fast path: printable ASCII (nearly all data) cannot hold an unsafe character.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
     text.chars()
         .enumerate()
         .find_map(|(i, c)| unsafe_reason(c).map(|r| (i, c, r)))
@@ -36,7 +40,7 @@ pub fn find_unsafe(text: &str) -> Option<(usize, char, &'static str)> {
 /// Replaces every unsafe character with a visible `\u{..}` escape so the text
 /// can be written to a terminal or clipboard without effect. Borrowed when clean.
 pub fn neutralise(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| unsafe_reason(c).is_some()) {
+    if find_unsafe(text).is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

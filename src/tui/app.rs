@@ -154,7 +154,12 @@ pub struct App {
     hits_query: Option<Query>,
     /// Effects produced inside helpers, handed out by `update`.
     effects: Vec<Effect>,
+    /// The last few results, so Backspace shows a shorter query at once.
+    recent: Vec<(Query, Sort, Vec<Hit>)>,
 }
+
+/// How many recent results are kept for Backspace.
+const RECENT_RESULTS: usize = 6;
 
 /// Above this many rows the explorer filters on a worker thread.
 pub const BACKGROUND_ROWS: usize = 20_000;
@@ -190,6 +195,7 @@ impl App {
             filtering: false,
             hits_query: None,
             effects: Vec::new(),
+            recent: Vec::new(),
         };
         // The first screen shows everything: no need to wait for a worker.
         app.hits = query::run(&app.catalog, &app.query, app.sort);
@@ -231,6 +237,21 @@ impl App {
     /// runtime to filter on a worker (latest request wins). A query that only
     /// extends the previous one narrows its results instead of rescanning.
     pub fn refilter(&mut self) {
+        // Backspace returns to a query answered a moment ago: reuse its result.
+        if let Some(i) = self
+            .recent
+            .iter()
+            .position(|(q, sort, _)| *q == self.query && *sort == self.sort)
+        {
+            let (q, _, hits) = self.recent[i].clone();
+            if self.background_filter {
+                // Any request still running is now stale.
+                self.generation += 1;
+                self.filtering = false;
+            }
+            self.show_hits(q, hits);
+            return;
+        }
         let candidates = match &self.hits_query {
             Some(prev) if query::narrows(prev, &self.query) => {
                 let mut rows: Vec<usize> = self.hits.iter().map(|h| h.row).collect();
@@ -264,6 +285,12 @@ impl App {
     }
 
     fn show_hits(&mut self, query: Query, hits: Vec<Hit>) {
+        if !self.recent.iter().any(|(q, sort, _)| *q == query && *sort == self.sort) {
+            if self.recent.len() == RECENT_RESULTS {
+                self.recent.remove(0);
+            }
+            self.recent.push((query.clone(), self.sort, hits.clone()));
+        }
         let keep = self.current().map(|e| e.rows()[0]);
         self.hits = hits;
         self.hits_query = Some(query);
