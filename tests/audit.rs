@@ -732,16 +732,16 @@ fn a_csv_becomes_a_product_file_that_loads() {
         ]
     );
     let r = &loaded.requirements[loaded.rows_of(p).start + 1];
-    assert_eq!(r.api_as_written, "Microsoft Graph");
+    assert_eq!(&*r.api_as_written, "Microsoft Graph");
     assert_eq!(
         r.purpose.as_deref(),
         Some("Back up mail; the \"Restore\" job writes items back")
     );
-    assert_eq!(r.workloads[0].workload, "Exchange Online");
+    assert_eq!(&*r.workloads[0].workload, "Exchange Online");
     assert!(r.workloads[0].documented);
     let files = &loaded.requirements[loaded.rows_of(p).start + 2];
     assert_eq!(files.purpose.as_deref(), Some("Back up OneDrive and restore files"));
-    assert_eq!(files.api_as_written, "MS Graph");
+    assert_eq!(&*files.api_as_written, "MS Graph");
     let offline = &loaded.requirements[loaded.rows_of(p).start + 4];
     assert!(!offline.workloads[0].documented, "no workload given: derived");
 }

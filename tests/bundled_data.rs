@@ -145,13 +145,14 @@ fn known_quirks_are_kept_and_explained() {
     );
     let b2c = c.product_index("avepoint-cloud-backup-azure-ad-b2c").unwrap();
     assert!(
-        c.rows_of(b2c).all(|i| c.requirements[i].api_as_written == "MSFT Graph"
-            && c.apis[c.requirements[i].api].name == "Microsoft Graph")
+        c.rows_of(b2c)
+            .all(|i| &*c.requirements[i].api_as_written == "MSFT Graph"
+                && c.apis[c.requirements[i].api].name == "Microsoft Graph")
     );
     let express = c.product_index("avepoint-cloud-backup-express").unwrap();
     assert!(
         c.rows_of(express)
-            .any(|i| c.requirements[i].api_as_written == "SharePoint/Office 365 SharePoint Online")
+            .any(|i| &*c.requirements[i].api_as_written == "SharePoint/Office 365 SharePoint Online")
     );
 }
 
@@ -168,7 +169,7 @@ fn every_requirement_has_a_workload_and_nakivo_keeps_its_phases() {
     let got: Vec<(String, Vec<&str>)> = user_read
         .workloads
         .iter()
-        .map(|w| (w.workload.clone(), w.phases.iter().map(|p| p.as_str()).collect()))
+        .map(|w| (w.workload.to_string(), w.phases.iter().map(|p| p.as_str()).collect()))
         .collect();
     assert_eq!(
         got,
@@ -186,7 +187,7 @@ fn every_requirement_has_a_workload_and_nakivo_keeps_its_phases() {
         .map(|i| &c.requirements[i])
         .find(|r| r.permission == "BackupRestore-Restore.ReadWrite.All")
         .unwrap();
-    assert_eq!(restore.workloads[0].workload, "Microsoft 365 Backup");
+    assert_eq!(&*restore.workloads[0].workload, "Microsoft 365 Backup");
     assert!(!restore.workloads[0].documented);
     assert!(restore.recovery_only());
 }
@@ -264,11 +265,7 @@ fn every_seed_row_is_present_with_its_line() {
             let r = &c.requirements[i];
             let line = lines[r.line as usize - 1];
             let claim = r.permission_as_written.as_deref().unwrap_or(&r.permission);
-            let cell = if claim.is_empty() {
-                r.api_as_written.as_str()
-            } else {
-                claim
-            };
+            let cell = if claim.is_empty() { &*r.api_as_written } else { claim };
             // In seed 000 each cell is on its own line: the claim follows the API cell.
             let window = lines[r.line as usize - 1..(r.line as usize + 2).min(lines.len())].join("\n");
             assert!(

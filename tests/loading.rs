@@ -37,7 +37,7 @@ fn a_good_user_file_adds_a_product() {
     assert_eq!(rows.len(), 2);
     let exo = &catalog.requirements[rows[1]];
     assert_eq!(catalog.apis[exo.api].name, "Office 365 Exchange Online");
-    assert_eq!(exo.workloads[0].workload, "Exchange Online");
+    assert_eq!(&*exo.workloads[0].workload, "Exchange Online");
     assert!(!exo.workloads[0].documented);
 }
 

@@ -75,6 +75,8 @@ pub struct Catalog {
     rated_index: HashMap<(usize, PermissionKind, String), u32>,
     /// Per requirement, its slot in `rated`.
     row_rating: Vec<u32>,
+    /// Text shared between rows.
+    pool: crate::model::product::Interner,
 }
 
 impl Catalog {
@@ -101,6 +103,7 @@ impl Catalog {
             rated: Vec::new(),
             rated_index: HashMap::new(),
             row_rating: Vec::new(),
+            pool: Default::default(),
         }
     }
 
@@ -131,37 +134,38 @@ impl Catalog {
             }
         };
         // Reading and parsing are independent per file: spread them over the
-        // cores, then add the products in file-name order.
-        let parsed = parse_files_parallel(&files);
-        for (path, result) in files.into_iter().zip(parsed) {
-            let added = result.and_then(|(text, file)| self.add_parsed_user_file(&text, file, &path));
-            match added {
-                Ok(Some(slug)) => report.replaced.push((slug, path)),
-                Ok(None) => {}
-                Err(e) => report.errors.push(e),
+        // cores, a batch at a time so that parsed-but-not-added files never pile
+        // up, then add the products in file-name order.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        for batch in files.chunks(threads * 2) {
+            let parsed = parse_files_parallel(batch);
+            for (path, result) in batch.iter().zip(parsed) {
+                let added = result.and_then(|file| self.add_parsed_user_file(file, path));
+                match added {
+                    Ok(Some(slug)) => report.replaced.push((slug, path.clone())),
+                    Ok(None) => {}
+                    Err(e) => report.errors.push(e),
+                }
             }
         }
     }
 
     /// Adds a user's parsed product file. Returns the slug when it replaced a bundled product.
-    fn add_parsed_user_file(
-        &mut self,
-        text: &str,
-        file: load::ProductFile,
-        path: &Path,
-    ) -> Result<Option<String>, LoadError> {
+    fn add_parsed_user_file(&mut self, file: load::ProductFile, path: &Path) -> Result<Option<String>, LoadError> {
         let origin = path.display().to_string();
+        // The file's text is not kept after parsing; read it again only to locate an error.
+        let text = || load::read_capped(path).unwrap_or_default();
         if let Some(existing) = self.products.iter().position(|p| p.slug == file.slug) {
             match &self.products[existing].origin {
                 Origin::Bundled(_) => {
                     let slug = file.slug.clone();
-                    let parsed = self.validate(file, text, Origin::File(path.to_path_buf()))?;
+                    let parsed = self.validate(file, &text, Origin::File(path.to_path_buf()))?;
                     self.remove_product(existing);
                     self.insert(parsed, Some(existing));
                     return Ok(Some(slug));
                 }
                 Origin::File(other) => {
-                    let (line, column) = load::locate(text, &[load::Seg::Key("slug")]).unzip();
+                    let (line, column) = load::locate(&text(), &[load::Seg::Key("slug")]).unzip();
                     return Err(LoadError {
                         origin,
                         line,
@@ -176,7 +180,7 @@ impl Catalog {
                 }
             }
         }
-        let parsed = self.validate(file, text, Origin::File(path.to_path_buf()))?;
+        let parsed = self.validate(file, &text, Origin::File(path.to_path_buf()))?;
         self.insert(parsed, None);
         Ok(None)
     }
@@ -194,20 +198,29 @@ impl Catalog {
                 message: format!("duplicate slug `{}`: another product already uses it", file.slug),
             });
         }
-        let parsed = self.validate(file, text, origin)?;
+        let parsed = self.validate(file, &|| text.to_string(), origin)?;
         self.insert(parsed, None);
         Ok(())
     }
 
-    fn validate(&self, file: load::ProductFile, raw: &str, origin: Origin) -> Result<load::Parsed, LoadError> {
-        load::validate(
+    fn validate(
+        &mut self,
+        file: load::ProductFile,
+        raw: &dyn Fn() -> String,
+        origin: Origin,
+    ) -> Result<load::Parsed, LoadError> {
+        let mut pool = std::mem::take(&mut self.pool);
+        let result = load::validate(
             file,
             raw,
             origin,
             &|written| self.apis.iter().position(|a| a.is_called(written)),
             &|i| self.apis[i].name.clone(),
             &self.workload_rules,
-        )
+            &mut pool,
+        );
+        self.pool = pool;
+        result
     }
 
     /// Puts a validated product at `at` (or the end) and its rows in product order.
@@ -313,8 +326,8 @@ impl Catalog {
         for documented in [true, false] {
             for r in &self.requirements {
                 for w in &r.workloads {
-                    if w.documented == documented && !out.contains(&w.workload) {
-                        out.push(w.workload.clone());
+                    if w.documented == documented && !out.iter().any(|o| **o == *w.workload) {
+                        out.push(w.workload.to_string());
                     }
                 }
             }
@@ -324,14 +337,13 @@ impl Catalog {
 }
 
 /// Reads and parses product files on up to as many threads as there are cores.
-fn parse_files_parallel(files: &[PathBuf]) -> Vec<Result<(String, load::ProductFile), LoadError>> {
+fn parse_files_parallel(files: &[PathBuf]) -> Vec<Result<load::ProductFile, LoadError>> {
     let parse = |path: &PathBuf| {
         let text = load::read_capped(path)?;
-        let file = load::parse_product(&text, &path.display().to_string())?;
-        Ok((text, file))
+        load::parse_product(&text, &path.display().to_string())
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if files.len() < 4 || threads < 2 {
+    if files.len() < 2 || threads < 2 {
         return files.iter().map(parse).collect();
     }
     let chunk = files.len().div_ceil(threads);

@@ -102,7 +102,7 @@ pub fn cell(catalog: &Catalog, row: usize, column: Column) -> Cow<'_, str> {
                 .iter()
                 .map(|w| {
                     if w.documented {
-                        w.workload.clone()
+                        w.workload.to_string()
                     } else {
                         format!("{}*", w.workload)
                     }

@@ -244,11 +244,12 @@ pub fn import(
     let parsed = load::parse_product(&json, &target).map_err(ImportError::Invalid)?;
     load::validate(
         parsed,
-        &json,
+        &|| json.clone(),
         Origin::File(PathBuf::from(&target)),
         &|written| catalog.api_index(written),
         &|i| catalog.apis[i].name.clone(),
         &catalog.workload_rules,
+        &mut Default::default(),
     )
     .map_err(ImportError::Invalid)?;
     Ok(json)

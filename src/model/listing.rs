@@ -160,7 +160,7 @@ fn csv(catalog: &Catalog, rows: &[usize]) -> String {
             .iter()
             .map(|w| {
                 let phases: Vec<&str> = w.phases.iter().map(|p| p.as_str()).collect();
-                let mut s = w.workload.clone();
+                let mut s = w.workload.to_string();
                 if !phases.is_empty() {
                     s.push_str(&format!(" ({})", phases.join(" ")));
                 }
@@ -180,8 +180,8 @@ fn csv(catalog: &Catalog, rows: &[usize]) -> String {
             r.kind.as_str().into(),
             rating.level.as_str().into(),
             rating.score.to_string(),
-            r.description.clone().unwrap_or_default(),
-            r.purpose.clone().unwrap_or_default(),
+            r.description.as_deref().unwrap_or_default().to_string(),
+            r.purpose.as_deref().unwrap_or_default().to_string(),
             workloads,
             r.condition.clone().unwrap_or_default(),
             fact.map(|f| f.id.clone()).unwrap_or_default(),

@@ -249,15 +249,17 @@ pub(crate) struct Parsed {
 /// `resolve_api` maps a document's API spelling to a catalog API index.
 pub(crate) fn validate(
     file: ProductFile,
-    raw: &str,
+    raw: &dyn Fn() -> String,
     origin: Origin,
     resolve_api: &dyn Fn(&str) -> Option<usize>,
     api_name: &dyn Fn(usize) -> String,
     rules: &crate::model::workload::WorkloadRules,
+    pool: &mut crate::model::product::Interner,
 ) -> Result<Parsed, LoadError> {
     let origin_text = origin.to_string();
     let err = |path: Vec<Seg>, message: String| {
-        let (line, column) = locate(raw, &path).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        // The text is fetched only when there is an error to locate.
+        let (line, column) = locate(&raw(), &path).map_or((None, None), |(l, c)| (Some(l), Some(c)));
         LoadError {
             origin: origin_text.clone(),
             line,
@@ -322,12 +324,16 @@ pub(crate) fn validate(
                 return Err(err(at("workloads"), "a workload needs a name".into()));
             }
             let workloads = if r.workloads.is_empty() {
-                vec![rules.derive(&api_name(api), &r.permission, r.purpose.as_deref())]
+                let derived = rules.derive(&api_name(api), &r.permission, r.purpose.as_deref());
+                vec![WorkloadUse {
+                    workload: pool.intern(&derived.workload),
+                    ..derived
+                }]
             } else {
                 r.workloads
                     .into_iter()
                     .map(|w| WorkloadUse {
-                        workload: w.workload,
+                        workload: pool.intern(&w.workload),
                         phases: w.phases,
                         documented: w.documented,
                     })
@@ -337,13 +343,13 @@ pub(crate) fn validate(
                 product: 0,
                 app: ai,
                 api,
-                api_as_written: r.api,
-                table: r.table,
+                api_as_written: pool.intern(&r.api),
+                table: r.table.as_deref().map(|t| pool.intern(t)),
                 permission: r.permission,
                 permission_as_written: r.permission_as_written,
                 kind: r.kind,
-                description: r.description,
-                purpose: r.purpose,
+                description: r.description.as_deref().map(|t| pool.intern(t)),
+                purpose: r.purpose.as_deref().map(|t| pool.intern(t)),
                 workloads,
                 condition: r.condition,
                 attributes: r.attributes.into_iter().collect(),

@@ -2,7 +2,28 @@
 
 use crate::model::permission::PermissionKind;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
+
+/// Shares repeated text (API spellings, table headings, workload names,
+/// descriptions) between rows: at 100k rows most of it repeats.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    strings: HashSet<Arc<str>>,
+}
+
+impl Interner {
+    /// The shared copy of `s`.
+    pub fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(existing) = self.strings.get(s) {
+            return Arc::clone(existing);
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.strings.insert(Arc::clone(&shared));
+        shared
+    }
+}
 
 /// An API resource permissions are granted on (Microsoft Graph, Exchange Online...).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +140,8 @@ impl Phase {
 /// One workload a requirement serves, with the phases it is used in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkloadUse {
-    pub workload: String,
+    /// Shared: a catalog holds a handful of workload names for 100k rows.
+    pub workload: Arc<str>,
     pub phases: Vec<Phase>,
     /// True when the vendor's document states it; false when permscope (or the
     /// file's author) inferred it from the permission or the purpose.
@@ -136,18 +158,18 @@ pub struct Requirement {
     /// Index into the catalog's APIs.
     pub api: usize,
     /// The API exactly as the document names it.
-    pub api_as_written: String,
+    pub api_as_written: Arc<str>,
     /// Heading of the table the row sits in, when it differs from the API.
-    pub table: Option<String>,
+    pub table: Option<Arc<str>>,
     /// The claim; empty when the document leaves it blank.
     pub permission: String,
     /// The claim cell verbatim, when it differs from `permission`.
     pub permission_as_written: Option<String>,
     pub kind: PermissionKind,
     /// The vendor's description or display name of the permission.
-    pub description: Option<String>,
+    pub description: Option<Arc<str>>,
     /// Why the vendor says it needs the permission.
-    pub purpose: Option<String>,
+    pub purpose: Option<Arc<str>>,
     /// At least one; documented or derived.
     pub workloads: Vec<WorkloadUse>,
     pub condition: Option<String>,

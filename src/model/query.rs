@@ -130,7 +130,10 @@ impl Query {
         (self.products.is_empty() || self.products.contains(&r.product))
             && (self.apis.is_empty() || self.apis.contains(&r.api))
             && self.kind.is_none_or(|k| k == r.kind)
-            && (self.workloads.is_empty() || r.workloads.iter().any(|w| self.workloads.contains(&w.workload)))
+            && (self.workloads.is_empty()
+                || r.workloads
+                    .iter()
+                    .any(|w| self.workloads.iter().any(|q| **q == *w.workload)))
             && self.phase.is_none_or(|p| r.has_phase(p))
             && self.min_risk.is_none_or(|m| catalog.rating(index).level >= m)
     }

@@ -133,7 +133,7 @@ impl WorkloadRules {
     /// The derived workload of an undocumented row, phases taken from its purpose.
     pub fn derive(&self, api: &str, permission: &str, purpose: Option<&str>) -> WorkloadUse {
         WorkloadUse {
-            workload: self.workload_for(api, permission).to_string(),
+            workload: std::sync::Arc::from(self.workload_for(api, permission)),
             phases: purpose.map(|p| self.phases_in(p)).unwrap_or_default(),
             documented: false,
         }

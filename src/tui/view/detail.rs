@@ -83,7 +83,7 @@ pub(crate) fn lines(catalog: &Catalog, rows: &[usize], theme: &Theme) -> Vec<Lin
         }
         for w in &r.workloads {
             let phases: Vec<&str> = w.phases.iter().map(|p| p.as_str()).collect();
-            let mut v = w.workload.clone();
+            let mut v = w.workload.to_string();
             if !phases.is_empty() {
                 v.push_str(&format!(" — {}", phases.join(", ")));
             }
@@ -98,7 +98,7 @@ pub(crate) fn lines(catalog: &Catalog, rows: &[usize], theme: &Theme) -> Vec<Lin
         for (k, v) in &r.attributes {
             out.push(field(theme, &format!("  {k}"), v));
         }
-        if r.api_as_written != api.name {
+        if *r.api_as_written != *api.name {
             out.push(field(theme, "  API as written", &r.api_as_written));
         }
         if let Some(w) = &r.permission_as_written {
