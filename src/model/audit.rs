@@ -12,7 +12,8 @@ use crate::model::catalog::Catalog;
 use crate::model::grants::{GrantSource, ResolvedGrant};
 use crate::model::permission::PermissionKind;
 use crate::model::risk::Rating;
-use crate::model::text::{display_width, neutralise, truncate};
+use crate::model::text::{display_width, truncate};
+use crate::model::text::{md_code, one_line};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -292,11 +293,6 @@ fn entry_json(e: &AuditEntry, flagged: bool) -> Value {
 
 // ------------------------------------------------------------------ shared text
 
-/// Neutralised text on one line.
-fn one_line(s: &str) -> String {
-    neutralise(&s.replace(['\t', '\n', '\r'], " ")).into_owned()
-}
-
 fn badge(e: &AuditEntry) -> &'static str {
     e.rating.as_ref().map_or("?", |r| r.level.badge())
 }
@@ -355,18 +351,6 @@ fn md_text(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('`', "\\`")
-}
-
-fn md_code(s: &str) -> String {
-    let s = one_line(s);
-    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
 }
 
 /// The audit as a Markdown report: a summary, then one table per list.

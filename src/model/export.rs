@@ -19,6 +19,7 @@ use crate::model::product::Api;
 use crate::model::risk::RiskLevel;
 use crate::model::selection::Selection;
 use crate::model::text::neutralise;
+use crate::model::text::{csv_field, md_code};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -377,21 +378,6 @@ fn json(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
 
 // ---------------------------------------------------------------- csv
 
-/// RFC 4180 field; a leading `=`, `+`, `-` or `@` is defused with `'` so a
-/// spreadsheet does not run it as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 fn consent_text(fact: Option<&PermissionFact>) -> &'static str {
     match fact.and_then(|f| f.admin_consent) {
         Some(true) => "yes",
@@ -433,19 +419,6 @@ fn md_text(s: &str) -> String {
         .replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-/// A code span that holds any text: the fence is longer than any backtick run inside.
-fn md_code(s: &str) -> String {
-    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    // Inside a table a pipe ends the cell even in a code span, so it is escaped there too.
-    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
 }
 
 fn markdown(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {

@@ -3,7 +3,8 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::columns::{self, Column};
-use crate::model::text::{self, display_width, neutralise, truncate};
+use crate::model::text::{self, display_width, truncate};
+use crate::model::text::{csv_field, one_line};
 use serde_json::{Value, json};
 
 /// Output formats of `list`.
@@ -109,23 +110,9 @@ const PLAIN: [Column; 7] = [
 pub fn plain_line(catalog: &Catalog, row: usize) -> String {
     PLAIN
         .iter()
-        .map(|&c| single_line(&columns::cell(catalog, row, c)))
+        .map(|&c| one_line(&columns::cell(catalog, row, c)))
         .collect::<Vec<_>>()
         .join("\t")
-}
-
-/// Neutralised text on one line: tabs and newlines become spaces.
-fn single_line(s: &str) -> String {
-    neutralise(&s.replace(['\t', '\n', '\r'], " ")).into_owned()
-}
-
-fn csv_field(s: &str) -> String {
-    let s = neutralise(s);
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.into_owned()
-    }
 }
 
 fn csv(catalog: &Catalog, rows: &[usize]) -> String {
@@ -199,7 +186,7 @@ fn csv(catalog: &Catalog, rows: &[usize]) -> String {
 }
 
 fn md_cell(s: &str) -> String {
-    single_line(s).replace('|', "\\|")
+    one_line(s).replace('|', "\\|")
 }
 
 fn markdown(catalog: &Catalog, rows: &[usize]) -> String {
@@ -273,7 +260,7 @@ fn table(catalog: &Catalog, rows: &[usize], width: usize) -> String {
     for &i in rows {
         let cells = fitted
             .iter()
-            .map(|(c, _)| single_line(&columns::cell(catalog, i, *c)))
+            .map(|(c, _)| one_line(&columns::cell(catalog, i, *c)))
             .collect();
         out.push_str(&line(cells));
         out.push('\n');

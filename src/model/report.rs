@@ -6,6 +6,7 @@ use crate::model::compare::{Cell, CompareMode, Comparison};
 use crate::model::document::Document;
 use crate::model::profile::{NamedPermission, Profile};
 use crate::model::risk::RiskLevel;
+use crate::model::text::csv_field;
 use crate::model::text::{display_width, neutralise, truncate};
 use serde_json::{Value, json};
 
@@ -162,15 +163,6 @@ pub fn compare_json(catalog: &Catalog, cmp: &Comparison, rows: &[usize]) -> Valu
             "profiles": cmp.profiles,
         },
     })
-}
-
-fn csv_field(s: &str) -> String {
-    let s = neutralise(s);
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.into_owned()
-    }
 }
 
 /// A text bar of `n` out of `max` in `width` cells.

@@ -88,6 +88,42 @@ pub fn checked_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, S
         .collect()
 }
 
+/// Neutralised text on one line: tabs and line breaks become spaces.
+pub fn one_line(s: &str) -> String {
+    neutralise(&s.replace(['\t', '\n', '\r'], " ")).into_owned()
+}
+
+/// An RFC 4180 CSV field, neutralised; a leading `=`, `+`, `-` or `@` is
+/// defused with `'` so a spreadsheet does not run it as a formula.
+pub fn csv_field(s: &str) -> String {
+    let s = neutralise(s);
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.into_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// A Markdown code span that holds any text: the fence is longer than any
+/// backtick run inside, and pipes are escaped (inside a table a pipe ends the
+/// cell even in a code span).
+pub fn md_code(s: &str) -> String {
+    let s = one_line(s);
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
+}
+
 /// Display width of `text` in terminal columns, counting wide (CJK, emoji) characters as two.
 pub fn display_width(text: &str) -> usize {
     text.chars().map(char_width).sum()
