@@ -358,6 +358,19 @@ pub fn warn_load_errors(report: &LoadReport) {
 /// Runs a command, writing to `out`. Returns the process exit code.
 pub fn run(command: &Command, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let (catalog, report) = load_catalog(global)?;
+    let result = run_on(&catalog, &report, command, global, out);
+    // The process ends right after: freeing 100k rows one by one would only cost time.
+    std::mem::forget(catalog);
+    result
+}
+
+fn run_on(
+    catalog: &Catalog,
+    report: &LoadReport,
+    command: &Command,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     if !matches!(command, Command::Check) {
         warn_load_errors(&report);
     }

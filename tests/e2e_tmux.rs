@@ -85,19 +85,22 @@ fn explorer_opens_filters_moves_helps_and_quits_cleanly() {
         env!("CARGO_BIN_EXE_permscope")
     );
     let Some(t) = Tmux::start(&shell, 110, 32) else { return };
-    let s = t.wait("the explorer", |s| s.contains("of 130 rows"));
-    assert!(s.contains("Requirements") && s.contains("Detail"), "{s}");
+    // Wait for whole screens: tmux may capture a frame half drawn.
+    t.wait("the explorer", |s| {
+        s.contains("of 130 rows") && s.contains("Requirements") && s.contains("Detail")
+    });
     t.keys(&["/"]);
     t.literal("mailrw");
-    let s = t.wait("the filter", |s| s.contains("search=\"mailrw\""));
-    assert!(s.contains("hidden"), "{s}");
-    assert!(s.contains("Mail.ReadWrite"));
+    t.wait("the filter", |s| {
+        s.contains("search=\"mailrw\"") && s.contains("hidden") && s.contains("Mail.ReadWrite")
+    });
     t.keys(&["Enter"]);
     t.keys(&["j"]);
     t.wait("the cursor on row 2", |s| s.contains("2/"));
     t.keys(&["?"]);
-    let s = t.wait("help", |s| s.contains("Help — j/k scroll"));
-    assert!(s.contains("fuzzy search"), "{s}");
+    t.wait("help", |s| {
+        s.contains("Help — j/k scroll") && s.contains("fuzzy search")
+    });
     t.keys(&["Escape"]);
     t.wait("help closed", |s| !s.contains("Help — j/k"));
     // Resize: the explorer redraws at the new size.

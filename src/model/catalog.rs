@@ -72,7 +72,8 @@ pub struct Catalog {
     /// Distinct ratings, one per (API, kind, claim): rating a permission once
     /// however many rows ask for it keeps loading fast at 100k rows.
     rated: Vec<Rating>,
-    rated_index: HashMap<(usize, PermissionKind, String), u32>,
+    /// Claim to (API, kind, slot): looked up by `&str`, without allocating.
+    rated_index: HashMap<String, Vec<(usize, PermissionKind, u32)>>,
     /// Per requirement, its slot in `rated`.
     row_rating: Vec<u32>,
     /// Text shared between rows.
@@ -278,13 +279,20 @@ impl Catalog {
 
     /// The slot of a permission's rating, rating it on first sight.
     fn rating_slot(&mut self, api: usize, kind: PermissionKind, permission: &str) -> u32 {
-        if let Some(&slot) = self.rated_index.get(&(api, kind, permission.to_string())) {
-            return slot;
+        if let Some(slot) = self
+            .rated_index
+            .get(permission)
+            .and_then(|v| v.iter().find(|(a, k, _)| *a == api && *k == kind))
+        {
+            return slot.2;
         }
         let rating = self.risk.rate(&self.apis[api].name, kind, permission);
         let slot = self.rated.len() as u32;
         self.rated.push(rating);
-        self.rated_index.insert((api, kind, permission.to_string()), slot);
+        self.rated_index
+            .entry(permission.to_string())
+            .or_default()
+            .push((api, kind, slot));
         slot
     }
 

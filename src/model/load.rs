@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Largest product file permscope reads; a vendor table is a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -147,6 +148,11 @@ fn yes() -> bool {
 
 /// Parses a product file's text, naming `origin` in errors.
 pub(crate) fn parse_product(text: &str, origin: &str) -> Result<ProductFile, LoadError> {
+    // Nearly every file is valid: parse it plainly, and only when that fails
+    // parse again with path tracking to name the field.
+    if let Ok(file) = serde_json::from_str::<ProductFile>(text) {
+        return Ok(file);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let parsed: Result<ProductFile, _> = serde_path_to_error::deserialize(&mut de);
     let file = parsed.map_err(|e| {
@@ -290,6 +296,8 @@ pub(crate) fn validate(
     }
     let mut apps = Vec::new();
     let mut requirements = Vec::new();
+    // Rows of one table name the same API: resolve a spelling once.
+    let mut last_api: Option<(String, usize)> = None;
     for (ai, app) in file.apps.into_iter().enumerate() {
         for (ri, r) in app.requirements.into_iter().enumerate() {
             let at = |field: &'static str| {
@@ -301,7 +309,17 @@ pub(crate) fn validate(
                     Seg::Key(field),
                 ]
             };
-            let Some(api) = resolve_api(&r.api) else {
+            let resolved = match &last_api {
+                Some((written, index)) if *written == r.api => Some(*index),
+                _ => {
+                    let found = resolve_api(&r.api);
+                    if let Some(index) = found {
+                        last_api = Some((r.api.clone(), index));
+                    }
+                    found
+                }
+            };
+            let Some(api) = resolved else {
                 return Err(err(
                     at("api"),
                     format!("unknown API `{}`: add it (or an alias) to apis.json", r.api),
@@ -348,8 +366,9 @@ pub(crate) fn validate(
                 permission: r.permission,
                 permission_as_written: r.permission_as_written,
                 kind: r.kind,
-                description: r.description.as_deref().map(|t| pool.intern(t)),
-                purpose: r.purpose.as_deref().map(|t| pool.intern(t)),
+                // Descriptions and purposes rarely repeat: not worth hashing.
+                description: r.description.map(Arc::from),
+                purpose: r.purpose.map(Arc::from),
                 workloads,
                 condition: r.condition,
                 attributes: r.attributes.into_iter().collect(),

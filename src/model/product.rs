@@ -11,11 +11,26 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     strings: HashSet<Arc<str>>,
+    /// The last few strings handed out: consecutive rows mostly repeat them,
+    /// and comparing is cheaper than hashing.
+    recent: Vec<Arc<str>>,
 }
 
 impl Interner {
     /// The shared copy of `s`.
     pub fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(hit) = self.recent.iter().find(|r| ***r == *s) {
+            return Arc::clone(hit);
+        }
+        let shared = self.intern_slow(s);
+        if self.recent.len() == 8 {
+            self.recent.remove(0);
+        }
+        self.recent.push(Arc::clone(&shared));
+        shared
+    }
+
+    fn intern_slow(&mut self, s: &str) -> Arc<str> {
         if let Some(existing) = self.strings.get(s) {
             return Arc::clone(existing);
         }

@@ -90,6 +90,9 @@ pub fn checked_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, S
 
 /// Neutralised text on one line: tabs and line breaks become spaces.
 pub fn one_line(s: &str) -> String {
+    if !s.contains(['\t', '\n', '\r']) {
+        return neutralise(s).into_owned();
+    }
     neutralise(&s.replace(['\t', '\n', '\r'], " ")).into_owned()
 }
 
