@@ -372,14 +372,14 @@ fn run_on(
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
     if !matches!(command, Command::Check) {
-        warn_load_errors(&report);
+        warn_load_errors(report);
     }
     match command {
-        Command::Vendors { format } => crate::commands::vendors(&catalog, *format, out),
+        Command::Vendors { format } => crate::commands::vendors(catalog, *format, out),
         Command::List { filters, format, sort } => {
-            let q = build_query(&catalog, filters)?;
-            let rows: Vec<usize> = query::run(&catalog, &q, (*sort).into()).iter().map(|h| h.row).collect();
-            out.write_all(listing::render(&catalog, &rows, *format, output_width()).as_bytes())?;
+            let q = build_query(catalog, filters)?;
+            let rows: Vec<usize> = query::run(catalog, &q, (*sort).into()).iter().map(|h| h.row).collect();
+            out.write_all(listing::render(catalog, &rows, *format, output_width()).as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Show {
@@ -387,8 +387,8 @@ fn run_on(
             api,
             kind,
             format,
-        } => crate::commands::show(&catalog, permission, api.as_deref(), *kind, *format, out),
-        Command::Check => crate::commands::check(&catalog, &report, out),
+        } => crate::commands::show(catalog, permission, api.as_deref(), *kind, *format, out),
+        Command::Check => crate::commands::check(catalog, report, out),
         Command::Export {
             filters,
             preset,
@@ -396,21 +396,18 @@ fn run_on(
         } => {
             let selection = match preset {
                 Some(p) => {
-                    let q = build_query(&catalog, filters)?;
+                    let q = build_query(catalog, filters)?;
                     let [product] = q.products.as_slice() else {
                         anyhow::bail!("--preset needs exactly one --product");
                     };
-                    Selection::preset(&catalog, *product, *p)
+                    Selection::preset(catalog, *product, *p)
                 }
                 None => {
-                    let q = build_query(&catalog, filters)?;
-                    Selection::from_rows(
-                        &catalog,
-                        query::run(&catalog, &q, Sort::Relevance).iter().map(|h| h.row),
-                    )
+                    let q = build_query(catalog, filters)?;
+                    Selection::from_rows(catalog, query::run(catalog, &q, Sort::Relevance).iter().map(|h| h.row))
                 }
             };
-            let result = export::export(&catalog, &selection, *format);
+            let result = export::export(catalog, &selection, *format);
             for w in &result.warnings {
                 eprintln!("permscope: warning: {}", safe(w));
             }
@@ -420,22 +417,22 @@ fn run_on(
         Command::Compare { products, mode, format } => {
             let mut q = Query::default();
             for p in products {
-                q.add_product(&catalog, p)?;
+                q.add_product(catalog, p)?;
             }
             if q.products.len() < 2 {
                 anyhow::bail!("compare needs two or more different products");
             }
-            let cmp = Comparison::new(&catalog, &q.products, &Query::default());
-            let text = crate::model::report::render_compare(&catalog, &cmp, *mode, *format, output_width());
+            let cmp = Comparison::new(catalog, &q.products, &Query::default());
+            let text = crate::model::report::render_compare(catalog, &cmp, *mode, *format, output_width());
             out.write_all(text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { products, format } => {
             let mut q = Query::default();
             for p in products {
-                q.add_product(&catalog, p)?;
+                q.add_product(catalog, p)?;
             }
-            out.write_all(crate::model::report::report(&catalog, &q.products, *format).as_bytes())?;
+            out.write_all(crate::model::report::report(catalog, &q.products, *format).as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
@@ -444,9 +441,9 @@ fn run_on(
             format,
         } => {
             let mut q = Query::default();
-            q.add_product(&catalog, product)?;
-            let resolved = read_grants(&catalog, grants_files)?;
-            let audit = crate::model::audit::audit(&catalog, q.products[0], &resolved);
+            q.add_product(catalog, product)?;
+            let resolved = read_grants(catalog, grants_files)?;
+            let audit = crate::model::audit::audit(catalog, q.products[0], &resolved);
             let text = match format {
                 AuditFormat::Json => {
                     let mut s = serde_json::to_string_pretty(&crate::model::audit::to_json(&audit))?;
@@ -468,7 +465,7 @@ fn run_on(
         } => {
             let text = crate::model::grants::read_input(file).map_err(|e| anyhow::anyhow!("{e}"))?;
             let origin = file.display().to_string();
-            let product_text = crate::model::import::import(&catalog, &text, &origin, product, vendor, name.as_deref())
+            let product_text = crate::model::import::import(catalog, &text, &origin, product, vendor, name.as_deref())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let dir = match global.data.first() {
                 Some(d) => d.clone(),
@@ -515,7 +512,7 @@ fn run_on(
             } else {
                 permissions.clone()
             };
-            crate::commands::assess(&catalog, &names, api, *kind, *format, out)
+            crate::commands::assess(catalog, &names, api, *kind, *format, out)
         }
     }
 }

@@ -296,6 +296,21 @@ impl Catalog {
         slot
     }
 
+    /// A number that identifies requirement `index`'s permission (API, kind,
+    /// claim): rows asking for the same permission share it. Cheap to compare
+    /// and hash, unlike the claim itself.
+    pub fn permission_slot(&self, index: usize) -> u32 {
+        self.row_rating[index]
+    }
+
+    /// The slot of a permission, if any loaded row asks for it.
+    pub fn slot_of(&self, api: usize, kind: PermissionKind, permission: &str) -> Option<u32> {
+        self.rated_index
+            .get(permission)
+            .and_then(|v| v.iter().find(|(a, k, _)| *a == api && *k == kind))
+            .map(|e| e.2)
+    }
+
     /// The rating of requirement `index`.
     pub fn rating(&self, index: usize) -> &Rating {
         &self.rated[self.row_rating[index] as usize]

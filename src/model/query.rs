@@ -305,6 +305,18 @@ const PARALLEL_ROWS: usize = 20_000;
 /// a query that extends an earlier one narrows the earlier results instead of
 /// rescanning everything.
 pub fn run_over(catalog: &Catalog, query: &Query, sort: Sort, candidates: Option<&[usize]>) -> Vec<Hit> {
+    run_until(catalog, query, sort, candidates, &|| false).unwrap_or_default()
+}
+
+/// Like [`run_over`], giving up (`None`) as soon as `stop` says the result is
+/// no longer wanted: a newer keystroke has made it stale.
+pub fn run_until(
+    catalog: &Catalog,
+    query: &Query,
+    sort: Sort,
+    candidates: Option<&[usize]>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Hit>> {
     let terms = query.terms();
     let all: Vec<usize>;
     let rows: &[usize] = match candidates {
@@ -314,19 +326,28 @@ pub fn run_over(catalog: &Catalog, query: &Query, sort: Sort, candidates: Option
             &all
         }
     };
-    let scan = |part: &[usize]| -> Vec<Hit> {
+    let scan = |part: &[usize]| -> Option<Vec<Hit>> {
         let matcher = Matcher::default();
-        part.iter()
-            .copied()
-            .filter(|&i| query.facets_pass(catalog, i))
-            .filter_map(|i| {
-                if terms.is_empty() {
-                    return Some(Hit { row: i, score: 0 });
-                }
-                let fields = search_fields(catalog, &catalog.requirements[i]);
-                matcher.score_row(&fields, &terms).map(|score| Hit { row: i, score })
-            })
-            .collect()
+        let mut out = Vec::new();
+        for block in part.chunks(1024) {
+            if stop() {
+                return None;
+            }
+            out.extend(
+                block
+                    .iter()
+                    .copied()
+                    .filter(|&i| query.facets_pass(catalog, i))
+                    .filter_map(|i| {
+                        if terms.is_empty() {
+                            return Some(Hit { row: i, score: 0 });
+                        }
+                        let fields = search_fields(catalog, &catalog.requirements[i]);
+                        matcher.score_row(&fields, &terms).map(|score| Hit { row: i, score })
+                    }),
+            );
+        }
+        Some(out)
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let mut hits: Vec<Hit> = if rows.len() >= PARALLEL_ROWS && threads > 1 && !terms.is_empty() {
@@ -337,16 +358,17 @@ pub fn run_over(catalog: &Catalog, query: &Query, sort: Sort, candidates: Option
                 .map(|part| (part, scope.spawn(move || scan(part))))
                 .collect();
             // A failed thread's part is scanned again here, so no row is lost.
-            handles
-                .into_iter()
-                .flat_map(|(part, h)| h.join().unwrap_or_else(|_| scan(part)))
-                .collect()
-        })
+            let mut all = Vec::new();
+            for (part, h) in handles {
+                all.extend(h.join().unwrap_or_else(|_| scan(part))?);
+            }
+            Some(all)
+        })?
     } else {
-        scan(rows)
+        scan(rows)?
     };
     sort_hits(catalog, &mut hits, sort);
-    hits
+    Some(hits)
 }
 
 /// True when every row matching `next` also matches `prev`: same facets, and
@@ -371,7 +393,12 @@ pub fn sort_hits(catalog: &Catalog, hits: &mut [Hit], sort: Sort) {
             let (ra, rb) = (catalog.rating(a.row), catalog.rating(b.row));
             rb.level.cmp(&ra.level).then(rb.score.cmp(&ra.score))
         }),
-        Sort::Name => hits.sort_by_cached_key(|h| req(h).permission.to_lowercase()),
+        Sort::Name => hits.sort_by(|a, b| {
+            let (x, y) = (&req(a).permission, &req(b).permission);
+            x.bytes()
+                .map(|c| c.to_ascii_lowercase())
+                .cmp(y.bytes().map(|c| c.to_ascii_lowercase()))
+        }),
         Sort::Api => hits.sort_by(|a, b| catalog.apis[req(a).api].name.cmp(&catalog.apis[req(b).api].name)),
         Sort::Product => hits.sort_by(|a, b| {
             catalog.products[req(a).product]
@@ -394,13 +421,15 @@ pub struct PermissionGroup {
 /// Groups rows by distinct permission, keeping the order in which each is first met.
 pub fn group_by_permission(catalog: &Catalog, rows: impl IntoIterator<Item = usize>) -> Vec<PermissionGroup> {
     let mut groups: Vec<PermissionGroup> = Vec::new();
-    let mut index: std::collections::HashMap<(usize, PermissionKind, &str), usize> = Default::default();
+    // Keyed on the permission's slot: no string hashing per row.
+    let mut index: std::collections::HashMap<u32, usize> = Default::default();
     for i in rows {
         let r = &catalog.requirements[i];
-        match index.get(&(r.api, r.kind, r.permission.as_str())) {
+        let slot = catalog.permission_slot(i);
+        match index.get(&slot) {
             Some(&g) => groups[g].rows.push(i),
             None => {
-                index.insert((r.api, r.kind, r.permission.as_str()), groups.len());
+                index.insert(slot, groups.len());
                 groups.push(PermissionGroup {
                     api: r.api,
                     kind: r.kind,

@@ -156,13 +156,15 @@ pub struct App {
     effects: Vec<Effect>,
     /// The last few results, so Backspace shows a shorter query at once.
     recent: Vec<(Query, Sort, Vec<Hit>)>,
+    /// Selected permissions the filters hide (kept up to date by `update`).
+    selected_hidden: usize,
 }
 
 /// How many recent results are kept for Backspace.
 const RECENT_RESULTS: usize = 6;
 
 /// Above this many rows the explorer filters on a worker thread.
-pub const BACKGROUND_ROWS: usize = 20_000;
+pub const BACKGROUND_ROWS: usize = 5_000;
 
 impl App {
     /// A new explorer over `catalog`, showing everything.
@@ -196,6 +198,7 @@ impl App {
             hits_query: None,
             effects: Vec::new(),
             recent: Vec::new(),
+            selected_hidden: 0,
         };
         // The first screen shows everything: no need to wait for a worker.
         app.hits = query::run(&app.catalog, &app.query, app.sort);
@@ -282,6 +285,7 @@ impl App {
         }
         self.filtering = false;
         self.show_hits(query, hits);
+        self.recount_selected_hidden();
     }
 
     fn show_hits(&mut self, query: Query, hits: Vec<Hit>) {
@@ -382,7 +386,19 @@ impl App {
 
     /// Applies an action. Pure: no I/O, side effects come back as data.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let moves_only = matches!(
+            action,
+            Action::MoveUp
+                | Action::MoveDown
+                | Action::PageUp
+                | Action::PageDown
+                | Action::MoveTop
+                | Action::MoveBottom
+        );
         let mut effects = self.apply(action);
+        if !moves_only {
+            self.recount_selected_hidden();
+        }
         effects.append(&mut self.effects);
         effects
     }
@@ -528,11 +544,15 @@ impl App {
                         .iter()
                         .map(|&i| selection::key_of(&self.catalog, v.cmp.rows[i].first_row))
                         .collect(),
-                    None => self
-                        .hits
-                        .iter()
-                        .map(|h| selection::key_of(&self.catalog, h.row))
-                        .collect(),
+                    None => {
+                        // One key per distinct permission, not per row.
+                        let mut seen = std::collections::HashSet::new();
+                        self.hits
+                            .iter()
+                            .filter(|h| seen.insert(self.catalog.permission_slot(h.row)))
+                            .map(|h| selection::key_of(&self.catalog, h.row))
+                            .collect()
+                    }
                 };
                 let n = keys.len();
                 self.selection.extend(keys);
@@ -752,15 +772,26 @@ impl App {
 
     /// Selected permissions that no visible row shows.
     pub fn selected_hidden(&self) -> usize {
-        self.selection
-            .iter()
-            .filter(|k| {
-                !self
-                    .hits
-                    .iter()
-                    .any(|h| selection::row_matches(&self.catalog, h.row, k))
-            })
-            .count()
+        self.selected_hidden
+    }
+
+    /// Counts selected permissions no visible row shows: once per change, in
+    /// time linear in the rows, never per frame.
+    fn recount_selected_hidden(&mut self) {
+        self.selected_hidden = if self.selection.is_empty() {
+            0
+        } else {
+            let visible: std::collections::HashSet<u32> =
+                self.hits.iter().map(|h| self.catalog.permission_slot(h.row)).collect();
+            self.selection
+                .iter()
+                .filter(|k| {
+                    self.catalog
+                        .slot_of(k.api, k.kind, &k.name)
+                        .is_none_or(|slot| !visible.contains(&slot))
+                })
+                .count()
+        };
     }
 
     /// A short description of every active filter, for the header.

@@ -21,6 +21,7 @@ use crate::tui::view::ViewState;
 use ratatui::crossterm::event::{self, Event};
 use std::io::Write;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 /// What the input thread sends.
@@ -47,14 +48,22 @@ struct FilterJob {
 
 /// Filters on its own thread so typing never waits: it always takes the
 /// newest request waiting, dropping the ones overtaken by it.
-fn spawn_filter_worker(catalog: Arc<Catalog>, out: mpsc::Sender<Message>) -> mpsc::Sender<FilterJob> {
+fn spawn_filter_worker(
+    catalog: Arc<Catalog>,
+    latest: Arc<AtomicU64>,
+    out: mpsc::Sender<Message>,
+) -> mpsc::Sender<FilterJob> {
     let (tx, rx) = mpsc::channel::<FilterJob>();
     std::thread::spawn(move || {
         while let Ok(mut job) = rx.recv() {
             while let Ok(newer) = rx.try_recv() {
                 job = newer;
             }
-            let hits = query::run_over(&catalog, &job.query, job.sort, job.candidates.as_deref());
+            // A scan overtaken by a newer keystroke stops early instead of finishing.
+            let stale = || latest.load(Ordering::Relaxed) != job.generation;
+            let Some(hits) = query::run_until(&catalog, &job.query, job.sort, job.candidates.as_deref(), &stale) else {
+                continue;
+            };
             let msg = Message::Filtered {
                 generation: job.generation,
                 query: job.query,
@@ -84,7 +93,8 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
     let mut terminal = ratatui::init();
     let guard = TerminalGuard;
     let (tx, rx) = mpsc::channel();
-    let filter_jobs = spawn_filter_worker(Arc::clone(&app.catalog), tx.clone());
+    let latest_generation = Arc::new(AtomicU64::new(0));
+    let filter_jobs = spawn_filter_worker(Arc::clone(&app.catalog), Arc::clone(&latest_generation), tx.clone());
     let signal_tx = tx.clone();
     if let Ok(mut signals) = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
@@ -152,6 +162,7 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
                     sort,
                     candidates,
                 } => {
+                    latest_generation.store(generation, Ordering::Relaxed);
                     let _ = filter_jobs.send(FilterJob {
                         generation,
                         query,

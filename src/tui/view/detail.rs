@@ -63,7 +63,18 @@ pub(crate) fn lines(catalog: &Catalog, rows: &[usize], theme: &Theme) -> Vec<Lin
         format!("Asked for by {} row(s) in {} product(s)", rows.len(), products.len()),
         theme.header(),
     )));
-    for &i in rows {
+    // A permission asked for by hundreds of rows: show the first ones, say how many more.
+    const SHOWN: usize = 40;
+    if rows.len() > SHOWN {
+        out.push(Line::from(Span::styled(
+            format!(
+                "(the first {SHOWN} are shown; `permscope show` lists all {})",
+                rows.len()
+            ),
+            theme.dim(),
+        )));
+    }
+    for &i in rows.iter().take(SHOWN) {
         let r = &catalog.requirements[i];
         let p = &catalog.products[r.product];
         out.push(blank());

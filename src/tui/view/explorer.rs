@@ -34,7 +34,9 @@ fn entry_cell(app: &App, entry: &Entry, column: Column) -> String {
                 .map(|&r| c.products[c.requirements[r].product].slug.as_str())
                 .collect();
             slugs.dedup();
-            format!("{}: {}", slugs.len(), slugs.join(", "))
+            // The cell is narrow: name a few, the count says how many.
+            let named: Vec<&str> = slugs.iter().take(6).copied().collect();
+            format!("{}: {}", slugs.len(), named.join(", "))
         }
         (_, Column::Type) => match c.requirements[entry.rows()[0]].kind {
             crate::model::permission::PermissionKind::Application => "app".into(),
