@@ -446,7 +446,7 @@ fn run_on(
             let audit = crate::model::audit::audit(catalog, q.products[0], &resolved);
             let text = match format {
                 AuditFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(&crate::model::audit::to_json(&audit))?;
+                    let mut s = crate::model::text::json_pretty(&crate::model::audit::to_json(&audit));
                     s.push('\n');
                     s
                 }

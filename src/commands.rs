@@ -48,7 +48,7 @@ pub fn vendors(catalog: &Catalog, format: VendorsFormat, out: &mut dyn Write) ->
                     })
                 })
                 .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+            writeln!(out, "{}", crate::model::text::json_pretty(&list))?;
         }
         VendorsFormat::Table => {
             for i in 0..catalog.products.len() {
@@ -181,7 +181,7 @@ pub fn show(
                 })
             })
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        writeln!(out, "{}", crate::model::text::json_pretty(&list))?;
         return Ok(ExitCode::SUCCESS);
     }
     for g in &groups {
@@ -409,7 +409,7 @@ pub fn assess(
                 })
             })
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&arr)?)?;
+        writeln!(out, "{}", crate::model::text::json_pretty(&arr))?;
         return Ok(ExitCode::SUCCESS);
     }
     for (name, rating, _fact, askers) in &list {

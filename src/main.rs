@@ -17,7 +17,23 @@ fn main() -> ExitCode {
             }
         };
     }
-    let mut cli = Cli::parse();
+    let mut cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Usage errors quote what was typed: neutralise before it reaches the terminal.
+            let text = e.render().to_string();
+            let safe: String = text
+                .lines()
+                .map(|l| permscope::model::text::neutralise(l).into_owned() + "\n")
+                .collect();
+            if e.use_stderr() {
+                eprint!("{safe}");
+            } else {
+                print!("{safe}");
+            }
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
     if cli.global.risk_rules.is_none() {
         cli.global.risk_rules = cli.risk.take();
     }

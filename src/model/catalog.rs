@@ -346,10 +346,11 @@ impl Catalog {
     /// Every workload name in use, documented ones first, then derived, without repeats.
     pub fn workload_names(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for documented in [true, false] {
             for r in &self.requirements {
                 for w in &r.workloads {
-                    if w.documented == documented && !out.iter().any(|o| **o == *w.workload) {
+                    if w.documented == documented && seen.insert(&w.workload) {
                         out.push(w.workload.to_string());
                     }
                 }

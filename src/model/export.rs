@@ -371,7 +371,7 @@ fn json(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
             }
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into());
+    let mut text = crate::model::text::json_pretty(&rows);
     text.push('\n');
     (text, items.len())
 }
@@ -744,7 +744,7 @@ fn manifest<'a>(items: &'a [Item<'a>], warnings: &mut Vec<String>) -> (String, u
     let m = Manifest {
         required_resource_access: groups,
     };
-    let mut text = serde_json::to_string_pretty(&m).unwrap_or_else(|_| "{\"requiredResourceAccess\": []}".into());
+    let mut text = crate::model::text::json_pretty(&m);
     text.push('\n');
     (text, count)
 }

@@ -77,7 +77,7 @@ pub fn render(catalog: &Catalog, rows: &[usize], format: ListFormat, width: usiz
     match format {
         ListFormat::Json => {
             let arr: Vec<Value> = rows.iter().map(|&i| row_json(catalog, i)).collect();
-            let mut s = serde_json::to_string_pretty(&arr).unwrap_or_else(|_| "[]".into());
+            let mut s = text::json_pretty(&arr);
             s.push('\n');
             s
         }

@@ -28,7 +28,7 @@ pub struct LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.origin)?;
+        write!(f, "{}", text::neutralise(&self.origin))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
@@ -36,7 +36,7 @@ impl fmt::Display for LoadError {
             }
         }
         if let Some(field) = &self.field {
-            write!(f, ": field `{field}`")?;
+            write!(f, ": field `{}`", text::neutralise(field))?;
         }
         write!(f, ": {}", text::neutralise(&self.message))
     }

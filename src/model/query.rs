@@ -44,7 +44,7 @@ impl fmt::Display for QueryError {
             "no {} matches `{}`; known: {}",
             self.what,
             crate::model::text::neutralise(&self.given),
-            self.known.join(", ")
+            crate::model::text::neutralise(&self.known.join(", "))
         )
     }
 }
@@ -140,9 +140,20 @@ impl Query {
 
     /// The text terms, lower-cased.
     pub fn terms(&self) -> Vec<String> {
-        self.text.split_whitespace().map(str::to_lowercase).collect()
+        // Bounded work per row whatever is pasted: at most 32 terms of 256
+        // characters (no claim is longer; longer prose is not searched for).
+        self.text
+            .split_whitespace()
+            .take(MAX_TERMS)
+            .map(|t| t.chars().take(MAX_TERM_CHARS).collect::<String>().to_lowercase())
+            .collect()
     }
 }
+
+/// Search terms beyond this many are ignored.
+pub const MAX_TERMS: usize = 32;
+/// Characters of a term beyond this are ignored.
+pub const MAX_TERM_CHARS: usize = 256;
 
 /// A row that passed, with its fuzzy score (0 without a text query).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,10 +200,11 @@ impl Matcher {
         for term in terms {
             let sensitive = term.chars().any(char::is_uppercase);
             let (first, rest) = fields.split_first()?;
-            let best = if in_order_score(first, term, sensitive).is_some() {
-                self.inner.fuzzy_match(first, term).map(|s| s + PERMISSION_BONUS)
-            } else {
-                None
+            let best = match in_order_score(first, term, sensitive) {
+                // The fuzzy scorer is quadratic: only on claim-sized text.
+                Some(linear) if first.len() > MAX_TERM_CHARS => Some(linear + PERMISSION_BONUS),
+                Some(_) => self.inner.fuzzy_match(first, term).map(|s| s + PERMISSION_BONUS),
+                None => None,
             };
             let best = match best {
                 Some(s) => s,
@@ -205,6 +217,10 @@ impl Matcher {
 
     /// Character indices of `text` that any term matches, for highlighting.
     pub fn highlight(&self, text: &str, terms: &[String]) -> Vec<usize> {
+        if text.len() > MAX_TERM_CHARS {
+            // Too long to score quadratically on every frame; shown unhighlighted.
+            return Vec::new();
+        }
         let mut out: Vec<usize> = terms
             .iter()
             .filter_map(|t| self.inner.fuzzy_indices(text, t).map(|(_, idx)| idx))

@@ -61,7 +61,7 @@ pub fn render_compare(
     let rows = cmp.visible(mode);
     match format {
         CompareFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&compare_json(catalog, cmp, &rows)).unwrap_or_default();
+            let mut s = crate::model::text::json_pretty(&compare_json(catalog, cmp, &rows));
             s.push('\n');
             s
         }
@@ -93,7 +93,11 @@ pub fn render_compare(
             matrix_table(catalog, cmp, &rows, &mut d);
             d.to_markdown()
         }
-        CompareFormat::Table => compare_table(catalog, cmp, &rows, width),
+        // Every line fits the terminal, whatever the column arithmetic gave.
+        CompareFormat::Table => compare_table(catalog, cmp, &rows, width)
+            .lines()
+            .map(|l| truncate(l, width.max(20)).into_owned() + "\n")
+            .collect(),
     }
 }
 

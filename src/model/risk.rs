@@ -1293,11 +1293,8 @@ fn check_text(text: &str, path: &[Seg]) -> Result<(), Fault> {
     if text.chars().count() > MAX_TEXT {
         return Err(Fault::new(path.to_vec(), format!("longer than {MAX_TEXT} characters")));
     }
-    let bad = text.chars().find(|&c| {
-        c.is_control()
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{feff}')
-    });
-    match bad {
+    // The same rule as product files: one definition of "unsafe".
+    match crate::model::text::find_unsafe(text).map(|(_, c, _)| c) {
         Some(c) => Err(Fault::new(
             path.to_vec(),
             format!("contains the invisible or control character U+{:04X}", u32::from(c)),
@@ -1347,11 +1344,12 @@ fn check_reason(text: &str, path: &[Seg]) -> Result<(), Fault> {
 
 /// Builds the error for a serde_json failure, naming the field being read.
 fn serde_error(text: &str, origin: &str, error: &serde_json::Error) -> RiskError {
-    let (line, column) = (error.line(), error.column());
+    // serde_json says column 0 at the start of a line; columns are 1-based here.
+    let (line, column) = (error.line(), error.column().max(1));
     let offset = offset_of(text, line, column);
     let field = format_frames(&walk(text, offset, |_, _| false));
     let full = error.to_string();
-    let suffix = format!(" at line {line} column {column}");
+    let suffix = format!(" at line {line} column {}", error.column());
     let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
     let origin = origin.to_string();
     match error.classify() {

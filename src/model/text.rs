@@ -88,6 +88,26 @@ pub fn checked_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, S
         .collect()
 }
 
+/// Pretty JSON that is safe on a terminal and still means the same: every
+/// character [`unsafe_reason`] names is written as a `\uXXXX` escape (serde
+/// escapes C0 controls but not C1, bidirectional or zero-width characters).
+pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let raw = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    if find_unsafe(&raw).is_none() {
+        return raw;
+    }
+    let mut out = String::with_capacity(raw.len() + 16);
+    for c in raw.chars() {
+        if unsafe_reason(c).is_some() {
+            // Only reachable inside strings: JSON syntax itself is ASCII.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Neutralised text on one line: tabs and line breaks become spaces.
 pub fn one_line(s: &str) -> String {
     if !s.contains(['\t', '\n', '\r']) {

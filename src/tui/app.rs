@@ -762,6 +762,17 @@ impl App {
             return Vec::new();
         }
         let out = export::export(&self.catalog, &self.selection, self.export_format);
+        if out.text.is_empty() || out.count == 0 {
+            // Never wipe the clipboard with an empty export: say why instead.
+            self.status = Some(format!(
+                "Nothing to copy as {}: {}",
+                self.export_format.as_str(),
+                out.warnings
+                    .first()
+                    .map_or("no permission in the selection fits this format", |w| w.as_str())
+            ));
+            return Vec::new();
+        }
         self.last_copied = Some(out.text.clone());
         vec![Effect::Copy {
             text: out.text,

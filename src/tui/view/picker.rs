@@ -26,7 +26,14 @@ pub(super) fn popup(frame: &mut Frame, area: Rect, picker: &Picker, catalog: &Ca
         })
         .collect();
     let title = format!(" {} ", picker.title(catalog));
-    let width = picker.options.iter().map(|o| o.chars().count()).max().unwrap_or(10) as u16 + 12;
+    let width = picker
+        .options
+        .iter()
+        .map(|o| o.chars().count())
+        .max()
+        .unwrap_or(10)
+        .min(200) as u16
+        + 12;
     let rect = centered(
         area,
         width.max(title.chars().count() as u16 + 4),
