@@ -93,12 +93,14 @@ pub fn checked_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, S
 /// escapes C0 controls but not C1, bidirectional or zero-width characters).
 pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let raw = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
-    if find_unsafe(&raw).is_none() {
+    // Line breaks are the pretty-printer's own (serde escapes them inside strings).
+    let escape = |c: char| c != '\n' && unsafe_reason(c).is_some();
+    if !raw.chars().any(escape) {
         return raw;
     }
     let mut out = String::with_capacity(raw.len() + 16);
     for c in raw.chars() {
-        if unsafe_reason(c).is_some() {
+        if escape(c) {
             // Only reachable inside strings: JSON syntax itself is ASCII.
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
@@ -205,6 +207,14 @@ mod tests {
         assert_eq!(neutralise("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(neutralise("\u{9b}31m"), "\\u{9b}31m");
         assert!(matches!(neutralise("Mail.Read"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_stays_json_and_terminal_safe() {
+        let v = serde_json::json!({"a": ["x\u{9b}y\u{202e}", "line\nbreak\u{1b}"]});
+        let text = json_pretty(&v);
+        assert!(find_unsafe(&text.replace('\n', " ")).is_none(), "{text}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
     }
 
     #[test]
