@@ -17,6 +17,7 @@
 use crate::model::catalog::Catalog;
 use crate::model::facts::PermissionFact;
 use crate::model::load::{LoadError, MAX_FILE_BYTES};
+use crate::model::load::{skip_string, skip_value, skip_ws};
 use crate::model::permission::PermissionKind;
 use crate::model::text;
 use serde_json::{Map, Value};
@@ -1050,60 +1051,6 @@ fn element_offsets(text: &str, at: usize) -> Vec<usize> {
             return out;
         }
         pos = skip_ws(b, pos + 1);
-    }
-}
-
-fn skip_ws(b: &[u8], mut pos: usize) -> usize {
-    while pos < b.len() && b[pos].is_ascii_whitespace() {
-        pos += 1;
-    }
-    pos
-}
-
-fn skip_string(b: &[u8], start: usize) -> Option<usize> {
-    let mut pos = start + 1;
-    while pos < b.len() {
-        match b[pos] {
-            b'\\' => pos += 2,
-            b'"' => return Some(pos + 1),
-            _ => pos += 1,
-        }
-    }
-    None
-}
-
-fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
-    match b.get(pos)? {
-        b'"' => skip_string(b, pos),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut p = pos;
-            while p < b.len() {
-                match b[p] {
-                    b'"' => {
-                        p = skip_string(b, p)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.checked_sub(1)?;
-                        if depth == 0 {
-                            return Some(p + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                p += 1;
-            }
-            None
-        }
-        _ => {
-            let mut p = pos;
-            while p < b.len() && !matches!(b[p], b',' | b'}' | b']') && !b[p].is_ascii_whitespace() {
-                p += 1;
-            }
-            Some(p)
-        }
     }
 }
 

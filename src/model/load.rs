@@ -491,14 +491,16 @@ pub(crate) fn locate(raw: &str, path: &[Seg]) -> Option<(usize, usize)> {
     Some((line, col))
 }
 
-fn skip_ws(b: &[u8], mut pos: usize) -> usize {
+/// Index of the first non-whitespace byte at or after `pos`.
+pub(crate) fn skip_ws(b: &[u8], mut pos: usize) -> usize {
     while pos < b.len() && b[pos].is_ascii_whitespace() {
         pos += 1;
     }
     pos
 }
 
-fn skip_string(b: &[u8], start: usize) -> Option<usize> {
+/// Index just past the JSON string starting at `start` (a `"`).
+pub(crate) fn skip_string(b: &[u8], start: usize) -> Option<usize> {
     let mut pos = start + 1;
     while pos < b.len() {
         match b[pos] {
@@ -510,7 +512,8 @@ fn skip_string(b: &[u8], start: usize) -> Option<usize> {
     None
 }
 
-fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
+/// Index just past the JSON value starting at `pos`; `None` on malformed text.
+pub(crate) fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
     match b.get(pos)? {
         b'"' => skip_string(b, pos),
         b'{' | b'[' => {
@@ -524,7 +527,7 @@ fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
                     }
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
-                        depth -= 1;
+                        depth = depth.checked_sub(1)?;
                         if depth == 0 {
                             return Some(p + 1);
                         }
