@@ -16,14 +16,13 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::facts::PermissionFact;
-use crate::model::load::{LoadError, MAX_FILE_BYTES};
+use crate::model::load::LoadError;
 use crate::model::load::{skip_string, skip_value, skip_ws};
 use crate::model::permission::PermissionKind;
 use crate::model::text;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read;
 use std::path::Path;
 
 /// A problem with an export file, located as precisely as the input allows
@@ -250,38 +249,12 @@ pub struct Export {
 
 // ------------------------------------------------------------------ reading files
 
-/// Reads an export file: at most [`MAX_FILE_BYTES`], UTF-8 (with or without a
+/// Reads an export file: at most [`crate::model::load::MAX_FILE_BYTES`], UTF-8 (with or without a
 /// byte order mark) or UTF-16 with a byte order mark, which is what Windows
 /// PowerShell 5.1's `>` and `Out-File` write.
 pub fn read_input(path: &Path) -> Result<String, GrantsError> {
-    let origin = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| LoadError::file(&origin, format!("cannot read: {e}")))?;
-    if !meta.is_file() {
-        return Err(LoadError::file(&origin, "not a regular file"));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_big(&origin, meta.len()));
-    }
-    let file = std::fs::File::open(path).map_err(|e| LoadError::file(&origin, format!("cannot open: {e}")))?;
-    let mut bytes = Vec::new();
-    // The file may grow between stat and read: never take more than the cap.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| LoadError::file(&origin, format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_big(&origin, bytes.len() as u64));
-    }
-    decode(&bytes, &origin)
-}
-
-fn too_big(origin: &str, len: u64) -> GrantsError {
-    LoadError::file(
-        origin,
-        format!(
-            "file is {len} bytes; input files larger than {} MiB are refused",
-            MAX_FILE_BYTES / 1024 / 1024
-        ),
-    )
+    let bytes = crate::model::load::read_bytes_capped(path)?;
+    decode(&bytes, &path.display().to_string())
 }
 
 /// Text from bytes: UTF-8, or UTF-16 LE/BE announced by a byte order mark.

@@ -184,8 +184,8 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Reads a file, refusing anything over [`MAX_FILE_BYTES`] before reading it all.
-pub fn read_capped(path: &Path) -> Result<String, LoadError> {
+/// Reads a file's bytes, refusing anything over [`MAX_FILE_BYTES`] before reading it all.
+pub fn read_bytes_capped(path: &Path) -> Result<Vec<u8>, LoadError> {
     let origin = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| LoadError::file(&origin, format!("cannot read: {e}")))?;
     if !meta.is_file() {
@@ -203,6 +203,13 @@ pub fn read_capped(path: &Path) -> Result<String, LoadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big(&origin, bytes.len() as u64));
     }
+    Ok(bytes)
+}
+
+/// Reads a UTF-8 file, refusing anything over [`MAX_FILE_BYTES`] before reading it all.
+pub fn read_capped(path: &Path) -> Result<String, LoadError> {
+    let origin = path.display().to_string();
+    let bytes = read_bytes_capped(path)?;
     String::from_utf8(bytes).map_err(|e| {
         let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
@@ -220,7 +227,7 @@ fn too_big(origin: &str, len: u64) -> LoadError {
     LoadError::file(
         origin,
         format!(
-            "file is {len} bytes; product files larger than {} MiB are refused",
+            "file is {len} bytes; files larger than {} MiB are refused",
             MAX_FILE_BYTES / 1024 / 1024
         ),
     )
