@@ -4,7 +4,7 @@
 use crate::model::catalog::Catalog;
 use crate::model::columns::{self, Column};
 use crate::model::text::{self, display_width, truncate};
-use crate::model::text::{csv_field, one_line};
+use crate::model::text::{csv_field, one_line, push_one_line};
 use serde_json::{Value, json};
 
 /// Output formats of `list`.
@@ -81,14 +81,7 @@ pub fn render(catalog: &Catalog, rows: &[usize], format: ListFormat, width: usiz
             s.push('\n');
             s
         }
-        ListFormat::Plain => {
-            let mut out = String::new();
-            for &i in rows {
-                out.push_str(&plain_line(catalog, i));
-                out.push('\n');
-            }
-            out
-        }
+        ListFormat::Plain => plain(catalog, rows),
         ListFormat::Csv => csv(catalog, rows),
         ListFormat::Markdown => markdown(catalog, rows),
         ListFormat::Table => table(catalog, rows, width),
@@ -108,11 +101,51 @@ const PLAIN: [Column; 7] = [
 
 /// One row as a single tab-separated line, safe for a terminal.
 pub fn plain_line(catalog: &Catalog, row: usize) -> String {
-    PLAIN
-        .iter()
-        .map(|&c| one_line(&columns::cell(catalog, row, c)))
-        .collect::<Vec<_>>()
-        .join("\t")
+    let mut out = String::new();
+    push_plain_line(&mut out, catalog, row);
+    out
+}
+
+/// Rows above which plain lines are written on every core.
+const PARALLEL_LINES: usize = 10_000;
+
+/// The `plain` format: one line per row, in row order.
+fn plain(catalog: &Catalog, rows: &[usize]) -> String {
+    // Appended in place, without a String per cell; about 200 bytes a line.
+    let lines = |part: &[usize]| {
+        let mut out = String::with_capacity(part.len() * 200);
+        for &i in part {
+            push_plain_line(&mut out, catalog, i);
+            out.push('\n');
+        }
+        out
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if rows.len() < PARALLEL_LINES || threads < 2 {
+        return lines(rows);
+    }
+    let parts: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(rows.len().div_ceil(threads))
+            .map(|part| (part, scope.spawn(move || lines(part))))
+            .collect();
+        // A failed thread's part is written again here, so no line is lost.
+        handles
+            .into_iter()
+            .map(|(part, h)| h.join().unwrap_or_else(|_| lines(part)))
+            .collect()
+    });
+    parts.concat()
+}
+
+/// Appends [`plain_line`] to `out`.
+fn push_plain_line(out: &mut String, catalog: &Catalog, row: usize) {
+    for (n, &c) in PLAIN.iter().enumerate() {
+        if n > 0 {
+            out.push('\t');
+        }
+        push_one_line(out, &columns::cell(catalog, row, c));
+    }
 }
 
 fn csv(catalog: &Catalog, rows: &[usize]) -> String {

@@ -112,10 +112,23 @@ pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
 
 /// Neutralised text on one line: tabs and line breaks become spaces.
 pub fn one_line(s: &str) -> String {
-    if !s.contains(['\t', '\n', '\r']) {
-        return neutralise(s).into_owned();
+    let mut out = String::new();
+    push_one_line(&mut out, s);
+    out
+}
+
+/// Appends [`one_line`] of `s` to `out`, copying only once when nothing needs replacing.
+pub fn push_one_line(out: &mut String, s: &str) {
+    // Printable ASCII (nearly all data) has nothing to replace or escape.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        out.push_str(s);
+        return;
     }
-    neutralise(&s.replace(['\t', '\n', '\r'], " ")).into_owned()
+    if !s.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+        out.push_str(&neutralise(s));
+        return;
+    }
+    out.push_str(&neutralise(&s.replace(['\t', '\n', '\r'], " ")));
 }
 
 /// An RFC 4180 CSV field, neutralised; a leading `=`, `+`, `-` or `@` is
