@@ -77,7 +77,7 @@ pub struct Catalog {
     /// Per requirement, its slot in `rated`.
     row_rating: Vec<u32>,
     /// Text shared between rows.
-    pool: crate::model::product::Interner,
+    pool: load::RowPool,
 }
 
 impl Catalog {
@@ -134,55 +134,131 @@ impl Catalog {
                 return;
             }
         };
-        // Reading and parsing are independent per file: spread them over the
-        // cores, a batch at a time so that parsed-but-not-added files never pile
-        // up, then add the products in file-name order.
+        // Reading, parsing and validating are independent per file: worker
+        // threads take the files in turn while this thread adds the finished
+        // ones in file-name order. Each worker keeps its own pool of shared
+        // text for the whole folder.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-        for batch in files.chunks(threads * 2) {
-            let parsed = parse_files_parallel(batch);
-            for (path, result) in batch.iter().zip(parsed) {
-                let added = result.and_then(|file| self.add_parsed_user_file(file, path));
-                match added {
-                    Ok(Some(slug)) => report.replaced.push((slug, path.clone())),
-                    Ok(None) => {}
-                    Err(e) => report.errors.push(e),
+        let mut pools: Vec<load::RowPool> = (0..threads).map(|_| load::RowPool::default()).collect();
+        // The workers read copies of the (small) API list and rules, so this
+        // thread can add products meanwhile.
+        let apis = self.apis.clone();
+        let rules = self.workload_rules.clone();
+        let prepare = |path: &PathBuf, pool: &mut load::RowPool| -> Prepared {
+            let origin = path.display().to_string();
+            let text = match load::read_capped(path) {
+                Ok(text) => text,
+                Err(e) => {
+                    return Prepared {
+                        slug: None,
+                        result: Err(e),
+                    };
+                }
+            };
+            let file = match load::parse_product(&text, &origin) {
+                Ok(file) => file,
+                Err(e) => {
+                    return Prepared {
+                        slug: None,
+                        result: Err(e),
+                    };
+                }
+            };
+            let slug = Some(file.slug.clone());
+            let origin = Origin::File(path.to_path_buf());
+            let result = load::validate(file, &|| text.clone(), origin, &apis, &rules, pool);
+            Prepared { slug, result }
+        };
+        let mut add = |catalog: &mut Catalog, file: Prepared, path: &PathBuf| match catalog.add_prepared(file, path) {
+            Ok(Some(slug)) => report.replaced.push((slug, path.clone())),
+            Ok(None) => {}
+            Err(e) => report.errors.push(e),
+        };
+        if files.len() < 2 || threads < 2 {
+            for path in &files {
+                let file = prepare(path, &mut pools[0]);
+                add(self, file, path);
+            }
+            return;
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        // Bounded, so finished files never pile up ahead of the adding.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Prepared)>(threads * 2);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = pools
+                .iter_mut()
+                .map(|pool| {
+                    let (tx, next, files, prepare) = (tx.clone(), &next, &files, &prepare);
+                    scope.spawn(move || {
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(path) = files.get(i) else { break };
+                            if tx.send((i, prepare(path, pool))).is_err() {
+                                break;
+                            }
+                        }
+                    })
+                })
+                .collect();
+            drop(tx);
+            // Files finish out of order: hold each until those before it are added.
+            let mut waiting: std::collections::BTreeMap<usize, Prepared> = Default::default();
+            let mut due = 0;
+            for (i, file) in rx {
+                waiting.insert(i, file);
+                while let Some(file) = waiting.remove(&due) {
+                    add(self, file, &files[due]);
+                    due += 1;
                 }
             }
-        }
+            // A worker that failed took files with it: report them, and keep the order.
+            for (i, path) in files.iter().enumerate().skip(due) {
+                let file = waiting.remove(&i).unwrap_or_else(|| Prepared {
+                    slug: None,
+                    result: Err(LoadError::file(path.display().to_string(), "the loader thread failed")),
+                });
+                add(self, file, path);
+            }
+            for worker in workers {
+                // Its files are reported above; the panic itself is not the user's concern.
+                let _ = worker.join();
+            }
+        });
     }
 
-    /// Adds a user's parsed product file. Returns the slug when it replaced a bundled product.
-    fn add_parsed_user_file(&mut self, file: load::ProductFile, path: &Path) -> Result<Option<String>, LoadError> {
-        let origin = path.display().to_string();
-        // The file's text is not kept after parsing; read it again only to locate an error.
-        let text = || load::read_capped(path).unwrap_or_default();
-        if let Some(existing) = self.products.iter().position(|p| p.slug == file.slug) {
+    /// Adds a user's prepared product file. Returns the slug when it replaced a bundled product.
+    fn add_prepared(&mut self, file: Prepared, path: &Path) -> Result<Option<String>, LoadError> {
+        let Some(slug) = file.slug else {
+            // It did not parse: the result holds the error.
+            return file.result.map(|_| None);
+        };
+        if let Some(existing) = self.products.iter().position(|p| p.slug == slug) {
             match &self.products[existing].origin {
                 Origin::Bundled(_) => {
-                    let slug = file.slug.clone();
-                    let parsed = self.validate(file, &text, Origin::File(path.to_path_buf()))?;
+                    let parsed = file.result?;
                     self.remove_product(existing);
                     self.insert(parsed, Some(existing));
                     return Ok(Some(slug));
                 }
                 Origin::File(other) => {
-                    let (line, column) = load::locate(&text(), &[load::Seg::Key("slug")]).unzip();
+                    // The file's text is not kept after parsing; read it again only to locate the error.
+                    let text = load::read_capped(path).unwrap_or_default();
+                    let (line, column) = load::locate(&text, &[load::Seg::Key("slug")]).unzip();
                     return Err(LoadError {
-                        origin,
+                        origin: path.display().to_string(),
                         line,
                         column,
                         field: Some("slug".into()),
                         message: format!(
                             "duplicate slug `{}`: {} already defines it; this file is skipped",
-                            file.slug,
+                            slug,
                             other.display()
                         ),
                     });
                 }
             }
         }
-        let parsed = self.validate(file, &text, Origin::File(path.to_path_buf()))?;
-        self.insert(parsed, None);
+        self.insert(file.result?, None);
         Ok(None)
     }
 
@@ -211,15 +287,7 @@ impl Catalog {
         origin: Origin,
     ) -> Result<load::Parsed, LoadError> {
         let mut pool = std::mem::take(&mut self.pool);
-        let result = load::validate(
-            file,
-            raw,
-            origin,
-            &|written| self.apis.iter().position(|a| a.is_called(written)),
-            &|i| self.apis[i].name.clone(),
-            &self.workload_rules,
-            &mut pool,
-        );
+        let result = load::validate(file, raw, origin, &self.apis, &self.workload_rules, &mut pool);
         self.pool = pool;
         result
     }
@@ -303,6 +371,11 @@ impl Catalog {
         self.row_rating[index]
     }
 
+    /// How many distinct permissions (slots) the rows ask for.
+    pub fn permission_slots(&self) -> usize {
+        self.rated.len()
+    }
+
     /// The slot of a permission, if any loaded row asks for it.
     pub fn slot_of(&self, api: usize, kind: PermissionKind, permission: &str) -> Option<u32> {
         self.rated_index
@@ -360,32 +433,9 @@ impl Catalog {
     }
 }
 
-/// Reads and parses product files on up to as many threads as there are cores.
-fn parse_files_parallel(files: &[PathBuf]) -> Vec<Result<load::ProductFile, LoadError>> {
-    let parse = |path: &PathBuf| {
-        let text = load::read_capped(path)?;
-        load::parse_product(&text, &path.display().to_string())
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if files.len() < 2 || threads < 2 {
-        return files.iter().map(parse).collect();
-    }
-    let chunk = files.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| (part, scope.spawn(move || part.iter().map(parse).collect::<Vec<_>>())))
-            .collect();
-        // One result per file even if a thread failed, so results stay aligned with files.
-        handles
-            .into_iter()
-            .flat_map(|(part, h)| {
-                h.join().unwrap_or_else(|_| {
-                    part.iter()
-                        .map(|p| Err(LoadError::file(p.display().to_string(), "the loader thread failed")))
-                        .collect()
-                })
-            })
-            .collect()
-    })
+/// A product file read, parsed and validated off the main thread.
+struct Prepared {
+    /// The slug, when the file parsed.
+    slug: Option<String>,
+    result: Result<load::Parsed, LoadError>,
 }

@@ -246,8 +246,7 @@ pub fn import(
         parsed,
         &|| json.clone(),
         Origin::File(PathBuf::from(&target)),
-        &|written| catalog.api_index(written),
-        &|i| catalog.apis[i].name.clone(),
+        &catalog.apis,
         &catalog.workload_rules,
         &mut Default::default(),
     )

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Largest product file permscope reads; a vendor table is a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -264,10 +263,9 @@ pub(crate) fn validate(
     file: ProductFile,
     raw: &dyn Fn() -> String,
     origin: Origin,
-    resolve_api: &dyn Fn(&str) -> Option<usize>,
-    api_name: &dyn Fn(usize) -> String,
+    apis: &[crate::model::product::Api],
     rules: &crate::model::workload::WorkloadRules,
-    pool: &mut crate::model::product::Interner,
+    pool: &mut RowPool,
 ) -> Result<Parsed, LoadError> {
     let origin_text = origin.to_string();
     let err = |path: Vec<Seg>, message: String| {
@@ -319,7 +317,7 @@ pub(crate) fn validate(
             let resolved = match &last_api {
                 Some((written, index)) if *written == r.api => Some(*index),
                 _ => {
-                    let found = resolve_api(&r.api);
+                    let found = apis.iter().position(|a| a.is_called(&r.api));
                     if let Some(index) = found {
                         last_api = Some((r.api.clone(), index));
                     }
@@ -348,17 +346,24 @@ pub(crate) fn validate(
                 let _ = w;
                 return Err(err(at("workloads"), "a workload needs a name".into()));
             }
+            // Shared: vendors repeat Microsoft's descriptions and their own
+            // purposes, and search scores each distinct text once.
+            let description = r.description.as_deref().map(|t| pool.text.intern_prose(t));
+            let purpose = r.purpose.as_deref().map(|t| pool.text.intern_prose(t));
             let workloads = if r.workloads.is_empty() {
-                let derived = rules.derive(&api_name(api), &r.permission, r.purpose.as_deref());
                 vec![WorkloadUse {
-                    workload: pool.intern(&derived.workload),
-                    ..derived
+                    workload: pool.derived_workload(rules, api, &apis[api].name, &r.permission),
+                    phases: purpose
+                        .as_ref()
+                        .map(|p| pool.derived_phases(rules, p))
+                        .unwrap_or_default(),
+                    documented: false,
                 }]
             } else {
                 r.workloads
                     .into_iter()
                     .map(|w| WorkloadUse {
-                        workload: pool.intern(&w.workload),
+                        workload: pool.text.intern(&w.workload),
                         phases: w.phases,
                         documented: w.documented,
                     })
@@ -368,14 +373,13 @@ pub(crate) fn validate(
                 product: 0,
                 app: ai,
                 api,
-                api_as_written: pool.intern(&r.api),
-                table: r.table.as_deref().map(|t| pool.intern(t)),
+                api_as_written: pool.text.intern(&r.api),
+                table: r.table.as_deref().map(|t| pool.text.intern(t)),
                 permission: r.permission,
                 permission_as_written: r.permission_as_written,
                 kind: r.kind,
-                // Descriptions and purposes rarely repeat: not worth hashing.
-                description: r.description.map(Arc::from),
-                purpose: r.purpose.map(Arc::from),
+                description,
+                purpose,
                 workloads,
                 condition: r.condition,
                 attributes: r.attributes.into_iter().collect(),
@@ -408,6 +412,71 @@ pub(crate) fn validate(
         },
         requirements,
     })
+}
+
+/// What loading shares between the rows and files one thread validates: the
+/// text pool, and the workloads and phases already derived, since most rows
+/// repeat a claim or a purpose that an earlier row had.
+#[derive(Debug, Clone, Default)]
+pub struct RowPool {
+    pub text: crate::model::product::Interner,
+    /// Claim to (API, derived workload).
+    workloads: std::collections::HashMap<String, Vec<(usize, std::sync::Arc<str>)>>,
+    /// The address of a pooled purpose to the phases it states.
+    phases: std::collections::HashMap<usize, Vec<crate::model::product::Phase>>,
+    /// The address of the rules the derivations above came from.
+    rules: Option<usize>,
+}
+
+impl RowPool {
+    /// Forgets derivations made under other rules.
+    fn use_rules(&mut self, rules: &crate::model::workload::WorkloadRules) {
+        let this = rules as *const crate::model::workload::WorkloadRules as usize;
+        if self.rules != Some(this) {
+            self.workloads.clear();
+            self.phases.clear();
+            self.rules = Some(this);
+        }
+    }
+
+    /// The workload `rules` derive for a claim of API `api` (named `api_name`).
+    fn derived_workload(
+        &mut self,
+        rules: &crate::model::workload::WorkloadRules,
+        api: usize,
+        api_name: &str,
+        permission: &str,
+    ) -> std::sync::Arc<str> {
+        self.use_rules(rules);
+        if let Some((_, w)) = self
+            .workloads
+            .get(permission)
+            .and_then(|v| v.iter().find(|(a, _)| *a == api))
+        {
+            return std::sync::Arc::clone(w);
+        }
+        let w = self.text.intern(rules.workload_for(api_name, permission));
+        self.workloads
+            .entry(permission.to_string())
+            .or_default()
+            .push((api, std::sync::Arc::clone(&w)));
+        w
+    }
+
+    /// The phases `rules` find in a pooled purpose.
+    fn derived_phases(
+        &mut self,
+        rules: &crate::model::workload::WorkloadRules,
+        purpose: &std::sync::Arc<str>,
+    ) -> Vec<crate::model::product::Phase> {
+        self.use_rules(rules);
+        // The pool keeps the purpose alive, so its address names it.
+        let key = std::sync::Arc::as_ptr(purpose) as *const u8 as usize;
+        self.phases
+            .entry(key)
+            .or_insert_with(|| rules.phases_in(purpose))
+            .clone()
+    }
 }
 
 /// Lower-case letters, digits and single inner hyphens, at most 64 characters.

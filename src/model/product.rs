@@ -22,7 +22,7 @@ impl Interner {
         if let Some(hit) = self.recent.iter().find(|r| ***r == *s) {
             return Arc::clone(hit);
         }
-        let shared = self.intern_slow(s);
+        let shared = self.intern_prose(s);
         if self.recent.len() == 8 {
             self.recent.remove(0);
         }
@@ -30,7 +30,9 @@ impl Interner {
         shared
     }
 
-    fn intern_slow(&mut self, s: &str) -> Arc<str> {
+    /// The shared copy of `s`, for text that seldom repeats in consecutive
+    /// rows (descriptions, purposes): straight to the table.
+    pub fn intern_prose(&mut self, s: &str) -> Arc<str> {
         if let Some(existing) = self.strings.get(s) {
             return Arc::clone(existing);
         }

@@ -198,21 +198,25 @@ impl Matcher {
     pub fn score_row(&self, fields: &[&str], terms: &[String]) -> Option<i64> {
         let mut total = 0;
         for term in terms {
-            let sensitive = term.chars().any(char::is_uppercase);
+            let sensitive = is_sensitive(term);
             let (first, rest) = fields.split_first()?;
-            let best = match in_order_score(first, term, sensitive) {
-                // The fuzzy scorer is quadratic: only on claim-sized text.
-                Some(linear) if first.len() > MAX_TERM_CHARS => Some(linear + PERMISSION_BONUS),
-                Some(_) => self.inner.fuzzy_match(first, term).map(|s| s + PERMISSION_BONUS),
-                None => None,
-            };
-            let best = match best {
+            let best = match self.permission_score(first, term, sensitive) {
                 Some(s) => s,
                 None => rest.iter().filter_map(|f| in_order_score(f, term, sensitive)).max()?,
             };
             total += best;
         }
         Some(total)
+    }
+
+    /// Score of one term against the permission field, bonus included.
+    fn permission_score(&self, text: &str, term: &str, sensitive: bool) -> Option<i64> {
+        match in_order_score(text, term, sensitive) {
+            // The fuzzy scorer is quadratic: only on claim-sized text.
+            Some(linear) if text.len() > MAX_TERM_CHARS => Some(linear + PERMISSION_BONUS),
+            Some(_) => self.inner.fuzzy_match(text, term).map(|s| s + PERMISSION_BONUS),
+            None => None,
+        }
     }
 
     /// Character indices of `text` that any term matches, for highlighting.
@@ -234,6 +238,96 @@ impl Matcher {
 
 /// Added to a match in the permission itself, so it ranks above a match in prose.
 const PERMISSION_BONUS: i64 = 40;
+
+/// Smart case: a capital letter in a term makes it case-sensitive.
+fn is_sensitive(term: &str) -> bool {
+    term.chars().any(char::is_uppercase)
+}
+
+/// Not scored yet, in a [`TermScores`] table.
+const UNSEEN: i64 = i64::MIN;
+/// Scored, and the term does not match.
+const MISS: i64 = i64::MIN + 1;
+
+/// One term's scores over a scan, each distinct text scored once: 100,000
+/// rows share about 1,500 claims, a few thousand descriptions and a few tens
+/// of thousands of purposes, so a row costs a few table lookups instead of
+/// up to five text scans. The results equal [`Matcher::score_row`]'s.
+struct TermScores<'t> {
+    term: &'t str,
+    sensitive: bool,
+    /// By permission slot (the same claim, API and kind).
+    permission: Vec<i64>,
+    /// By product index: the better of slug and name.
+    product: Vec<i64>,
+    /// By the address of shared description and purpose text.
+    prose: std::collections::HashMap<usize, i64, std::hash::BuildHasherDefault<AddressHasher>>,
+}
+
+impl<'t> TermScores<'t> {
+    fn new(term: &'t str, catalog: &Catalog) -> Self {
+        TermScores {
+            term,
+            sensitive: is_sensitive(term),
+            permission: vec![UNSEEN; catalog.permission_slots()],
+            product: vec![UNSEEN; catalog.products.len()],
+            prose: Default::default(),
+        }
+    }
+
+    /// The term's best score in row `i`, like [`Matcher::score_row`] for one term.
+    fn row(&mut self, matcher: &Matcher, catalog: &Catalog, i: usize) -> Option<i64> {
+        let r = &catalog.requirements[i];
+        let (term, sensitive) = (self.term, self.sensitive);
+        let slot = catalog.permission_slot(i) as usize;
+        let claim = cached(&mut self.permission[slot], || {
+            matcher.permission_score(&r.permission, term, sensitive)
+        });
+        if claim.is_some() {
+            return claim;
+        }
+        let mut best = None;
+        for text in [&r.description, &r.purpose].into_iter().flatten() {
+            let key = std::sync::Arc::as_ptr(text) as *const u8 as usize;
+            let entry = self.prose.entry(key).or_insert(UNSEEN);
+            best = best.max(cached(entry, || in_order_score(text, term, sensitive)));
+        }
+        let p = &catalog.products[r.product];
+        let product = cached(&mut self.product[r.product], || {
+            in_order_score(&p.slug, term, sensitive).max(in_order_score(&p.name, term, sensitive))
+        });
+        best.max(product)
+    }
+}
+
+/// The value in a score table slot, computing it on first use.
+fn cached(slot: &mut i64, score: impl FnOnce() -> Option<i64>) -> Option<i64> {
+    if *slot == UNSEEN {
+        *slot = score().unwrap_or(MISS);
+    }
+    (*slot != MISS).then_some(*slot)
+}
+
+/// Hashes a text's address: addresses are spread already, so one multiply
+/// mixes them well enough, far cheaper than hashing the text.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64 ^ (n as u64 >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// A linear fuzzy score: `None` unless the characters of `term` appear in
 /// `text` in order (ignoring case unless `sensitive`), else points for every
@@ -344,24 +438,25 @@ pub fn run_until(
     };
     let scan = |part: &[usize]| -> Option<Vec<Hit>> {
         let matcher = Matcher::default();
+        let mut scores: Vec<TermScores> = terms.iter().map(|t| TermScores::new(t, catalog)).collect();
         let mut out = Vec::new();
         for block in part.chunks(1024) {
             if stop() {
                 return None;
             }
-            out.extend(
-                block
-                    .iter()
-                    .copied()
-                    .filter(|&i| query.facets_pass(catalog, i))
-                    .filter_map(|i| {
-                        if terms.is_empty() {
-                            return Some(Hit { row: i, score: 0 });
-                        }
-                        let fields = search_fields(catalog, &catalog.requirements[i]);
-                        matcher.score_row(&fields, &terms).map(|score| Hit { row: i, score })
-                    }),
-            );
+            'row: for &i in block {
+                if !query.facets_pass(catalog, i) {
+                    continue;
+                }
+                let mut total = 0;
+                for term in &mut scores {
+                    match term.row(&matcher, catalog, i) {
+                        Some(s) => total += s,
+                        None => continue 'row,
+                    }
+                }
+                out.push(Hit { row: i, score: total });
+            }
         }
         Some(out)
     };

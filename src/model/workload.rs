@@ -117,9 +117,12 @@ impl WorkloadRules {
             .phases
             .iter()
             .filter(|rule| {
-                let mut cleaned = text.clone();
+                // Copy and blank out the exceptions only when one is there.
+                let mut cleaned = std::borrow::Cow::Borrowed(text.as_str());
                 for e in &rule.except {
-                    cleaned = cleaned.replace(e.as_str(), " ");
+                    if cleaned.contains(e.as_str()) {
+                        cleaned = cleaned.replace(e.as_str(), " ").into();
+                    }
                 }
                 rule.phrases.iter().any(|ph| cleaned.contains(ph.as_str()))
             })

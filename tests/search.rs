@@ -1,0 +1,178 @@
+//! Searching scores each distinct text once per scan and reuses the score for
+//! every row that shares it. These tests hold that shortcut to the plain
+//! definition: a row matches, with the same score, exactly when
+//! `Matcher::score_row` over its five search fields says so.
+
+#[allow(dead_code)]
+#[path = "../examples/synth.rs"]
+mod synth;
+
+use permscope::model::catalog::Catalog;
+use permscope::model::query::{self, Hit, Matcher, Query, Sort};
+use proptest::prelude::*;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The plain definition: every row, every field, no shared scores.
+fn plain(catalog: &Catalog, query: &Query) -> Vec<Hit> {
+    let matcher = Matcher::default();
+    let terms = query.terms();
+    let mut hits: Vec<Hit> = (0..catalog.requirements.len())
+        .filter(|&i| query.facets_pass(catalog, i))
+        .filter_map(|i| {
+            if terms.is_empty() {
+                return Some(Hit { row: i, score: 0 });
+            }
+            let fields = query::search_fields(catalog, &catalog.requirements[i]);
+            matcher.score_row(&fields, &terms).map(|score| Hit { row: i, score })
+        })
+        .collect();
+    query::sort_hits(catalog, &mut hits, Sort::Relevance);
+    hits
+}
+
+fn text_query(text: &str) -> Query {
+    Query {
+        text: text.to_string(),
+        ..Query::default()
+    }
+}
+
+/// The bundled products plus `rows` synthetic rows, 500 to a file, so texts
+/// repeat between products, files and loader threads.
+fn synthetic(rows: usize) -> Catalog {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("search-synth-{rows}"));
+    let options = synth::Options {
+        rows,
+        seed: 7,
+        rows_per_product: synth::ROWS_PER_PRODUCT,
+    };
+    if !synth::already_written(&dir, &options) {
+        synth::write_dir(&dir, &options, true).expect("synthetic data is written");
+    }
+    let (catalog, report) = Catalog::load(&[dir]);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        catalog.requirements.len(),
+        rows + Catalog::load(&[]).0.requirements.len()
+    );
+    catalog
+}
+
+fn large() -> &'static Catalog {
+    static LARGE: OnceLock<Catalog> = OnceLock::new();
+    // Above query::run's threshold for spreading the scan over threads, so
+    // each thread's own score tables are exercised too.
+    LARGE.get_or_init(|| synthetic(25_000))
+}
+
+const QUERIES: &[&str] = &[
+    "m",
+    "mai",
+    "mail",
+    "readwrit",
+    "mrw",
+    "mail readwrite all",
+    "Mail",
+    "READ",
+    "backup",
+    "restore mailbox",
+    "graph",
+    "nakivo",
+    "user_impersonation",
+    "vso.code",
+    "zzzq",
+    "a b c d e",
+    "sites.fullcontrol.all",
+    "é",
+    "ß",
+];
+
+#[test]
+fn bundled_search_equals_the_plain_definition() {
+    let (catalog, _) = Catalog::load(&[]);
+    for q in QUERIES {
+        let query = text_query(q);
+        assert_eq!(
+            query::run(&catalog, &query, Sort::Relevance),
+            plain(&catalog, &query),
+            "query {q:?}"
+        );
+    }
+}
+
+#[test]
+fn large_search_equals_the_plain_definition() {
+    let catalog = large();
+    let mut matched = 0;
+    for q in QUERIES {
+        let query = text_query(q);
+        let fast = query::run(catalog, &query, Sort::Relevance);
+        assert_eq!(fast, plain(catalog, &query), "query {q:?}");
+        matched += fast.len();
+    }
+    // The queries do find rows: the comparison is not between empty lists.
+    assert!(matched > 25_000, "{matched}");
+}
+
+#[test]
+fn narrowing_a_search_equals_searching_afresh() {
+    let catalog = large();
+    let wide = query::run(catalog, &text_query("rea"), Sort::Relevance);
+    let mut rows: Vec<usize> = wide.iter().map(|h| h.row).collect();
+    rows.sort_unstable();
+    let narrow = text_query("readwrit");
+    assert_eq!(
+        query::run_over(catalog, &narrow, Sort::Relevance, Some(&rows)),
+        plain(catalog, &narrow)
+    );
+}
+
+#[test]
+fn repeated_texts_are_shared_between_rows() {
+    // The shortcut pays only because rows share text; the loader interns it.
+    let catalog = large();
+    let mut distinct = std::collections::HashSet::new();
+    let mut with_purpose = 0;
+    for r in &catalog.requirements {
+        if let Some(p) = &r.purpose {
+            with_purpose += 1;
+            distinct.insert(std::sync::Arc::as_ptr(p) as *const u8 as usize);
+        }
+    }
+    assert!(
+        distinct.len() * 2 < with_purpose,
+        "{} distinct purpose allocations for {with_purpose} rows",
+        distinct.len()
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any query made of bits of the catalog's own text, with facets.
+    #[test]
+    fn any_search_equals_the_plain_definition(
+        picks in proptest::collection::vec((0usize..30_000, 0usize..4, 0usize..40, 1usize..8), 1..4),
+        kind in proptest::option::of(prop_oneof![
+            Just(permscope::model::permission::PermissionKind::Application),
+            Just(permscope::model::permission::PermissionKind::Delegated),
+        ]),
+        upper in any::<bool>(),
+    ) {
+        let catalog = large();
+        let mut terms = Vec::new();
+        for (row, field, start, len) in picks {
+            let r = &catalog.requirements[row % catalog.requirements.len()];
+            let fields = query::search_fields(catalog, r);
+            let chars: Vec<char> = fields[field].chars().filter(|c| !c.is_whitespace()).collect();
+            let start = start.min(chars.len());
+            let term: String = chars[start..(start + len).min(chars.len())].iter().collect();
+            if !term.is_empty() {
+                terms.push(if upper { term } else { term.to_lowercase() });
+            }
+        }
+        let query = Query { kind, ..text_query(&terms.join(" ")) };
+        prop_assert_eq!(query::run(catalog, &query, Sort::Relevance), plain(catalog, &query));
+    }
+}
