@@ -176,3 +176,59 @@ proptest! {
         prop_assert_eq!(query::run(catalog, &query, Sort::Relevance), plain(catalog, &query));
     }
 }
+
+/// Every sort order, against comparisons written out pair by pair (stable:
+/// ties keep the order the search gave them).
+#[test]
+fn sorting_equals_pairwise_comparison() {
+    let catalog = large();
+    for q in ["", "mai", "readwrit"] {
+        let query = text_query(q);
+        // The search gives rows in document order; each sort starts from that.
+        let mut base = plain(catalog, &query);
+        base.sort_by_key(|h| h.row);
+        let req = |h: &Hit| &catalog.requirements[h.row];
+        let mut by_name = base.clone();
+        by_name.sort_by(|a, b| {
+            req(a)
+                .permission
+                .to_ascii_lowercase()
+                .cmp(&req(b).permission.to_ascii_lowercase())
+        });
+        let mut by_api = base.clone();
+        by_api.sort_by(|a, b| catalog.apis[req(a).api].name.cmp(&catalog.apis[req(b).api].name));
+        let mut by_product = base.clone();
+        by_product.sort_by(|a, b| {
+            catalog.products[req(a).product]
+                .slug
+                .cmp(&catalog.products[req(b).product].slug)
+        });
+        let mut by_risk = base.clone();
+        by_risk.sort_by(|a, b| {
+            let (ra, rb) = (catalog.rating(a.row), catalog.rating(b.row));
+            rb.level.cmp(&ra.level).then(rb.score.cmp(&ra.score))
+        });
+        for (sort, want) in [
+            (Sort::Name, by_name),
+            (Sort::Api, by_api),
+            (Sort::Product, by_product),
+            (Sort::Risk, by_risk),
+        ] {
+            assert_eq!(query::run(catalog, &query, sort), want, "query {q:?}, sort {sort:?}");
+        }
+    }
+}
+
+/// A claim's score is its own, whatever was scored before it: the fuzzy
+/// scorer once kept state between calls and gave `AppRoleAssignment.Read.Shared`
+/// 95 or 96 for `ppr` depending on the claims scored earlier.
+#[test]
+fn a_score_does_not_depend_on_earlier_scores() {
+    let terms = vec!["ppr".to_string()];
+    let fresh = Matcher::default().score_row(&["AppRoleAssignment.Read.Shared"], &terms);
+    let used = Matcher::default();
+    for r in &large().requirements {
+        let _ = used.score_row(&[&r.permission], &terms);
+    }
+    assert_eq!(used.score_row(&["AppRoleAssignment.Read.Shared"], &terms), fresh);
+}

@@ -174,17 +174,19 @@ pub fn search_fields<'a>(catalog: &'a Catalog, r: &'a Requirement) -> [&'a str; 
     ]
 }
 
-/// Reusable fuzzy matcher (smart case: a capital in the query makes it case-sensitive).
+/// The fuzzy matcher (smart case: a capital in the query makes it case-sensitive).
+#[derive(Default)]
 pub struct Matcher {
-    inner: SkimMatcherV2,
+    _private: (),
 }
 
-impl Default for Matcher {
-    fn default() -> Self {
-        Matcher {
-            inner: SkimMatcherV2::default().smart_case(),
-        }
-    }
+/// A fresh fuzzy scorer for each call: fuzzy-matcher 0.3.7 reuses score-matrix
+/// cells left by earlier calls, so with one shared scorer a claim's score
+/// depended on which claims were scored before it (found by tests/search.rs);
+/// and turning its cache off panics ("RefCell already borrowed"). Search
+/// scores each distinct claim once, so the fresh scorer costs little.
+fn skim() -> SkimMatcherV2 {
+    SkimMatcherV2::default().smart_case()
 }
 
 impl Matcher {
@@ -214,7 +216,7 @@ impl Matcher {
         match in_order_score(text, term, sensitive) {
             // The fuzzy scorer is quadratic: only on claim-sized text.
             Some(linear) if text.len() > MAX_TERM_CHARS => Some(linear + PERMISSION_BONUS),
-            Some(_) => self.inner.fuzzy_match(text, term).map(|s| s + PERMISSION_BONUS),
+            Some(_) => skim().fuzzy_match(text, term).map(|s| s + PERMISSION_BONUS),
             None => None,
         }
     }
@@ -227,7 +229,7 @@ impl Matcher {
         }
         let mut out: Vec<usize> = terms
             .iter()
-            .filter_map(|t| self.inner.fuzzy_indices(text, t).map(|(_, idx)| idx))
+            .filter_map(|t| skim().fuzzy_indices(text, t).map(|(_, idx)| idx))
             .flatten()
             .collect();
         out.sort_unstable();
@@ -504,19 +506,41 @@ pub fn sort_hits(catalog: &Catalog, hits: &mut [Hit], sort: Sort) {
             let (ra, rb) = (catalog.rating(a.row), catalog.rating(b.row));
             rb.level.cmp(&ra.level).then(rb.score.cmp(&ra.score))
         }),
-        Sort::Name => hits.sort_by(|a, b| {
-            let (x, y) = (&req(a).permission, &req(b).permission);
-            x.bytes()
-                .map(|c| c.to_ascii_lowercase())
-                .cmp(y.bytes().map(|c| c.to_ascii_lowercase()))
-        }),
-        Sort::Api => hits.sort_by(|a, b| catalog.apis[req(a).api].name.cmp(&catalog.apis[req(b).api].name)),
-        Sort::Product => hits.sort_by(|a, b| {
-            catalog.products[req(a).product]
-                .slug
-                .cmp(&catalog.products[req(b).product].slug)
-        }),
+        Sort::Name => {
+            // Rank the distinct claims once (a few thousand), then sort the
+            // hits by rank: no string comparison per pair of hits.
+            let mut claim: Vec<Option<&str>> = vec![None; catalog.permission_slots()];
+            for h in hits.iter() {
+                claim[catalog.permission_slot(h.row) as usize].get_or_insert(&req(h).permission);
+            }
+            let lower = |s: &str| s.bytes().map(|c| c.to_ascii_lowercase()).collect::<Vec<u8>>();
+            let rank = ranks(claim.iter().map(|c| c.map(lower)).collect());
+            hits.sort_by_key(|h| rank[catalog.permission_slot(h.row) as usize]);
+        }
+        Sort::Api => {
+            let rank = ranks(catalog.apis.iter().map(|a| Some(a.name.as_str())).collect());
+            hits.sort_by_key(|h| rank[req(h).api]);
+        }
+        Sort::Product => {
+            let rank = ranks(catalog.products.iter().map(|p| Some(p.slug.as_str())).collect());
+            hits.sort_by_key(|h| rank[req(h).product]);
+        }
     }
+}
+
+/// The rank of each key in sorted order (equal keys share a rank); `None` keys rank last.
+fn ranks<K: Ord>(keys: Vec<Option<K>>) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].is_some()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut rank = vec![u32::MAX; keys.len()];
+    let mut current = 0u32;
+    for (n, &i) in order.iter().enumerate() {
+        if n > 0 && keys[order[n - 1]] != keys[i] {
+            current += 1;
+        }
+        rank[i] = current;
+    }
+    rank
 }
 
 /// Rows asking for one distinct permission (resource, kind, claim).
