@@ -29,7 +29,7 @@ pub fn unsafe_reason(c: char) -> Option<&'static str> {
 /// The first unsafe character of `text`, with its position in characters.
 pub fn find_unsafe(text: &str) -> Option<(usize, char, &'static str)> {
     // Fast path: printable ASCII (nearly all data) cannot hold an unsafe character.
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if is_printable_ascii(text) {
         return None;
     }
     text.chars()
@@ -120,7 +120,7 @@ pub fn one_line(s: &str) -> String {
 /// Appends [`one_line`] of `s` to `out`, copying only once when nothing needs replacing.
 pub fn push_one_line(out: &mut String, s: &str) {
     // Printable ASCII (nearly all data) has nothing to replace or escape.
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if is_printable_ascii(s) {
         out.push_str(s);
         return;
     }
@@ -164,7 +164,15 @@ pub fn md_code(s: &str) -> String {
 
 /// Display width of `text` in terminal columns, counting wide (CJK, emoji) characters as two.
 pub fn display_width(text: &str) -> usize {
+    if is_printable_ascii(text) {
+        return text.len();
+    }
     text.chars().map(char_width).sum()
+}
+
+/// True when every byte is printable ASCII: one column each, nothing to escape.
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
 /// Terminal columns of one character: 0 for combining marks, 2 for wide ones.
@@ -190,6 +198,13 @@ pub fn char_width(c: char) -> usize {
 
 /// Cuts `text` to at most `width` columns, ending with `…` when cut.
 pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
+    if is_printable_ascii(text) {
+        return match width {
+            _ if text.len() <= width => Cow::Borrowed(text),
+            0 => Cow::Borrowed(""),
+            _ => Cow::Owned(format!("{}…", &text[..width - 1])),
+        };
+    }
     if display_width(text) <= width {
         return Cow::Borrowed(text);
     }

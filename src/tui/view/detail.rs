@@ -21,6 +21,13 @@ fn field(theme: &Theme, label: &str, value: &str) -> Line<'static> {
 
 /// The lines of the detail pane for a set of requirement rows of one permission.
 pub(crate) fn lines(catalog: &Catalog, rows: &[usize], theme: &Theme) -> Vec<Line<'static>> {
+    lines_upto(catalog, rows, theme, usize::MAX)
+}
+
+/// Like [`lines`], but stops adding product rows once `limit` lines are
+/// there: a pane showing lines up to `limit` looks the same, and a
+/// permission asked for by hundreds of rows costs no more to draw than one.
+pub(crate) fn lines_upto(catalog: &Catalog, rows: &[usize], theme: &Theme, limit: usize) -> Vec<Line<'static>> {
     let Some(&first) = rows.first() else {
         return vec![Line::from("Nothing selected.")];
     };
@@ -75,6 +82,9 @@ pub(crate) fn lines(catalog: &Catalog, rows: &[usize], theme: &Theme) -> Vec<Lin
         )));
     }
     for &i in rows.iter().take(SHOWN) {
+        if out.len() >= limit {
+            break;
+        }
         let r = &catalog.requirements[i];
         let p = &catalog.products[r.product];
         out.push(blank());
@@ -147,8 +157,10 @@ pub(super) fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .border_style(if focused { theme.focus_border() } else { theme.border() })
         .title(Span::styled(" Detail ", theme.title()))
         .padding(ratatui::widgets::Padding::horizontal(1));
+    // Lines below the pane's last visible row are not built.
+    let limit = usize::from(app.detail_scroll) + usize::from(area.height);
     let text = match app.current() {
-        Some(e) => lines(&app.catalog, e.rows(), theme),
+        Some(e) => lines_upto(&app.catalog, e.rows(), theme, limit),
         None => vec![Line::from("Nothing to show.")],
     };
     frame.render_widget(
