@@ -465,6 +465,9 @@ fn size(config: &Config, rows: usize) -> Growth {
     // through `App::filter_done`.
     // Every timed sample starts from a fresh App, so results the app keeps from
     // an earlier run (it reuses recent answers) never make a sample look fast.
+    // Fresh apps share one catalog, as the explorer has one: a copy per
+    // sample would time page faults of the copy, not the explorer.
+    let catalog = Arc::new(catalog);
     let (probe, _) = fresh(&catalog);
     let background = probe.background_filter;
     drop(probe);
@@ -704,8 +707,8 @@ fn size(config: &Config, rows: usize) -> Growth {
 }
 
 /// A new explorer over a copy of `catalog` (sized 200x60) and its filter worker.
-fn fresh(catalog: &Catalog) -> (App, Worker) {
-    let mut app = App::new(catalog.clone());
+fn fresh(catalog: &Arc<Catalog>) -> (App, Worker) {
+    let mut app = App::shared(Arc::clone(catalog));
     app.update(Action::Resize(WIDTH, HEIGHT));
     let worker = Worker::spawn(Arc::clone(&app.catalog));
     (app, worker)

@@ -169,9 +169,14 @@ pub const BACKGROUND_ROWS: usize = 5_000;
 impl App {
     /// A new explorer over `catalog`, showing everything.
     pub fn new(catalog: Catalog) -> App {
+        App::shared(Arc::new(catalog))
+    }
+
+    /// A new explorer over a catalog shared with others (another window, a bench).
+    pub fn shared(catalog: Arc<Catalog>) -> App {
         let background_filter = catalog.requirements.len() > BACKGROUND_ROWS;
         let mut app = App {
-            catalog: Arc::new(catalog),
+            catalog,
             query: Query::default(),
             sort: Sort::Relevance,
             grouped: false,
