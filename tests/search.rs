@@ -232,3 +232,32 @@ fn a_score_does_not_depend_on_earlier_scores() {
     }
     assert_eq!(used.score_row(&["AppRoleAssignment.Read.Shared"], &terms), fresh);
 }
+
+/// A group lists each product once, in the order first met, even when the
+/// search order interleaves products.
+#[test]
+fn groups_list_distinct_products() {
+    let catalog = large();
+    let hits = query::run(catalog, &text_query("read"), Sort::Relevance);
+    let groups = query::group_by_permission(catalog, hits.iter().map(|h| h.row));
+    assert_eq!(groups.iter().map(|g| g.rows.len()).sum::<usize>(), hits.len());
+    let mut interleaved = 0;
+    for g in &groups {
+        let mut want: Vec<usize> = Vec::new();
+        for &r in &g.rows {
+            let p = catalog.requirements[r].product;
+            if !want.contains(&p) {
+                want.push(p);
+            }
+        }
+        let runs = 1 + g
+            .rows
+            .windows(2)
+            .filter(|w| catalog.requirements[w[0]].product != catalog.requirements[w[1]].product)
+            .count();
+        interleaved += usize::from(runs > want.len());
+        assert_eq!(g.products, want, "{}", g.permission);
+    }
+    // Relevance order does interleave products, so counting runs would be wrong.
+    assert!(interleaved > 0);
+}

@@ -327,7 +327,11 @@ impl std::hash::Hasher for AddressHasher {
     }
 
     fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64 ^ (n as u64 >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -551,27 +555,37 @@ pub struct PermissionGroup {
     pub permission: String,
     /// Requirement indices, in the order first met.
     pub rows: Vec<usize>,
+    /// The distinct products of those rows, in the order first met.
+    pub products: Vec<usize>,
 }
 
 /// Groups rows by distinct permission, keeping the order in which each is first met.
 pub fn group_by_permission(catalog: &Catalog, rows: impl IntoIterator<Item = usize>) -> Vec<PermissionGroup> {
     let mut groups: Vec<PermissionGroup> = Vec::new();
     // Keyed on the permission's slot: no string hashing per row.
-    let mut index: std::collections::HashMap<u32, usize> = Default::default();
+    let mut slot_group: Vec<u32> = vec![u32::MAX; catalog.permission_slots()];
+    // (group, product) pairs already listed.
+    let mut listed: std::collections::HashSet<u64, std::hash::BuildHasherDefault<AddressHasher>> = Default::default();
     for i in rows {
         let r = &catalog.requirements[i];
-        let slot = catalog.permission_slot(i);
-        match index.get(&slot) {
-            Some(&g) => groups[g].rows.push(i),
-            None => {
-                index.insert(slot, groups.len());
+        let slot = catalog.permission_slot(i) as usize;
+        let g = match slot_group[slot] {
+            u32::MAX => {
+                slot_group[slot] = groups.len() as u32;
                 groups.push(PermissionGroup {
                     api: r.api,
                     kind: r.kind,
                     permission: r.permission.clone(),
-                    rows: vec![i],
+                    rows: Vec::new(),
+                    products: Vec::new(),
                 });
+                groups.len() - 1
             }
+            g => g as usize,
+        };
+        groups[g].rows.push(i);
+        if listed.insert(((g as u64) << 32) | r.product as u64) {
+            groups[g].products.push(r.product);
         }
     }
     groups

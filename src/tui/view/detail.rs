@@ -64,6 +64,7 @@ pub(crate) fn lines_upto(catalog: &Catalog, rows: &[usize], theme: &Theme, limit
         out.push(Line::from(format!("  • {}", neutralise(reason))));
     }
     let mut products: Vec<usize> = rows.iter().map(|&i| catalog.requirements[i].product).collect();
+    products.sort_unstable();
     products.dedup();
     out.push(blank());
     out.push(Line::from(Span::styled(

@@ -28,15 +28,14 @@ fn entry_cell(app: &App, entry: &Entry, column: Column) -> String {
     let c = &app.catalog;
     match (entry, column) {
         (Entry::Group(g), Column::Product) => {
-            let mut slugs: Vec<&str> = g
-                .rows
-                .iter()
-                .map(|&r| c.products[c.requirements[r].product].slug.as_str())
-                .collect();
-            slugs.dedup();
             // The cell is narrow: name a few, the count says how many.
-            let named: Vec<&str> = slugs.iter().take(6).copied().collect();
-            format!("{}: {}", slugs.len(), named.join(", "))
+            let named: Vec<&str> = g
+                .products
+                .iter()
+                .take(6)
+                .map(|&p| c.products[p].slug.as_str())
+                .collect();
+            format!("{}: {}", g.products.len(), named.join(", "))
         }
         (_, Column::Type) => match c.requirements[entry.rows()[0]].kind {
             crate::model::permission::PermissionKind::Application => "app".into(),
