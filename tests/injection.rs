@@ -302,7 +302,7 @@ fn hostile_fixture_files_are_refused() {
             "zero-width-in-workload.json",
             "apps[0].requirements[0].workloads[0].workload",
         ),
-        ("bel-in-note.json", "notes"),
+        ("bel-in-note.json", "notes[0]"),
         ("raw-escape-byte.json", "vendor"),
     ];
     for (file, field) in expect {

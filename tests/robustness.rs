@@ -946,7 +946,6 @@ fn missing_data_folders_are_reported() {
 /// Columns are 1-based: a raw newline inside a string is reported by serde_json
 /// at column 0 of the next line, which `RiskError` passes on as is.
 #[test]
-#[ignore = "known limitation: a raw newline inside a risk-rules string is reported where serde_json stops (the next line), not where the string starts"]
 fn risk_error_columns_are_one_based() {
     let text = "{\n  \"version\": 1,\n  \"description\": \"two\nlines\",\n  \"entries\": [],\n  \"rules\": []\n}\n";
     let e = RiskBook::from_json(text, "newline.json").unwrap_err();
@@ -955,9 +954,20 @@ fn risk_error_columns_are_one_based() {
     assert_eq!(e.line(), 3, "the string that holds the newline starts on line 3: {e}");
 }
 
+/// A raw line break in a product file's string is reported on the line where
+/// the string starts, as in risk rules.
+#[test]
+fn product_newline_errors_point_at_the_string() {
+    let text = "{\n  \"slug\": \"x\",\n  \"vendor\": \"two\nlines\",\n  \"product\": \"P\"\n}\n";
+    let e = Catalog::empty()
+        .add_product_text(text, Origin::Bundled("newline.json"))
+        .unwrap_err();
+    assert_eq!(e.line, Some(3), "{e}");
+    assert_eq!(e.column, Some(13), "the opening quote of the vendor: {e}");
+}
+
 /// A value in a list or map points at the element, not the end of the list.
 #[test]
-#[ignore = "bug: an unsafe character in notes[i] / attributes is reported at the end of the list with field `notes`, not at the element (text::checked_vec / checked_map check after reading the whole collection)"]
 fn list_element_errors_point_at_the_element() {
     let text = std::fs::read_to_string(root().join("tests/fixtures/hostile/bel-in-note.json")).unwrap();
     let e = Catalog::empty()

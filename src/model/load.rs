@@ -3,7 +3,7 @@
 
 use crate::model::permission::PermissionKind;
 use crate::model::product::{App, Origin, Phase, Product, Requirement, SourceDocument, WorkloadUse};
-use crate::model::text;
+use crate::model::text::{self, TEXT_CHECK};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -155,14 +155,36 @@ pub(crate) fn parse_product(text: &str, origin: &str) -> Result<ProductFile, Loa
     let mut de = serde_json::Deserializer::from_str(text);
     let parsed: Result<ProductFile, _> = serde_path_to_error::deserialize(&mut de);
     let file = parsed.map_err(|e| {
+        // A text check fails after serde_json has read on to the end of the
+        // list or map holding the value: find the value by its path instead.
+        let found = if e.inner().to_string().starts_with(TEXT_CHECK) {
+            let steps = e.path().iter().filter_map(|s| match s {
+                serde_path_to_error::Segment::Seq { index } => Some(Step::Index(*index)),
+                serde_path_to_error::Segment::Map { key } => Some(Step::Key(key.as_str())),
+                _ => None,
+            });
+            locate_steps(text, steps)
+        } else {
+            None
+        };
         let path = e.path().to_string();
         let inner = e.into_inner();
+        let message = strip_position(&inner.to_string());
+        let (mut line, mut column) = found.unwrap_or((inner.line(), inner.column()));
+        // A raw line break inside a string is found where the string goes on
+        // (the next line): point at the string's opening quote instead.
+        if message.starts_with("control character")
+            && let Some(start) = text::json_string_start(text, byte_offset(text, line, column))
+            && text::line_column(text, start).0 < line
+        {
+            (line, column) = text::line_column(text, start);
+        }
         LoadError {
             origin: origin.to_string(),
-            line: Some(inner.line()).filter(|l| *l > 0),
-            column: Some(inner.column()).filter(|c| *c > 0),
+            line: Some(line).filter(|l| *l > 0),
+            column: Some(column).filter(|c| *c > 0),
             field: Some(path).filter(|p| p != "." && !p.is_empty()),
-            message: strip_position(&inner.to_string()),
+            message,
         }
     })?;
     de.end().map_err(|e| LoadError {
@@ -173,6 +195,16 @@ pub(crate) fn parse_product(text: &str, origin: &str) -> Result<ProductFile, Loa
         message: strip_position(&e.to_string()),
     })?;
     Ok(file)
+}
+
+/// The byte offset of serde_json's 1-based line and column (column 0: the line's start).
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
 }
 
 /// serde_json appends " at line L column C"; we print the position ourselves.
@@ -516,11 +548,28 @@ fn path_string(path: &[Seg]) -> String {
 /// Finds the 1-based line and column of the value at `path` in JSON text that
 /// is known to be valid (it has just been parsed).
 pub(crate) fn locate(raw: &str, path: &[Seg]) -> Option<(usize, usize)> {
+    locate_steps(
+        raw,
+        path.iter().map(|seg| match seg {
+            Seg::Key(key) => Step::Key(key),
+            Seg::Index(i) => Step::Index(*i),
+        }),
+    )
+}
+
+/// One step of a JSON path whose keys may be borrowed (from a parse error's path).
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// [`locate`] over any steps.
+fn locate_steps<'a>(raw: &str, path: impl IntoIterator<Item = Step<'a>>) -> Option<(usize, usize)> {
     let b = raw.as_bytes();
     let mut pos = skip_ws(b, 0);
     for seg in path {
         match seg {
-            Seg::Key(key) => {
+            Step::Key(key) => {
                 if b.get(pos) != Some(&b'{') {
                     return None;
                 }
@@ -536,7 +585,7 @@ pub(crate) fn locate(raw: &str, path: &[Seg]) -> Option<(usize, usize)> {
                         return None;
                     }
                     pos = skip_ws(b, pos + 1);
-                    if name == *key {
+                    if name == key {
                         break;
                     }
                     pos = skip_ws(b, skip_value(b, pos)?);
@@ -546,12 +595,12 @@ pub(crate) fn locate(raw: &str, path: &[Seg]) -> Option<(usize, usize)> {
                     }
                 }
             }
-            Seg::Index(index) => {
+            Step::Index(index) => {
                 if b.get(pos) != Some(&b'[') {
                     return None;
                 }
                 pos = skip_ws(b, pos + 1);
-                for _ in 0..*index {
+                for _ in 0..index {
                     pos = skip_ws(b, skip_value(b, pos)?);
                     match b.get(pos) {
                         Some(b',') => pos = skip_ws(b, pos + 1),

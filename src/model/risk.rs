@@ -1345,12 +1345,21 @@ fn check_reason(text: &str, path: &[Seg]) -> Result<(), Fault> {
 /// Builds the error for a serde_json failure, naming the field being read.
 fn serde_error(text: &str, origin: &str, error: &serde_json::Error) -> RiskError {
     // serde_json says column 0 at the start of a line; columns are 1-based here.
-    let (line, column) = (error.line(), error.column().max(1));
-    let offset = offset_of(text, line, column);
-    let field = format_frames(&walk(text, offset, |_, _| false));
+    let (mut line, mut column) = (error.line(), error.column().max(1));
+    let mut offset = offset_of(text, line, column);
     let full = error.to_string();
     let suffix = format!(" at line {line} column {}", error.column());
     let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    // A raw line break inside a string is found where the string goes on (the
+    // next line): point at the string's opening quote instead.
+    if message.starts_with("control character")
+        && let Some(start) = crate::model::text::json_string_start(text, offset)
+        && crate::model::text::line_column(text, start).0 < line
+    {
+        offset = start;
+        (line, column) = crate::model::text::line_column(text, start);
+    }
+    let field = format_frames(&walk(text, offset, |_, _| false));
     let origin = origin.to_string();
     match error.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => RiskError::Syntax {

@@ -54,11 +54,14 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How a failed text check's message starts.
+pub(crate) const TEXT_CHECK: &str = "text contains ";
+
 fn check<E: serde::de::Error>(s: String) -> Result<String, E> {
     match find_unsafe(&s) {
         None => Ok(s),
         Some((i, c, why)) => Err(E::custom(format!(
-            "text contains {why} (U+{:04X}) at character {}",
+            "{TEXT_CHECK}{why} (U+{:04X}) at character {}",
             c as u32,
             i + 1
         ))),
@@ -75,17 +78,53 @@ pub fn checked_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D:
     Option::<String>::deserialize(d)?.map(check).transpose()
 }
 
+/// A string checked as soon as it is read, so that an error points at the
+/// element (`notes[2]`, its line) rather than at the end of the list holding it.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Checked(String);
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        check(String::deserialize(d)?).map(Checked)
+    }
+}
+
 /// serde helper: a list of strings without unsafe characters.
 pub fn checked_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Vec::<String>::deserialize(d)?.into_iter().map(check).collect()
+    Ok(Vec::<Checked>::deserialize(d)?.into_iter().map(|c| c.0).collect())
 }
 
 /// serde helper: a string map whose keys and values are free of unsafe characters.
 pub fn checked_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    BTreeMap::<String, String>::deserialize(d)?
+    Ok(BTreeMap::<Checked, Checked>::deserialize(d)?
         .into_iter()
-        .map(|(k, v)| Ok((check(k)?, check(v)?)))
-        .collect()
+        .map(|(k, v)| (k.0, v.0))
+        .collect())
+}
+
+/// The offset of the opening quote of the string that `offset` is inside, in
+/// JSON text read from the start (`None` when `offset` is not in a string).
+pub(crate) fn json_string_start(text: &str, offset: usize) -> Option<usize> {
+    let mut start = None;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate().take(offset.min(text.len())) {
+        match (start, b) {
+            (None, b'"') => start = Some(i),
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), b'\\') => escaped = true,
+            (Some(_), b'"') => start = None,
+            _ => {}
+        }
+    }
+    start
+}
+
+/// The 1-based line and column (in bytes, as serde_json counts) of a byte offset.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    (line, offset - line_start + 1)
 }
 
 /// Pretty JSON that is safe on a terminal and still means the same: every
