@@ -379,7 +379,7 @@ fn run_on(
         Command::List { filters, format, sort } => {
             let q = build_query(catalog, filters)?;
             let rows: Vec<usize> = query::run(catalog, &q, (*sort).into()).iter().map(|h| h.row).collect();
-            out.write_all(listing::render(catalog, &rows, *format, output_width()).as_bytes())?;
+            listing::write(catalog, &rows, *format, output_width(), out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Show {

@@ -261,3 +261,29 @@ fn groups_list_distinct_products() {
     // Relevance order does interleave products, so counting runs would be wrong.
     assert!(interleaved > 0);
 }
+
+/// `list --format plain` over many rows is written in parts, one per core:
+/// the same bytes as the text rendered whole, one line per row, in order.
+#[test]
+fn plain_listing_in_parts_equals_the_whole() {
+    use permscope::model::listing::{self, ListFormat};
+    let catalog = large();
+    let rows: Vec<usize> = query::run(catalog, &text_query("read"), Sort::Relevance)
+        .iter()
+        .map(|h| h.row)
+        .collect();
+    assert!(
+        rows.len() > 10_000,
+        "{} rows: the parallel path is exercised",
+        rows.len()
+    );
+    let whole = listing::render(catalog, &rows, ListFormat::Plain, 120);
+    let mut parts = Vec::new();
+    listing::write(catalog, &rows, ListFormat::Plain, 120, &mut parts).unwrap();
+    assert_eq!(String::from_utf8(parts).unwrap(), whole);
+    let lines: Vec<&str> = whole.lines().collect();
+    assert_eq!(lines.len(), rows.len());
+    for (line, &row) in lines.iter().zip(&rows) {
+        assert_eq!(*line, listing::plain_line(catalog, row));
+    }
+}

@@ -81,7 +81,7 @@ pub fn render(catalog: &Catalog, rows: &[usize], format: ListFormat, width: usiz
             s.push('\n');
             s
         }
-        ListFormat::Plain => plain(catalog, rows),
+        ListFormat::Plain => plain_parts(catalog, rows).concat(),
         ListFormat::Csv => csv(catalog, rows),
         ListFormat::Markdown => markdown(catalog, rows),
         ListFormat::Table => table(catalog, rows, width),
@@ -109,8 +109,25 @@ pub fn plain_line(catalog: &Catalog, row: usize) -> String {
 /// Rows above which plain lines are written on every core.
 const PARALLEL_LINES: usize = 10_000;
 
-/// The `plain` format: one line per row, in row order.
-fn plain(catalog: &Catalog, rows: &[usize]) -> String {
+/// Writes [`render`]'s text to `out`; large plain listings go out in parts,
+/// without first joining them into one string.
+pub fn write(
+    catalog: &Catalog,
+    rows: &[usize],
+    format: ListFormat,
+    width: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        ListFormat::Plain => plain_parts(catalog, rows)
+            .iter()
+            .try_for_each(|part| out.write_all(part.as_bytes())),
+        _ => out.write_all(render(catalog, rows, format, width).as_bytes()),
+    }
+}
+
+/// The `plain` format: one line per row, in row order, in one part per core.
+fn plain_parts(catalog: &Catalog, rows: &[usize]) -> Vec<String> {
     // Appended in place, without a String per cell; about 200 bytes a line.
     let lines = |part: &[usize]| {
         let mut out = String::with_capacity(part.len() * 200);
@@ -122,9 +139,9 @@ fn plain(catalog: &Catalog, rows: &[usize]) -> String {
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if rows.len() < PARALLEL_LINES || threads < 2 {
-        return lines(rows);
+        return vec![lines(rows)];
     }
-    let parts: Vec<String> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = rows
             .chunks(rows.len().div_ceil(threads))
             .map(|part| (part, scope.spawn(move || lines(part))))
@@ -134,8 +151,7 @@ fn plain(catalog: &Catalog, rows: &[usize]) -> String {
             .into_iter()
             .map(|(part, h)| h.join().unwrap_or_else(|_| lines(part)))
             .collect()
-    });
-    parts.concat()
+    })
 }
 
 /// Appends [`plain_line`] to `out`.
