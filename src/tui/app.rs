@@ -96,7 +96,8 @@ impl Picker {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
     Row(usize),
-    Group(PermissionGroup),
+    /// Boxed: a row entry stays 16 bytes, and there are 100,000s of those.
+    Group(Box<PermissionGroup>),
 }
 
 impl Entry {
@@ -317,7 +318,7 @@ impl App {
         self.entries = if self.grouped {
             query::group_by_permission(&self.catalog, self.hits.iter().map(|h| h.row))
                 .into_iter()
-                .map(Entry::Group)
+                .map(|g| Entry::Group(Box::new(g)))
                 .collect()
         } else {
             self.hits.iter().map(|h| Entry::Row(h.row)).collect()
