@@ -522,6 +522,47 @@ pub fn say(out: &mut dyn Write, text: &str) -> std::io::Result<()> {
     writeln!(out, "{}", safe(text))
 }
 
+/// A line on the terminal while the explorer's data loads, shown only when
+/// loading takes longer than a moment, and wiped before the explorer starts.
+pub struct LoadingNotice {
+    done: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// What the notice says.
+pub const LOADING: &str = "permscope: loading product files…";
+
+impl LoadingNotice {
+    /// Starts waiting; after `delay` the notice is written to `out()`.
+    pub fn start<W: Write + 'static>(delay: std::time::Duration, out: fn() -> W) -> LoadingNotice {
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if wait.recv_timeout(delay) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                return;
+            }
+            let _ = write!(out(), "{LOADING}");
+            let _ = out().flush();
+            // Done (or dropped): wipe the line so nothing is left behind.
+            let _ = wait.recv();
+            let _ = write!(out(), "\r\x1b[2K");
+            let _ = out().flush();
+        });
+        LoadingNotice {
+            done: Some(done),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for LoadingNotice {
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// `permscope` without a command: the explorer, when stdin and stdout are a terminal.
 pub fn explore(global: &Global) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
@@ -533,7 +574,13 @@ pub fn explore(global: &Global) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    let (catalog, report) = load_catalog(global)?;
+    // Large folders take a moment: say so, unless loading is quick.
+    let notice = std::io::stderr()
+        .is_terminal()
+        .then(|| LoadingNotice::start(std::time::Duration::from_millis(150), std::io::stderr));
+    let loaded = load_catalog(global);
+    drop(notice);
+    let (catalog, report) = loaded?;
     // Printed before the alternate screen, so they are on the terminal after exit.
     warn_load_errors(&report);
     let mono = match global.color {

@@ -478,3 +478,51 @@ fn assess_rates_names_from_arguments_or_stdin() {
     assert!(out.contains("offline_access") && out.contains("Mail.Send"), "{out}");
     assert_eq!(out.lines().filter(|l| !l.starts_with(' ')).count(), 2);
 }
+
+/// The explorer's "loading" line: written only when loading takes a while,
+/// and wiped (carriage return, erase line) before the explorer starts.
+#[test]
+fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
+    use permscope::cli::{LOADING, LoadingNotice};
+    use std::io::Write;
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+    static SLOW: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+    static QUICK: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+    struct Slow;
+    impl Write for Slow {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            SLOW.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    struct Quick;
+    impl Write for Quick {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            QUICK.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let notice = LoadingNotice::start(Duration::ZERO, || Slow);
+    let t = Instant::now();
+    while !String::from_utf8_lossy(&SLOW.lock().unwrap()).contains(LOADING) {
+        assert!(t.elapsed() < Duration::from_secs(10), "the notice never appeared");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(notice);
+    assert_eq!(
+        String::from_utf8_lossy(&SLOW.lock().unwrap()),
+        format!("{LOADING}\r\x1b[2K")
+    );
+
+    let notice = LoadingNotice::start(Duration::from_secs(60), || Quick);
+    drop(notice);
+    assert!(QUICK.lock().unwrap().is_empty(), "a quick load shows nothing");
+}

@@ -456,14 +456,14 @@ pub struct RowPool {
     workloads: std::collections::HashMap<String, Vec<(usize, std::sync::Arc<str>)>>,
     /// The address of a pooled purpose to the phases it states.
     phases: std::collections::HashMap<usize, Vec<crate::model::product::Phase>>,
-    /// The address of the rules the derivations above came from.
-    rules: Option<usize>,
+    /// The rules the derivations above came from (their id).
+    rules: Option<u64>,
 }
 
 impl RowPool {
     /// Forgets derivations made under other rules.
     fn use_rules(&mut self, rules: &crate::model::workload::WorkloadRules) {
-        let this = rules as *const crate::model::workload::WorkloadRules as usize;
+        let this = rules.id();
         if self.rules != Some(this) {
             self.workloads.clear();
             self.phases.clear();

@@ -49,6 +49,9 @@ struct PhaseRule {
 pub struct WorkloadRules {
     rules: Vec<Rule>,
     phases: Vec<PhaseRule>,
+    /// Different for every parsed set of rules (copies share it), so what was
+    /// derived under one set is never taken for another's.
+    id: u64,
 }
 
 impl WorkloadRules {
@@ -82,7 +85,16 @@ impl WorkloadRules {
                     except: lower(p.except),
                 })
                 .collect(),
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         })
+    }
+
+    /// Identifies these rules: equal for copies, different for every other set.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Every workload name the rules can produce, in rule order, without repeats.
