@@ -182,18 +182,35 @@ impl Catalog {
             return;
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
-        // Bounded, so finished files never pile up ahead of the adding.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Prepared)>(threads * 2);
+        // How many files are added: a worker never prepares a file more than
+        // `ahead` past it, so a slow (large) file cannot make the others pile up.
+        let progress = Progress::default();
+        let ahead = threads * 4;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Prepared)>(ahead);
         std::thread::scope(|scope| {
             let workers: Vec<_> = pools
                 .iter_mut()
                 .map(|pool| {
-                    let (tx, next, files, prepare) = (tx.clone(), &next, &files, &prepare);
+                    let (tx, next, files, prepare, progress) = (tx.clone(), &next, &files, &prepare, &progress);
                     scope.spawn(move || {
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(path) = files.get(i) else { break };
-                            if tx.send((i, prepare(path, pool))).is_err() {
+                            progress.wait_below(i, ahead);
+                            // A panic on one file is that file's error: no file goes missing,
+                            // and the file being waited for always arrives.
+                            let file = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepare(path, pool)))
+                                .unwrap_or_else(|_| {
+                                    *pool = load::RowPool::default();
+                                    Prepared {
+                                        slug: None,
+                                        result: Err(LoadError::file(
+                                            path.display().to_string(),
+                                            "the loader failed on this file",
+                                        )),
+                                    }
+                                });
+                            if tx.send((i, file)).is_err() {
                                 break;
                             }
                         }
@@ -201,6 +218,8 @@ impl Catalog {
                 })
                 .collect();
             drop(tx);
+            // Whatever happens here (even a panic), waiting workers are let go.
+            let _release = ReleaseOnDrop(&progress);
             // Files finish out of order: hold each until those before it are added.
             let mut waiting: std::collections::BTreeMap<usize, Prepared> = Default::default();
             let mut due = 0;
@@ -210,6 +229,7 @@ impl Catalog {
                     add(self, file, &files[due]);
                     due += 1;
                 }
+                progress.set(due);
             }
             // A worker that failed took files with it: report them, and keep the order.
             for (i, path) in files.iter().enumerate().skip(due) {
@@ -430,6 +450,37 @@ impl Catalog {
             }
         }
         out
+    }
+}
+
+/// How many files the loading thread has added, for workers to wait on.
+#[derive(Default)]
+struct Progress {
+    added: std::sync::Mutex<usize>,
+    changed: std::sync::Condvar,
+}
+
+impl Progress {
+    /// Waits until file `i` is fewer than `ahead` files past the adding.
+    fn wait_below(&self, i: usize, ahead: usize) {
+        let mut added = self.added.lock().unwrap_or_else(|e| e.into_inner());
+        while i >= added.saturating_add(ahead) {
+            added = self.changed.wait(added).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn set(&self, added: usize) {
+        *self.added.lock().unwrap_or_else(|e| e.into_inner()) = added;
+        self.changed.notify_all();
+    }
+}
+
+/// Lets every waiting worker go when dropped.
+struct ReleaseOnDrop<'a>(&'a Progress);
+
+impl Drop for ReleaseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.set(usize::MAX);
     }
 }
 

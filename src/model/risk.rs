@@ -1013,7 +1013,7 @@ impl Fault {
 
     fn into_error(self, text: &str, origin: &str) -> RiskError {
         let offset = locate(text, &self.path).unwrap_or(0);
-        let (line, column) = line_column(text, offset);
+        let (line, column) = crate::model::text::line_column(text, offset);
         RiskError::Invalid {
             origin: origin.to_string(),
             line,
@@ -1352,8 +1352,10 @@ fn serde_error(text: &str, origin: &str, error: &serde_json::Error) -> RiskError
     let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
     // A raw line break inside a string is found where the string goes on (the
     // next line): point at the string's opening quote instead.
+    // (serde_json's column counts the bytes read: the line break itself is
+    // the last byte before that offset.)
     if message.starts_with("control character")
-        && let Some(start) = crate::model::text::json_string_start(text, offset)
+        && let Some(start) = crate::model::text::json_string_start(text, offset_of(text, line, error.column()))
         && crate::model::text::line_column(text, start).0 < line
     {
         offset = start;
@@ -1389,14 +1391,6 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
         }
     }
     (start + column).min(text.len())
-}
-
-/// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1);
-    (line, offset - line_start + 1)
 }
 
 /// One open container while walking JSON text.
@@ -2258,7 +2252,7 @@ mod tests {
         let text = "{\n  \"a\": [1, {\"b\": \"c\"}],\n  \"d\": true\n}";
         let at = locate(text, &[Seg::Key("a"), Seg::Index(1), Seg::Key("b")]).unwrap();
         assert_eq!(&text[at..at + 3], "\"c\"");
-        assert_eq!(line_column(text, at), (2, 18));
+        assert_eq!(crate::model::text::line_column(text, at), (2, 18));
         // serde_json's column counts the bytes read on the line: the offending
         // character is the one just before that offset.
         assert_eq!(offset_of(text, 2, 18), at + 1);

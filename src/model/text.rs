@@ -119,12 +119,15 @@ pub(crate) fn json_string_start(text: &str, offset: usize) -> Option<usize> {
     start
 }
 
-/// The 1-based line and column (in bytes, as serde_json counts) of a byte offset.
+/// The 1-based line and column (in characters, as an editor counts) of a byte offset.
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    (line, offset - line_start + 1)
+    let column = text
+        .get(line_start..offset)
+        .map_or(offset - line_start, |s| s.chars().count());
+    (line, column + 1)
 }
 
 /// Pretty JSON that is safe on a terminal and still means the same: every
