@@ -20,7 +20,7 @@ mod synth;
 use permscope::model::catalog::Catalog;
 use permscope::model::listing::{self, ListFormat};
 use permscope::model::query::{self, Hit, Query, Sort};
-use permscope::tui::action::{Action, Effect};
+use permscope::tui::action::{Action, Effect, FilterRequest, FilterResult};
 use permscope::tui::app::App;
 use permscope::tui::keymap::Keymap;
 use permscope::tui::theme::Theme;
@@ -28,6 +28,7 @@ use permscope::tui::view::{self, ViewState};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
@@ -723,24 +724,13 @@ fn type_query(app: &mut App, worker: &Worker, q: &str) {
 
 // ---- the explorer's loop, as `tui::run` drives it ----
 
-/// A filter worker like the explorer's: takes the newest request waiting,
-/// runs `query::run_over`, sends the hits back.
+/// A filter worker like the explorer's (`tui::run`): takes the newest request
+/// waiting, runs it (`FilterRequest::run`, which stops when a newer request is
+/// made), sends the result back.
 struct Worker {
-    jobs: mpsc::Sender<Job>,
-    done: mpsc::Receiver<Done>,
-}
-
-struct Job {
-    generation: u64,
-    query: Query,
-    sort: Sort,
-    candidates: Option<Vec<usize>>,
-}
-
-struct Done {
-    generation: u64,
-    query: Query,
-    hits: Vec<Hit>,
+    jobs: mpsc::Sender<FilterRequest>,
+    done: mpsc::Receiver<FilterResult>,
+    latest: Arc<AtomicU64>,
 }
 
 /// What typing one query cost.
@@ -755,45 +745,36 @@ struct Typed {
 
 impl Worker {
     fn spawn(catalog: Arc<Catalog>) -> Worker {
-        let (jobs, rx) = mpsc::channel::<Job>();
-        let (tx, done) = mpsc::channel::<Done>();
+        let (jobs, rx) = mpsc::channel::<FilterRequest>();
+        let (tx, done) = mpsc::channel::<FilterResult>();
+        let latest = Arc::new(AtomicU64::new(0));
+        let newest = Arc::clone(&latest);
         std::thread::spawn(move || {
             while let Ok(mut job) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
                     job = newer;
                 }
-                let hits = query::run_over(&catalog, &job.query, job.sort, job.candidates.as_deref());
-                let msg = Done {
-                    generation: job.generation,
-                    query: job.query,
-                    hits,
+                let generation = job.generation;
+                let stale = || newest.load(Ordering::Relaxed) != generation;
+                let Some(result) = job.run(&catalog, &stale) else {
+                    continue;
                 };
-                if tx.send(msg).is_err() {
+                if tx.send(result).is_err() {
                     break;
                 }
             }
         });
-        Worker { jobs, done }
+        Worker { jobs, done, latest }
     }
 
     /// Runs the effects the loop would run; returns true when a filter was requested.
     fn dispatch(&self, effects: Vec<Effect>) -> bool {
         let mut sent = false;
         for effect in effects {
-            if let Effect::Filter {
-                generation,
-                query,
-                sort,
-                candidates,
-            } = effect
-            {
+            if let Effect::Filter(request) = effect {
                 sent = true;
-                let _ = self.jobs.send(Job {
-                    generation,
-                    query,
-                    sort,
-                    candidates,
-                });
+                self.latest.store(request.generation, Ordering::Relaxed);
+                let _ = self.jobs.send(request);
             }
         }
         sent
@@ -818,7 +799,7 @@ impl Worker {
                 },
             };
             let t = Instant::now();
-            app.filter_done(msg.generation, msg.query, msg.hits);
+            app.filter_done(msg);
             blocks.push(t.elapsed());
         }
     }

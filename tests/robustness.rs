@@ -37,7 +37,7 @@ use permscope::model::query::{self, Query, Sort};
 use permscope::model::risk::{RiskBook, RiskError, RiskLevel};
 use permscope::model::text::find_unsafe;
 use permscope::model::workload::WorkloadRules;
-use permscope::tui::action::{Action, Effect};
+use permscope::tui::action::{Action, Effect, FilterRequest};
 use permscope::tui::app::App;
 use permscope::tui::keymap::Keymap;
 use permscope::tui::theme::Theme;
@@ -966,6 +966,24 @@ fn product_newline_errors_point_at_the_string() {
     assert_eq!(e.column, Some(13), "the opening quote of the vendor: {e}");
 }
 
+/// The same when the string's next line starts with its closing quote, and
+/// columns count characters, not bytes.
+#[test]
+fn newline_errors_point_at_the_string_in_every_case() {
+    let risk = "{\n  \"version\": 1,\n  \"description\": \"two\n\",\n  \"entries\": [],\n  \"rules\": []\n}\n";
+    let e = RiskBook::from_json(risk, "newline.json").unwrap_err();
+    assert_eq!((e.line(), e.column()), (3, 18), "{e}");
+    let product = "{\n  \"slug\": \"x\",\n  \"vendor\": \"Ünï\", \"product\": \"two\nlines\"\n}\n";
+    let e = Catalog::empty()
+        .add_product_text(product, Origin::Bundled("newline.json"))
+        .unwrap_err();
+    assert_eq!(
+        (e.line, e.column),
+        (Some(3), Some(31)),
+        "the opening quote of the product (33 in bytes): {e}"
+    );
+}
+
 /// A value in a list or map points at the element, not the end of the list.
 #[test]
 fn list_element_errors_point_at_the_element() {
@@ -1097,7 +1115,7 @@ fn draw(app: &App, keymap: &Keymap, theme: &Theme, view: &mut ViewState, w: u16,
 /// The runtime's side: filter requests waiting for the worker.
 #[derive(Default)]
 struct Runtime {
-    pending: Vec<(u64, Query, Sort, Option<Vec<usize>>)>,
+    pending: Vec<FilterRequest>,
 }
 
 impl Runtime {
@@ -1117,12 +1135,7 @@ impl Runtime {
                     }
                     app.update(Action::ShowStatus(format!("Copied {count}")));
                 }
-                Effect::Filter {
-                    generation,
-                    query,
-                    sort,
-                    candidates,
-                } => self.pending.push((generation, query, sort, candidates)),
+                Effect::Filter(request) => self.pending.push(request),
                 Effect::Quit | Effect::Suspend => {}
             }
         }
@@ -1135,9 +1148,10 @@ impl Runtime {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let (generation, query, sort, candidates) = self.pending.remove(which.index(self.pending.len()));
-        let hits = query::run_over(&app.catalog, &query, sort, candidates.as_deref());
-        app.filter_done(generation, query, hits);
+        let request = self.pending.remove(which.index(self.pending.len()));
+        let result = request.run(&app.catalog, &|| false);
+        prop_assert!(result.is_some(), "a request that is never stopped always answers");
+        app.filter_done(result.unwrap());
         check_app(app)
     }
 
@@ -1145,10 +1159,11 @@ impl Runtime {
     /// drops stale answers); then the screen shows exactly what a full scan
     /// finds for the current query and sort.
     fn settle(&mut self, app: &mut App) -> Result<(), TestCaseError> {
-        self.pending.sort_by_key(|p| p.0);
-        for (generation, query, sort, candidates) in std::mem::take(&mut self.pending) {
-            let hits = query::run_over(&app.catalog, &query, sort, candidates.as_deref());
-            app.filter_done(generation, query, hits);
+        self.pending.sort_by_key(|p| p.generation);
+        for request in std::mem::take(&mut self.pending) {
+            if let Some(result) = request.run(&app.catalog, &|| false) {
+                app.filter_done(result);
+            }
         }
         let full: Vec<usize> = query::run(&app.catalog, &app.query, app.sort)
             .iter()
@@ -1156,6 +1171,11 @@ impl Runtime {
             .collect();
         let shown: Vec<usize> = app.hits.iter().map(|h| h.row).collect();
         prop_assert_eq!(shown, full, "the rows shown are not those of the current query");
+        prop_assert_eq!(
+            app.shows_groups(),
+            app.grouped,
+            "the table is not in the mode asked for"
+        );
         check_app(app)
     }
 }

@@ -4,7 +4,7 @@
 use permscope::model::catalog::Catalog;
 use permscope::model::permission::PermissionKind;
 use permscope::model::product::Origin;
-use permscope::tui::action::{Action, Effect};
+use permscope::tui::action::{Action, Effect, FilterRequest};
 use permscope::tui::app::{App, Entry};
 use permscope::tui::keymap::{Focus, Keymap};
 use permscope::tui::theme::Theme;
@@ -273,44 +273,30 @@ fn derived_workloads_are_marked() {
 
 #[test]
 fn background_filtering_takes_only_the_latest_result() {
-    use permscope::model::query;
     let mut app = app();
     app.background_filter = true;
     app.update(Action::OpenFilter);
     let first = app.update(Action::InputChar('m'));
     let second = app.update(Action::InputChar('a'));
-    let (
-        Some(Effect::Filter {
-            generation: g1,
-            query: q1,
-            sort,
-            candidates: c1,
-        }),
-        Some(Effect::Filter {
-            generation: g2,
-            query: q2,
-            candidates: c2,
-            ..
-        }),
-    ) = (first.into_iter().next(), second.into_iter().next())
+    let (Some(Effect::Filter(r1)), Some(Effect::Filter(r2))) = (first.into_iter().next(), second.into_iter().next())
     else {
         panic!("typing asks the runtime to filter");
     };
     assert!(app.filtering);
-    assert_eq!(c1, None, "the first search scans everything");
+    assert_eq!(r1.candidates, None, "the first search scans everything");
     // The older result arrives after the newer request: it is dropped.
-    let old_hits = query::run_over(&app.catalog, &q1, sort, c1.as_deref());
-    app.filter_done(g1, q1, old_hits);
+    let old = r1.run(&app.catalog, &|| false).unwrap();
+    app.filter_done(old);
     assert!(app.filtering && app.entries.len() == 6, "stale result ignored");
-    let hits = query::run_over(&app.catalog, &q2, sort, c2.as_deref());
-    app.filter_done(g2, q2, hits);
+    let new = r2.run(&app.catalog, &|| false).unwrap();
+    app.filter_done(new);
     assert!(!app.filtering);
     assert_eq!(app.query.text, "ma");
     // Extending the query narrows the previous results instead of rescanning.
     let third = app.update(Action::InputChar('i'));
-    let Some(Effect::Filter {
+    let Some(Effect::Filter(FilterRequest {
         candidates: Some(rows), ..
-    }) = third.into_iter().next()
+    })) = third.into_iter().next()
     else {
         panic!("narrowing request expected");
     };
@@ -400,21 +386,14 @@ fn audit_screen_flags_undocumented_grants() {
 
 #[test]
 fn backspace_reuses_a_recent_result_at_once() {
-    use permscope::model::query;
     let mut app = app();
     app.background_filter = true;
     app.update(Action::OpenFilter);
     for c in ['m', 'a'] {
         for e in app.update(Action::InputChar(c)) {
-            if let Effect::Filter {
-                generation,
-                query: q,
-                sort,
-                candidates,
-            } = e
-            {
-                let hits = query::run_over(&app.catalog, &q, sort, candidates.as_deref());
-                app.filter_done(generation, q, hits);
+            if let Effect::Filter(request) = e {
+                let result = request.run(&app.catalog, &|| false).unwrap();
+                app.filter_done(result);
             }
         }
     }
@@ -425,4 +404,35 @@ fn backspace_reuses_a_recent_result_at_once() {
     assert!(effects.is_empty(), "no worker round trip: {effects:?}");
     assert!(!app.filtering);
     assert_eq!(app.entries, ma);
+}
+
+/// With large data, grouping (m) is done on the worker too: the UI thread
+/// only sends the shown hits and takes the groups back. Ungrouping is immediate.
+#[test]
+fn background_grouping_runs_on_the_worker() {
+    let mut sync = app();
+    sync.update(Action::ToggleGrouping);
+    let want = sync.entries.clone();
+    assert!(sync.shows_groups());
+
+    let mut app = app();
+    app.background_filter = true;
+    let rows_before = app.entries.clone();
+    let effects = app.update(Action::ToggleGrouping);
+    let Some(Effect::Filter(request)) = effects.into_iter().next() else {
+        panic!("grouping asks the worker");
+    };
+    assert!(request.group && request.known.is_some(), "{request:?}");
+    assert!(app.grouped && app.filtering);
+    assert!(!app.shows_groups(), "rows are shown until the groups arrive");
+    assert_eq!(app.entries, rows_before);
+    let result = request.run(&app.catalog, &|| false).unwrap();
+    app.filter_done(result);
+    assert!(app.shows_groups() && !app.filtering);
+    assert_eq!(app.entries, want);
+
+    let effects = app.update(Action::ToggleGrouping);
+    assert!(effects.is_empty(), "ungrouping needs no worker: {effects:?}");
+    assert!(!app.shows_groups());
+    assert_eq!(app.entries, rows_before);
 }

@@ -8,7 +8,7 @@ use crate::model::product::Phase;
 use crate::model::query::{self, Hit, PermissionGroup, Query, Sort};
 use crate::model::risk::RiskLevel;
 use crate::model::selection::{self, Preset, Selection};
-use crate::tui::action::{Action, Effect};
+use crate::tui::action::{Action, Effect, FilterRequest, FilterResult};
 use crate::tui::keymap::Focus;
 use std::sync::Arc;
 
@@ -117,6 +117,8 @@ pub struct App {
     pub query: Query,
     pub sort: Sort,
     pub grouped: bool,
+    /// Whether `entries` are groups (see [`App::shows_groups`]).
+    shown_grouped: bool,
     /// Rows passing the query, in display order.
     pub hits: Vec<Hit>,
     /// What the table shows (rows or groups of `hits`).
@@ -181,6 +183,7 @@ impl App {
             query: Query::default(),
             sort: Sort::Relevance,
             grouped: false,
+            shown_grouped: false,
             hits: Vec::new(),
             entries: Vec::new(),
             cursor: 0,
@@ -207,9 +210,9 @@ impl App {
             selected_hidden: 0,
         };
         // The first screen shows everything: no need to wait for a worker.
-        app.hits = query::run(&app.catalog, &app.query, app.sort);
-        app.hits_query = Some(app.query.clone());
-        app.rebuild_entries();
+        // Kept with the recent results, so that going back to it is instant.
+        let hits = query::run(&app.catalog, &app.query, app.sort);
+        app.show_hits(app.query.clone(), hits, None);
         app
     }
 
@@ -256,9 +259,22 @@ impl App {
             if self.background_filter {
                 // Any request still running is now stale.
                 self.generation += 1;
+                if self.grouped {
+                    // Grouping is what costs at scale: the worker does it.
+                    self.filtering = true;
+                    self.effects.push(Effect::Filter(FilterRequest {
+                        generation: self.generation,
+                        query: q,
+                        sort: self.sort,
+                        candidates: None,
+                        known: Some(hits),
+                        group: true,
+                    }));
+                    return;
+                }
                 self.filtering = false;
             }
-            self.show_hits(q, hits);
+            self.show_hits(q, hits, None);
             return;
         }
         let candidates = match &self.hits_query {
@@ -272,29 +288,32 @@ impl App {
         if self.background_filter {
             self.generation += 1;
             self.filtering = true;
-            self.effects.push(Effect::Filter {
+            self.effects.push(Effect::Filter(FilterRequest {
                 generation: self.generation,
                 query: self.query.clone(),
                 sort: self.sort,
                 candidates,
-            });
+                known: None,
+                group: self.grouped,
+            }));
             return;
         }
         let hits = query::run_over(&self.catalog, &self.query, self.sort, candidates.as_deref());
-        self.show_hits(self.query.clone(), hits);
+        self.show_hits(self.query.clone(), hits, None);
     }
 
     /// Takes a worker's result, unless a newer request has been made since.
-    pub fn filter_done(&mut self, generation: u64, query: Query, hits: Vec<Hit>) {
-        if generation != self.generation {
+    pub fn filter_done(&mut self, result: FilterResult) {
+        if result.generation != self.generation {
             return;
         }
         self.filtering = false;
-        self.show_hits(query, hits);
+        self.show_hits(result.query, result.hits, result.groups);
         self.recount_selected_hidden();
     }
 
-    fn show_hits(&mut self, query: Query, hits: Vec<Hit>) {
+    /// Shows a result; `groups` are its hits grouped, when already done.
+    fn show_hits(&mut self, query: Query, hits: Vec<Hit>, groups: Option<Vec<PermissionGroup>>) {
         if !self.recent.iter().any(|(q, sort, _)| *q == query && *sort == self.sort) {
             if self.recent.len() == RECENT_RESULTS {
                 self.recent.remove(0);
@@ -304,7 +323,7 @@ impl App {
         let keep = self.current().map(|e| e.rows()[0]);
         self.hits = hits;
         self.hits_query = Some(query);
-        self.rebuild_entries();
+        self.rebuild_entries(groups);
         self.rebuild_compare();
         if let Some(row) = keep
             && let Some(i) = self.entries.iter().position(|e| e.rows().contains(&row))
@@ -314,15 +333,23 @@ impl App {
         self.clamp();
     }
 
-    fn rebuild_entries(&mut self) {
+    fn rebuild_entries(&mut self, groups: Option<Vec<PermissionGroup>>) {
         self.entries = if self.grouped {
-            query::group_by_permission(&self.catalog, self.hits.iter().map(|h| h.row))
+            groups
+                .unwrap_or_else(|| query::group_by_permission(&self.catalog, self.hits.iter().map(|h| h.row)))
                 .into_iter()
                 .map(|g| Entry::Group(Box::new(g)))
                 .collect()
         } else {
             self.hits.iter().map(|h| Entry::Row(h.row)).collect()
         };
+        self.shown_grouped = self.grouped;
+    }
+
+    /// True when the table shows distinct permissions (it may lag behind
+    /// `grouped` while the worker groups a large result).
+    pub fn shows_groups(&self) -> bool {
+        self.shown_grouped
     }
 
     /// Recomputes the comparison for the current filters, keeping mode and column.

@@ -12,8 +12,7 @@ pub mod view;
 
 use crate::clipboard::Clipboard;
 use crate::model::catalog::Catalog;
-use crate::model::query::{self, Hit, Query, Sort};
-use crate::tui::action::{Action, Effect};
+use crate::tui::action::{Action, Effect, FilterRequest, FilterResult};
 use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
@@ -29,21 +28,9 @@ enum Message {
     Event(Event),
     InputError(String),
     /// A filter result from the worker.
-    Filtered {
-        generation: u64,
-        query: Query,
-        hits: Vec<Hit>,
-    },
+    Filtered(FilterResult),
     /// SIGTERM, SIGHUP or SIGINT: restore the terminal and leave.
     Signal(i32),
-}
-
-/// A filter request for the worker.
-struct FilterJob {
-    generation: u64,
-    query: Query,
-    sort: Sort,
-    candidates: Option<Vec<usize>>,
 }
 
 /// Filters on its own thread so typing never waits: it always takes the
@@ -52,24 +39,20 @@ fn spawn_filter_worker(
     catalog: Arc<Catalog>,
     latest: Arc<AtomicU64>,
     out: mpsc::Sender<Message>,
-) -> mpsc::Sender<FilterJob> {
-    let (tx, rx) = mpsc::channel::<FilterJob>();
+) -> mpsc::Sender<FilterRequest> {
+    let (tx, rx) = mpsc::channel::<FilterRequest>();
     std::thread::spawn(move || {
         while let Ok(mut job) = rx.recv() {
             while let Ok(newer) = rx.try_recv() {
                 job = newer;
             }
             // A scan overtaken by a newer keystroke stops early instead of finishing.
-            let stale = || latest.load(Ordering::Relaxed) != job.generation;
-            let Some(hits) = query::run_until(&catalog, &job.query, job.sort, job.candidates.as_deref(), &stale) else {
+            let generation = job.generation;
+            let stale = || latest.load(Ordering::Relaxed) != generation;
+            let Some(result) = job.run(&catalog, &stale) else {
                 continue;
             };
-            let msg = Message::Filtered {
-                generation: job.generation,
-                query: job.query,
-                hits,
-            };
-            if out.send(msg).is_err() {
+            if out.send(Message::Filtered(result)).is_err() {
                 break;
             }
         }
@@ -141,12 +124,8 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
                 // The conventional exit status for death by a signal.
                 std::process::exit(128 + sig);
             }
-            Message::Filtered {
-                generation,
-                query,
-                hits,
-            } => {
-                app.filter_done(generation, query, hits);
+            Message::Filtered(result) => {
+                app.filter_done(result);
                 continue;
             }
             Message::Event(Event::Key(k)) => keymap.action_for(&k, app.focus()),
@@ -156,19 +135,9 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
         let Some(action) = action else { continue };
         for effect in app.update(action) {
             match effect {
-                Effect::Filter {
-                    generation,
-                    query,
-                    sort,
-                    candidates,
-                } => {
-                    latest_generation.store(generation, Ordering::Relaxed);
-                    let _ = filter_jobs.send(FilterJob {
-                        generation,
-                        query,
-                        sort,
-                        candidates,
-                    });
+                Effect::Filter(request) => {
+                    latest_generation.store(request.generation, Ordering::Relaxed);
+                    let _ = filter_jobs.send(request);
                 }
                 Effect::Quit => {
                     drop(guard);

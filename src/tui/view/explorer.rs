@@ -67,7 +67,11 @@ pub(crate) fn highlighted(text: &str, matches: &[usize], width: usize, base: Sty
 
 pub(super) fn table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, view: &mut ViewState) {
     let focused = !app.detail_focus && app.picker.is_none() && !app.help;
-    let title = if app.grouped { " Permissions " } else { " Requirements " };
+    let title = if app.shows_groups() {
+        " Permissions "
+    } else {
+        " Requirements "
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.focus_border() } else { theme.border() })
@@ -155,7 +159,7 @@ pub(super) fn table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, vie
         .collect();
     let header = Row::new(fitted.iter().map(|(c, _)| {
         Cell::from(Span::styled(
-            if *c == Column::Product && app.grouped {
+            if *c == Column::Product && app.shows_groups() {
                 "PRODUCTS"
             } else {
                 c.header()

@@ -19,7 +19,7 @@ pub(super) fn header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if app.filtering {
         spans.push(Span::styled(" (filtering…)", theme.warn()));
     }
-    if app.grouped {
+    if app.shows_groups() {
         spans.push(Span::raw(format!(" ({} permissions)", app.entries.len())));
     }
     let hidden = app.hidden();
