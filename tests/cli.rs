@@ -489,20 +489,11 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
     use std::time::{Duration, Instant};
     static SLOW: Mutex<Vec<u8>> = Mutex::new(Vec::new());
     static QUICK: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-    struct Slow;
-    impl Write for Slow {
+    /// Appends to one of the buffers above.
+    struct Sink(&'static Mutex<Vec<u8>>);
+    impl Write for Sink {
         fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            SLOW.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    struct Quick;
-    impl Write for Quick {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            QUICK.lock().unwrap().extend_from_slice(b);
+            self.0.lock().unwrap().extend_from_slice(b);
             Ok(b.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
@@ -510,7 +501,7 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
         }
     }
 
-    let notice = LoadingNotice::start(Duration::ZERO, || Slow);
+    let notice = LoadingNotice::start(Duration::ZERO, || Sink(&SLOW));
     let t = Instant::now();
     while !String::from_utf8_lossy(&SLOW.lock().unwrap()).contains(LOADING) {
         assert!(t.elapsed() < Duration::from_secs(10), "the notice never appeared");
@@ -522,7 +513,7 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
         format!("{LOADING}\r\x1b[2K")
     );
 
-    let notice = LoadingNotice::start(Duration::from_secs(60), || Quick);
+    let notice = LoadingNotice::start(Duration::from_secs(60), || Sink(&QUICK));
     drop(notice);
     assert!(QUICK.lock().unwrap().is_empty(), "a quick load shows nothing");
 }
