@@ -173,3 +173,20 @@ fn invalid_utf8_is_reported_with_its_line() {
     assert_eq!(report.errors[0].line, Some(2));
     assert!(report.errors[0].message.contains("UTF-8"));
 }
+
+/// Text is borrowed from the file while parsing where it can be: a string
+/// with JSON escapes still comes out exactly, and an escaped unsafe
+/// character is still refused.
+#[test]
+fn escaped_strings_load_exactly() {
+    let (catalog, errors, _d) = load_one(
+        "escaped.json",
+        &product_json("escaped", r#"Read \"all\" mail \u00e9t\u00e9 \\ done"#),
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let p = catalog.product_index("escaped").unwrap();
+    let r = &catalog.requirements[catalog.rows_of(p).start];
+    assert_eq!(r.description.as_deref(), Some(r#"Read "all" mail été \ done"#));
+    let e = single_error("bell.json", &product_json("bell", r#"Read mail\u0007"#));
+    assert_eq!(e.field.as_deref(), Some("apps[0].requirements[0].description"), "{e}");
+}

@@ -302,7 +302,7 @@ impl Catalog {
 
     fn validate(
         &mut self,
-        file: load::ProductFile,
+        file: load::ProductFile<'_>,
         raw: &dyn Fn() -> String,
         origin: Origin,
     ) -> Result<load::Parsed, LoadError> {

@@ -5,6 +5,7 @@ use crate::model::permission::PermissionKind;
 use crate::model::product::{App, Origin, Phase, Product, Requirement, SourceDocument, WorkloadUse};
 use crate::model::text::{self, TEXT_CHECK};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read;
@@ -58,7 +59,7 @@ impl LoadError {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct ProductFile {
+pub(crate) struct ProductFile<'a> {
     #[serde(default, rename = "$schema")]
     _schema: Option<String>,
     #[serde(deserialize_with = "text::checked")]
@@ -70,7 +71,8 @@ pub(crate) struct ProductFile {
     pub source: SourceFile,
     #[serde(default, deserialize_with = "text::checked_vec")]
     pub notes: Vec<String>,
-    pub apps: Vec<AppFile>,
+    #[serde(borrow)]
+    pub apps: Vec<AppFile<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,36 +94,38 @@ pub(crate) struct SourceFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct AppFile {
+pub(crate) struct AppFile<'a> {
     #[serde(deserialize_with = "text::checked")]
     pub name: String,
     #[serde(default, deserialize_with = "text::checked_opt")]
     pub description: Option<String>,
     #[serde(default, deserialize_with = "text::checked_vec")]
     pub notes: Vec<String>,
-    pub requirements: Vec<RequirementFile>,
+    #[serde(borrow)]
+    pub requirements: Vec<RequirementFile<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RequirementFile {
+pub(crate) struct RequirementFile<'a> {
     pub line: u32,
-    #[serde(deserialize_with = "text::checked")]
-    pub api: String,
-    #[serde(default, deserialize_with = "text::checked_opt")]
-    pub table: Option<String>,
+    // Pooled when validated: borrowed from the file's text until then.
+    #[serde(borrow, deserialize_with = "text::checked_cow")]
+    pub api: Cow<'a, str>,
+    #[serde(borrow, default, deserialize_with = "text::checked_opt_cow")]
+    pub table: Option<Cow<'a, str>>,
     #[serde(deserialize_with = "text::checked")]
     pub permission: String,
     #[serde(default, deserialize_with = "text::checked_opt")]
     pub permission_as_written: Option<String>,
     #[serde(rename = "type")]
     pub kind: PermissionKind,
-    #[serde(default, deserialize_with = "text::checked_opt")]
-    pub description: Option<String>,
-    #[serde(default, deserialize_with = "text::checked_opt")]
-    pub purpose: Option<String>,
-    #[serde(default)]
-    pub workloads: Vec<WorkloadFile>,
+    #[serde(borrow, default, deserialize_with = "text::checked_opt_cow")]
+    pub description: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "text::checked_opt_cow")]
+    pub purpose: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub workloads: Vec<WorkloadFile<'a>>,
     #[serde(default, deserialize_with = "text::checked_opt")]
     pub condition: Option<String>,
     #[serde(default, deserialize_with = "text::checked_map")]
@@ -132,9 +136,9 @@ pub(crate) struct RequirementFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct WorkloadFile {
-    #[serde(deserialize_with = "text::checked")]
-    pub workload: String,
+pub(crate) struct WorkloadFile<'a> {
+    #[serde(borrow, deserialize_with = "text::checked_cow")]
+    pub workload: Cow<'a, str>,
     #[serde(default)]
     pub phases: Vec<Phase>,
     #[serde(default = "yes")]
@@ -146,7 +150,7 @@ fn yes() -> bool {
 }
 
 /// Parses a product file's text, naming `origin` in errors.
-pub(crate) fn parse_product(text: &str, origin: &str) -> Result<ProductFile, LoadError> {
+pub(crate) fn parse_product<'a>(text: &'a str, origin: &str) -> Result<ProductFile<'a>, LoadError> {
     // Nearly every file is valid: parse it plainly, and only when that fails
     // parse again with path tracking to name the field.
     if let Ok(file) = serde_json::from_str::<ProductFile>(text) {
@@ -292,7 +296,7 @@ pub(crate) struct Parsed {
 /// Checks what serde cannot (slug form, known APIs, lines) and builds the model.
 /// `resolve_api` maps a document's API spelling to a catalog API index.
 pub(crate) fn validate(
-    file: ProductFile,
+    file: ProductFile<'_>,
     raw: &dyn Fn() -> String,
     origin: Origin,
     apis: &[crate::model::product::Api],
@@ -347,11 +351,11 @@ pub(crate) fn validate(
                 ]
             };
             let resolved = match &last_api {
-                Some((written, index)) if *written == r.api => Some(*index),
+                Some((written, index)) if **written == *r.api => Some(*index),
                 _ => {
                     let found = apis.iter().position(|a| a.is_called(&r.api));
                     if let Some(index) = found {
-                        last_api = Some((r.api.clone(), index));
+                        last_api = Some((r.api.to_string(), index));
                     }
                     found
                 }

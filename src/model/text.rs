@@ -58,14 +58,57 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
 pub(crate) const TEXT_CHECK: &str = "text contains ";
 
 fn check<E: serde::de::Error>(s: String) -> Result<String, E> {
-    match find_unsafe(&s) {
-        None => Ok(s),
+    check_str(&s)?;
+    Ok(s)
+}
+
+fn check_str<E: serde::de::Error>(s: &str) -> Result<(), E> {
+    match find_unsafe(s) {
+        None => Ok(()),
         Some((i, c, why)) => Err(E::custom(format!(
             "{TEXT_CHECK}{why} (U+{:04X}) at character {}",
             c as u32,
             i + 1
         ))),
     }
+}
+
+/// Checked text that borrows from the input when the JSON string holds no
+/// escapes: text that is pooled anyway is then never copied on its own.
+struct CheckedCow<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for CheckedCow<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> serde::de::Visitor<'de> for Text {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        let text = d.deserialize_str(Text)?;
+        check_str(&text)?;
+        Ok(CheckedCow(text))
+    }
+}
+
+/// serde helper: [`checked`], borrowed from the input where it can be.
+pub fn checked_cow<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
+    CheckedCow::deserialize(d).map(|c| c.0)
+}
+
+/// serde helper: [`checked_opt`], borrowed from the input where it can be.
+pub fn checked_opt_cow<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    Ok(Option::<CheckedCow<'de>>::deserialize(d)?.map(|c| c.0))
 }
 
 /// serde helper: a string without unsafe characters.
