@@ -3,6 +3,7 @@
 use crate::model::catalog::Catalog;
 use crate::model::query::{self, Hit, PermissionGroup, Query, Sort};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A user intent, produced by the keymap and consumed by `App::update`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,10 +105,10 @@ pub struct FilterRequest {
     pub generation: u64,
     pub query: Query,
     pub sort: Sort,
-    /// Rows to search within (ascending), when the query narrows the last one.
-    pub candidates: Option<Vec<usize>>,
+    /// The shown result, when the query narrows it: only its rows are searched.
+    pub within: Option<Arc<Vec<Hit>>>,
     /// The hits, when already known (a recent result): only group them.
-    pub known: Option<Vec<Hit>>,
+    pub known: Option<Arc<Vec<Hit>>>,
     /// Group the hits by distinct permission.
     pub group: bool,
 }
@@ -117,7 +118,7 @@ pub struct FilterRequest {
 pub struct FilterResult {
     pub generation: u64,
     pub query: Query,
-    pub hits: Vec<Hit>,
+    pub hits: Arc<Vec<Hit>>,
     /// The hits grouped, when the request asked for it.
     pub groups: Option<Vec<PermissionGroup>>,
 }
@@ -127,7 +128,21 @@ impl FilterRequest {
     pub fn run(self, catalog: &Catalog, stop: &(dyn Fn() -> bool + Sync)) -> Option<FilterResult> {
         let hits = match self.known {
             Some(hits) => hits,
-            None => query::run_until(catalog, &self.query, self.sort, self.candidates.as_deref(), stop)?,
+            None => {
+                // In ascending order, as the search wants them (sorted here, off the UI thread).
+                let rows = self.within.map(|within| {
+                    let mut rows: Vec<usize> = within.iter().map(|h| h.row).collect();
+                    rows.sort_unstable();
+                    rows
+                });
+                Arc::new(query::run_until(
+                    catalog,
+                    &self.query,
+                    self.sort,
+                    rows.as_deref(),
+                    stop,
+                )?)
+            }
         };
         let groups = self
             .group

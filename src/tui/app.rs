@@ -120,7 +120,7 @@ pub struct App {
     /// Whether `entries` are groups (see [`App::shows_groups`]).
     shown_grouped: bool,
     /// Rows passing the query, in display order.
-    pub hits: Vec<Hit>,
+    pub hits: Arc<Vec<Hit>>,
     /// What the table shows (rows or groups of `hits`).
     pub entries: Vec<Entry>,
     pub cursor: usize,
@@ -158,7 +158,7 @@ pub struct App {
     /// Effects produced inside helpers, handed out by `update`.
     effects: Vec<Effect>,
     /// The last few results, so Backspace shows a shorter query at once.
-    recent: Vec<(Query, Sort, Vec<Hit>)>,
+    recent: Vec<(Query, Sort, Arc<Vec<Hit>>)>,
     /// Selected permissions the filters hide (kept up to date by `update`).
     selected_hidden: usize,
 }
@@ -184,7 +184,7 @@ impl App {
             sort: Sort::Relevance,
             grouped: false,
             shown_grouped: false,
-            hits: Vec::new(),
+            hits: Arc::new(Vec::new()),
             entries: Vec::new(),
             cursor: 0,
             input_before: None,
@@ -212,7 +212,7 @@ impl App {
         // The first screen shows everything: no need to wait for a worker.
         // Kept with the recent results, so that going back to it is instant.
         let hits = query::run(&app.catalog, &app.query, app.sort);
-        app.show_hits(app.query.clone(), hits, None);
+        app.show_hits(app.query.clone(), Arc::new(hits), None);
         app
     }
 
@@ -266,7 +266,7 @@ impl App {
                         generation: self.generation,
                         query: q,
                         sort: self.sort,
-                        candidates: None,
+                        within: None,
                         known: Some(hits),
                         group: true,
                     }));
@@ -277,29 +277,28 @@ impl App {
             self.show_hits(q, hits, None);
             return;
         }
-        let candidates = match &self.hits_query {
-            Some(prev) if query::narrows(prev, &self.query) => {
-                let mut rows: Vec<usize> = self.hits.iter().map(|h| h.row).collect();
-                rows.sort_unstable();
-                Some(rows)
-            }
+        // A query that extends the shown one searches only its rows.
+        let within = match &self.hits_query {
+            Some(prev) if query::narrows(prev, &self.query) => Some(Arc::clone(&self.hits)),
             _ => None,
+        };
+        let request = FilterRequest {
+            generation: self.generation + 1,
+            query: self.query.clone(),
+            sort: self.sort,
+            within,
+            known: None,
+            group: self.grouped,
         };
         if self.background_filter {
             self.generation += 1;
             self.filtering = true;
-            self.effects.push(Effect::Filter(FilterRequest {
-                generation: self.generation,
-                query: self.query.clone(),
-                sort: self.sort,
-                candidates,
-                known: None,
-                group: self.grouped,
-            }));
+            self.effects.push(Effect::Filter(request));
             return;
         }
-        let hits = query::run_over(&self.catalog, &self.query, self.sort, candidates.as_deref());
-        self.show_hits(self.query.clone(), hits, None);
+        if let Some(result) = request.run(&self.catalog, &|| false) {
+            self.show_hits(result.query, result.hits, result.groups);
+        }
     }
 
     /// Takes a worker's result, unless a newer request has been made since.
@@ -313,12 +312,12 @@ impl App {
     }
 
     /// Shows a result; `groups` are its hits grouped, when already done.
-    fn show_hits(&mut self, query: Query, hits: Vec<Hit>, groups: Option<Vec<PermissionGroup>>) {
+    fn show_hits(&mut self, query: Query, hits: Arc<Vec<Hit>>, groups: Option<Vec<PermissionGroup>>) {
         if !self.recent.iter().any(|(q, sort, _)| *q == query && *sort == self.sort) {
             if self.recent.len() == RECENT_RESULTS {
                 self.recent.remove(0);
             }
-            self.recent.push((query.clone(), self.sort, hits.clone()));
+            self.recent.push((query.clone(), self.sort, Arc::clone(&hits)));
         }
         let keep = self.current().map(|e| e.rows()[0]);
         self.hits = hits;
@@ -577,30 +576,19 @@ impl App {
                         .iter()
                         .map(|&i| selection::key_of(&self.catalog, v.cmp.rows[i].first_row))
                         .collect(),
-                    None => {
-                        // One key per distinct permission, not per row.
-                        let mut seen = std::collections::HashSet::new();
-                        self.hits
-                            .iter()
-                            .filter(|h| seen.insert(self.catalog.permission_slot(h.row)))
-                            .map(|h| selection::key_of(&self.catalog, h.row))
-                            .collect()
-                    }
+                    None => self
+                        .distinct_visible_rows()
+                        .into_iter()
+                        .map(|row| selection::key_of(&self.catalog, row))
+                        .collect(),
                 };
                 let n = keys.len();
                 self.selection.extend(keys);
                 self.status = Some(format!("Selected the {n} visible rows' permissions"));
             }
             Action::InvertVisible => {
-                let mut keys: Vec<_> = self
-                    .hits
-                    .iter()
-                    .map(|h| selection::key_of(&self.catalog, h.row))
-                    .collect();
-                keys.sort();
-                keys.dedup();
-                for k in keys {
-                    self.selection.toggle(k);
+                for row in self.distinct_visible_rows() {
+                    self.selection.toggle(selection::key_of(&self.catalog, row));
                 }
             }
             Action::ClearSelection => {
@@ -825,17 +813,36 @@ impl App {
         self.selected_hidden = if self.selection.is_empty() {
             0
         } else {
-            let visible: std::collections::HashSet<u32> =
-                self.hits.iter().map(|h| self.catalog.permission_slot(h.row)).collect();
+            let visible = self.visible_slots();
             self.selection
                 .iter()
                 .filter(|k| {
                     self.catalog
                         .slot_of(k.api, k.kind, &k.name)
-                        .is_none_or(|slot| !visible.contains(&slot))
+                        .is_none_or(|slot| !visible[slot as usize])
                 })
                 .count()
         };
+    }
+
+    /// Per permission slot: does a shown row ask for it?
+    fn visible_slots(&self) -> Vec<bool> {
+        let mut visible = vec![false; self.catalog.permission_slots()];
+        for h in self.hits.iter() {
+            visible[self.catalog.permission_slot(h.row) as usize] = true;
+        }
+        visible
+    }
+
+    /// The first shown row of each distinct permission, in display order: a
+    /// selection key per permission, not per row (1,500 keys, not 100,000).
+    fn distinct_visible_rows(&self) -> Vec<usize> {
+        let mut seen = vec![false; self.catalog.permission_slots()];
+        self.hits
+            .iter()
+            .filter(|h| !std::mem::replace(&mut seen[self.catalog.permission_slot(h.row) as usize], true))
+            .map(|h| h.row)
+            .collect()
     }
 
     /// A short description of every active filter, for the header.
