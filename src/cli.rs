@@ -533,14 +533,16 @@ pub struct LoadingNotice {
 pub const LOADING: &str = "permscope: loading product files…";
 
 impl LoadingNotice {
-    /// Starts waiting; after `delay` the notice is written to `out()`.
-    pub fn start<W: Write + 'static>(delay: std::time::Duration, out: fn() -> W) -> LoadingNotice {
+    /// Starts waiting; after `delay` the notice is written to `out()`, cut to
+    /// `width` columns so that it stays on one line (and one wipe clears it).
+    pub fn start<W: Write + 'static>(delay: std::time::Duration, width: usize, out: fn() -> W) -> LoadingNotice {
         let (done, wait) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             if wait.recv_timeout(delay) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
                 return;
             }
-            let _ = write!(out(), "{LOADING}");
+            let notice = crate::model::text::truncate(LOADING, width.saturating_sub(1));
+            let _ = write!(out(), "{notice}");
             let _ = out().flush();
             // Done (or dropped): wipe the line so nothing is left behind.
             let _ = wait.recv();
@@ -575,9 +577,10 @@ pub fn explore(global: &Global) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     // Large folders take a moment: say so, unless loading is quick.
-    let notice = std::io::stderr()
-        .is_terminal()
-        .then(|| LoadingNotice::start(std::time::Duration::from_millis(150), std::io::stderr));
+    let notice = std::io::stderr().is_terminal().then(|| {
+        let width = ratatui::crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w));
+        LoadingNotice::start(std::time::Duration::from_millis(150), width, std::io::stderr)
+    });
     let loaded = load_catalog(global);
     drop(notice);
     let (catalog, report) = loaded?;

@@ -489,6 +489,7 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
     use std::time::{Duration, Instant};
     static SLOW: Mutex<Vec<u8>> = Mutex::new(Vec::new());
     static QUICK: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+    static NARROW: Mutex<Vec<u8>> = Mutex::new(Vec::new());
     /// Appends to one of the buffers above.
     struct Sink(&'static Mutex<Vec<u8>>);
     impl Write for Sink {
@@ -501,7 +502,7 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
         }
     }
 
-    let notice = LoadingNotice::start(Duration::ZERO, || Sink(&SLOW));
+    let notice = LoadingNotice::start(Duration::ZERO, 80, || Sink(&SLOW));
     let t = Instant::now();
     while !String::from_utf8_lossy(&SLOW.lock().unwrap()).contains(LOADING) {
         assert!(t.elapsed() < Duration::from_secs(10), "the notice never appeared");
@@ -513,7 +514,17 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
         format!("{LOADING}\r\x1b[2K")
     );
 
-    let notice = LoadingNotice::start(Duration::from_secs(60), || Sink(&QUICK));
+    let notice = LoadingNotice::start(Duration::from_secs(60), 80, || Sink(&QUICK));
     drop(notice);
     assert!(QUICK.lock().unwrap().is_empty(), "a quick load shows nothing");
+
+    // On a narrow terminal the line is cut to fit, so one wipe clears it.
+    let notice = LoadingNotice::start(Duration::ZERO, 12, || Sink(&NARROW));
+    let t = Instant::now();
+    while NARROW.lock().unwrap().is_empty() {
+        assert!(t.elapsed() < Duration::from_secs(10), "the notice never appeared");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(notice);
+    assert_eq!(String::from_utf8_lossy(&NARROW.lock().unwrap()), "permscope:…\r\x1b[2K");
 }

@@ -653,7 +653,7 @@ proptest! {
                 prop_assert_eq!(e.origin(), "fuzz-risk.json");
                 let lines = text.split('\n').count();
                 prop_assert!(e.line() >= 1 && e.line() <= lines, "line {} of {}: {}", e.line(), lines, e);
-                // Column 0 is a known bug (see `risk_error_columns_are_one_based`).
+                prop_assert!(e.column() >= 1, "columns are 1-based: {}", e);
                 let (RiskError::Syntax { message, .. } | RiskError::Invalid { message, .. }) = &e;
                 prop_assert!(!message.is_empty(), "{}", e);
             }
