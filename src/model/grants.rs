@@ -16,8 +16,8 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::facts::PermissionFact;
-use crate::model::load::LoadError;
-use crate::model::load::{skip_string, skip_value, skip_ws};
+use crate::model::load::{self, LoadError};
+use crate::model::load::{skip_value, skip_ws};
 use crate::model::permission::PermissionKind;
 use crate::model::text;
 use serde_json::{Map, Value};
@@ -349,19 +349,15 @@ enum Seg {
 }
 
 fn path_string(path: &[Seg]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            Seg::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
+    let s = load::path_text(steps(path));
     if s.is_empty() { ".".into() } else { s }
+}
+
+fn steps(path: &[Seg]) -> impl Iterator<Item = load::Step<'_>> {
+    path.iter().map(|seg| match seg {
+        Seg::Key(key) => load::Step::Key(key),
+        Seg::Index(i) => load::Step::Index(*i),
+    })
 }
 
 fn with(path: &[Seg], seg: Seg) -> Vec<Seg> {
@@ -955,52 +951,7 @@ impl<'t> Doc<'t> {
 
 /// Byte offset of the value at `path` in valid JSON text.
 fn offset_of(text: &str, path: &[Seg]) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut pos = skip_ws(b, 0);
-    for seg in path {
-        match seg {
-            Seg::Key(key) => {
-                if b.get(pos) != Some(&b'{') {
-                    return None;
-                }
-                pos = skip_ws(b, pos + 1);
-                loop {
-                    if b.get(pos) != Some(&b'"') {
-                        return None;
-                    }
-                    let end = skip_string(b, pos)?;
-                    let name: String = serde_json::from_str(text.get(pos..end)?).ok()?;
-                    pos = skip_ws(b, end);
-                    if b.get(pos) != Some(&b':') {
-                        return None;
-                    }
-                    pos = skip_ws(b, pos + 1);
-                    if name == *key {
-                        break;
-                    }
-                    pos = skip_ws(b, skip_value(b, pos)?);
-                    if b.get(pos) != Some(&b',') {
-                        return None;
-                    }
-                    pos = skip_ws(b, pos + 1);
-                }
-            }
-            Seg::Index(index) => {
-                if b.get(pos) != Some(&b'[') {
-                    return None;
-                }
-                pos = skip_ws(b, pos + 1);
-                for _ in 0..*index {
-                    pos = skip_ws(b, skip_value(b, pos)?);
-                    if b.get(pos) != Some(&b',') {
-                        return None;
-                    }
-                    pos = skip_ws(b, pos + 1);
-                }
-            }
-        }
-    }
-    Some(pos)
+    load::json_offset(text, steps(path))
 }
 
 /// Byte offsets of every element of the array starting at `at`.

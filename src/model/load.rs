@@ -534,41 +534,53 @@ pub(crate) enum Seg {
 }
 
 fn path_string(path: &[Seg]) -> String {
+    path_text(steps(path))
+}
+
+/// A path as the user reads it: `apps[0].requirements[2].description` (empty for the root).
+pub(crate) fn path_text<'a>(path: impl IntoIterator<Item = Step<'a>>) -> String {
     let mut s = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
+    for step in path {
+        match step {
+            Step::Key(k) => {
                 if !s.is_empty() {
                     s.push('.');
                 }
                 s.push_str(k);
             }
-            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+            Step::Index(i) => s.push_str(&format!("[{i}]")),
         }
     }
     s
 }
 
+fn steps(path: &[Seg]) -> impl Iterator<Item = Step<'_>> {
+    path.iter().map(|seg| match seg {
+        Seg::Key(key) => Step::Key(key),
+        Seg::Index(i) => Step::Index(*i),
+    })
+}
+
 /// Finds the 1-based line and column of the value at `path` in JSON text that
 /// is known to be valid (it has just been parsed).
 pub(crate) fn locate(raw: &str, path: &[Seg]) -> Option<(usize, usize)> {
-    locate_steps(
-        raw,
-        path.iter().map(|seg| match seg {
-            Seg::Key(key) => Step::Key(key),
-            Seg::Index(i) => Step::Index(*i),
-        }),
-    )
+    locate_steps(raw, steps(path))
 }
 
-/// One step of a JSON path whose keys may be borrowed (from a parse error's path).
-enum Step<'a> {
+/// One step of a JSON path whose keys may be borrowed (from a parse error's
+/// path, or a grants export's own spelling).
+pub(crate) enum Step<'a> {
     Key(&'a str),
     Index(usize),
 }
 
 /// [`locate`] over any steps.
 fn locate_steps<'a>(raw: &str, path: impl IntoIterator<Item = Step<'a>>) -> Option<(usize, usize)> {
+    json_offset(raw, path).map(|pos| text::line_column(raw, pos))
+}
+
+/// The byte offset of the value at `path` in JSON text known to be valid.
+pub(crate) fn json_offset<'a>(raw: &str, path: impl IntoIterator<Item = Step<'a>>) -> Option<usize> {
     let b = raw.as_bytes();
     let mut pos = skip_ws(b, 0);
     for seg in path {
@@ -583,7 +595,7 @@ fn locate_steps<'a>(raw: &str, path: impl IntoIterator<Item = Step<'a>>) -> Opti
                         return None;
                     }
                     let end = skip_string(b, pos)?;
-                    let name: String = serde_json::from_str(&raw[pos..end]).ok()?;
+                    let name: String = serde_json::from_str(raw.get(pos..end)?).ok()?;
                     pos = skip_ws(b, end);
                     if b.get(pos) != Some(&b':') {
                         return None;
@@ -614,10 +626,7 @@ fn locate_steps<'a>(raw: &str, path: impl IntoIterator<Item = Step<'a>>) -> Opti
             }
         }
     }
-    let before = &raw[..pos];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Some((line, col))
+    Some(pos)
 }
 
 /// Index of the first non-whitespace byte at or after `pos`.
