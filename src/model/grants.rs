@@ -879,11 +879,12 @@ impl<'t> Doc<'t> {
         })
     }
 
-    /// An app role definition; `None` for roles with no claim or that only users can hold.
-    fn app_role(&self, obj: &Obj, path: &[Seg]) -> Result<Option<CatalogEntry>, GrantsError> {
+    /// The GUID (required: `needs_id` says why) and checked claim of an app
+    /// role or scope definition; `None` when it has no claim.
+    fn definition(&self, obj: &Obj, path: &[Seg], needs_id: &str) -> Result<Option<(String, String)>, GrantsError> {
         let id = self
             .guid_field(obj, path, "id")?
-            .ok_or_else(|| self.missing(path, "id", "an app role has a GUID"))?;
+            .ok_or_else(|| self.missing(path, "id", needs_id))?;
         let Some(value) = self.text_field(obj, path, "value")? else {
             return Ok(None);
         };
@@ -891,6 +892,14 @@ impl<'t> Doc<'t> {
             .field(obj, path, "value")?
             .map_or("value".into(), |(k, _)| k.to_string());
         self.claim(&with(path, Seg::Key(value_key)), &value)?;
+        Ok(Some((id, value)))
+    }
+
+    /// An app role definition; `None` for roles with no claim or that only users can hold.
+    fn app_role(&self, obj: &Obj, path: &[Seg]) -> Result<Option<CatalogEntry>, GrantsError> {
+        let Some((id, value)) = self.definition(obj, path, "an app role has a GUID")? else {
+            return Ok(None);
+        };
         // Roles only users or groups can hold are not application permissions.
         let members: Option<Vec<String>> = match self.field(obj, path, "allowedMemberTypes")? {
             Some((_, Value::Array(a))) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
@@ -918,16 +927,9 @@ impl<'t> Doc<'t> {
 
     /// A delegated scope definition; `None` for a scope with no claim.
     fn scope(&self, obj: &Obj, path: &[Seg]) -> Result<Option<CatalogEntry>, GrantsError> {
-        let id = self
-            .guid_field(obj, path, "id")?
-            .ok_or_else(|| self.missing(path, "id", "a scope has a GUID"))?;
-        let Some(value) = self.text_field(obj, path, "value")? else {
+        let Some((id, value)) = self.definition(obj, path, "a scope has a GUID")? else {
             return Ok(None);
         };
-        let value_key = self
-            .field(obj, path, "value")?
-            .map_or("value".into(), |(k, _)| k.to_string());
-        self.claim(&with(path, Seg::Key(value_key)), &value)?;
         let admin_consent = match self.text_field(obj, path, "type")? {
             Some(t) if t.eq_ignore_ascii_case("Admin") => Some(true),
             Some(t) if t.eq_ignore_ascii_case("User") => Some(false),
