@@ -672,7 +672,6 @@ proptest! {
             let _ = rules.workload_for("Microsoft Graph", &probe);
             let _ = rules.workload_for(&probe, &probe);
             let _ = rules.phases_in(&probe);
-            let _ = rules.derive(&probe, &probe, Some(&probe));
         }
         match Facts::from_json(&lossy(&facts)) {
             Ok(f) => {

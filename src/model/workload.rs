@@ -2,7 +2,7 @@
 //!
 //! The rules live in `data/workloads.json` so a reviewer can read and change them.
 
-use crate::model::product::{Phase, WorkloadUse};
+use crate::model::product::Phase;
 use serde::Deserialize;
 
 /// Name given when no rule matches, so that every requirement has a workload.
@@ -143,15 +143,6 @@ impl WorkloadRules {
         out.sort();
         out.dedup();
         out
-    }
-
-    /// The derived workload of an undocumented row, phases taken from its purpose.
-    pub fn derive(&self, api: &str, permission: &str, purpose: Option<&str>) -> WorkloadUse {
-        WorkloadUse {
-            workload: std::sync::Arc::from(self.workload_for(api, permission)),
-            phases: purpose.map(|p| self.phases_in(p)).unwrap_or_default(),
-            documented: false,
-        }
     }
 }
 
