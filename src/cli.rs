@@ -7,12 +7,13 @@ use crate::clipboard::ClipboardChoice;
 use crate::model::catalog::{Catalog, LoadReport};
 use crate::model::compare::{CompareMode, Comparison};
 use crate::model::export::{self, ExportFormat};
+use crate::model::level::RiskLevel;
 use crate::model::listing::{self, ListFormat, safe};
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
 use crate::model::query::{self, Query, Sort};
 use crate::model::report::{CompareFormat, ReportFormat};
-use crate::model::risk::{RiskBook, RiskLevel};
+use crate::model::risk::RiskBook;
 use crate::model::selection::{Preset, Selection};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -290,14 +291,14 @@ pub fn data_dirs(global: &Global) -> Vec<PathBuf> {
 pub fn load_catalog(global: &Global) -> anyhow::Result<(Catalog, LoadReport)> {
     let (mut catalog, report) = Catalog::load(&data_dirs(global));
     if let Some(path) = &global.risk_rules {
-        let text = crate::model::load::read_capped(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let text = crate::model::read::file::read_text(path).map_err(|e| anyhow::anyhow!("{e}"))?;
         let layer = RiskBook::from_json(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut book = RiskBook::bundled();
         book.layer(layer);
         catalog.set_risk(book);
     }
     for path in &global.catalogs {
-        let export = crate::model::grants::read_export_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let export = crate::model::read::grants::read_export_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
         if !export.kind.is_catalog() {
             anyhow::bail!(
                 "{}: --catalog wants a resource's service principal or its appRoles / scopes, but this is {}",
@@ -463,7 +464,7 @@ fn run_on(
             name,
             force,
         } => {
-            let text = crate::model::grants::read_input(file).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let text = crate::model::read::file::read_text(file).map_err(|e| anyhow::anyhow!("{e}"))?;
             let origin = file.display().to_string();
             let product_text = crate::model::import::import(catalog, &text, &origin, product, vendor, name.as_deref())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -502,7 +503,7 @@ fn run_on(
             let names: Vec<String> = if permissions.is_empty() {
                 let mut text = String::new();
                 std::io::Read::read_to_string(
-                    &mut std::io::Read::take(std::io::stdin(), crate::model::load::MAX_FILE_BYTES),
+                    &mut std::io::Read::take(std::io::stdin(), crate::model::read::file::MAX_FILE_BYTES),
                     &mut text,
                 )?;
                 text.lines()
@@ -621,7 +622,7 @@ pub fn explore(global: &Global) -> anyhow::Result<ExitCode> {
 pub fn read_grants(catalog: &Catalog, files: &[PathBuf]) -> anyhow::Result<Vec<crate::model::grants::ResolvedGrant>> {
     let mut grants = Vec::new();
     for path in files {
-        let export = crate::model::grants::read_export_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let export = crate::model::read::grants::read_export_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
         if export.kind.is_catalog() {
             anyhow::bail!(
                 "{}: this is {}, not grants; pass it with --catalog",

@@ -3,12 +3,12 @@
 use crate::cli::{ShowFormat, VendorsFormat, say};
 use crate::model::catalog::{Catalog, LoadReport};
 use crate::model::columns::claim_label;
+use crate::model::level::RiskLevel;
 use crate::model::listing::{row_json, safe};
 use crate::model::permission::PermissionKind;
 use crate::model::product::Origin;
 use crate::model::profile::{NamedPermission, profile};
 use crate::model::query::group_by_permission;
-use crate::model::risk::RiskLevel;
 use crate::model::text::truncate;
 use serde_json::json;
 use std::io::Write;

@@ -12,12 +12,13 @@ mod common;
 use common::TempDir;
 use permscope::model::audit::{self, Audit};
 use permscope::model::catalog::Catalog;
-use permscope::model::grants::{self, Consent, ExportKind, ResolvedGrant};
+use permscope::model::grants::{self, ResolvedGrant};
 use permscope::model::import::{self, ImportError};
-use permscope::model::load::MAX_FILE_BYTES;
+use permscope::model::level::RiskLevel;
 use permscope::model::permission::PermissionKind;
 use permscope::model::product::Origin;
-use permscope::model::risk::RiskLevel;
+use permscope::model::read::file::MAX_FILE_BYTES;
+use permscope::model::read::grants::{self as exports, Consent, ExportKind};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -31,12 +32,12 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn read(name: &str) -> grants::Export {
-    grants::read_export_file(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+fn read(name: &str) -> exports::Export {
+    exports::read_export_file(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn read_err(name: &str) -> permscope::model::load::LoadError {
-    match grants::read_export_file(&fixture(name)) {
+fn read_err(name: &str) -> permscope::model::read::ReadError {
+    match exports::read_export_file(&fixture(name)) {
         Ok(e) => panic!("{name} should not parse, got {:?}", e.kind),
         Err(e) => e,
     }
@@ -192,13 +193,13 @@ fn object_ids_learned_from_assignments_name_the_resource_of_delegated_grants() {
 #[test]
 fn keys_match_in_any_case_but_not_twice() {
     let text = r#"[{"APPROLEID": "df021288-BDEF-4463-88db-98f22de89214", "resourcedisplayname": "Graph"}]"#;
-    let e = grants::read_export(text, "shouting.json").expect("parses");
+    let e = exports::read_export(text, "shouting.json").expect("parses");
     assert_eq!(e.grants[0].id.as_deref(), Some("df021288-bdef-4463-88db-98f22de89214"));
     let resolved = grants::resolve(&bundled(), &e.grants);
     assert_eq!(resolved[0].permission.as_deref(), Some("User.Read.All"));
 
     let twice = "[{\"appRoleId\": \"df021288-bdef-4463-88db-98f22de89214\",\n  \"AppRoleId\": \"df021288-bdef-4463-88db-98f22de89214\", \"resourceId\": \"8f3b5a1e-2c47-4d9e-9a61-0b7c2e4f5d13\"}]";
-    let err = grants::read_export(twice, "twice.json").expect_err("ambiguous");
+    let err = exports::read_export(twice, "twice.json").expect_err("ambiguous");
     assert_eq!(err.line, Some(1));
     assert_eq!(err.field.as_deref(), Some("[0].appRoleId"));
     assert!(
@@ -214,7 +215,7 @@ fn manifests_in_both_casings_agree() {
     let pwsh = read("application.pwsh.json");
     assert_eq!(rest.kind, ExportKind::RequiredResourceAccess);
     assert_eq!(pwsh.kind, ExportKind::RequiredResourceAccess);
-    let key = |e: &grants::Export| -> Vec<(Option<String>, PermissionKind, Option<String>)> {
+    let key = |e: &exports::Export| -> Vec<(Option<String>, PermissionKind, Option<String>)> {
         e.grants
             .iter()
             .map(|g| (g.resource.app_id.clone(), g.kind, g.id.clone()))
@@ -271,7 +272,7 @@ fn an_empty_envelope_grants_nothing() {
     let e = read("empty.rest.json");
     assert_eq!(e.kind, ExportKind::Empty);
     assert!(e.grants.is_empty() && e.catalogs.is_empty());
-    let e = grants::read_export("[]", "empty.json").expect("parses");
+    let e = exports::read_export("[]", "empty.json").expect("parses");
     assert_eq!(e.kind, ExportKind::Empty);
 }
 
@@ -342,7 +343,7 @@ fn a_file_of_another_kind_is_refused() {
             "expected a string",
         ),
     ] {
-        let e = grants::read_export(text, "inline.json").expect_err(text);
+        let e = exports::read_export(text, "inline.json").expect_err(text);
         assert!(e.message.contains(want), "{text}: {}", e.message);
     }
 }
@@ -353,7 +354,7 @@ fn files_over_the_cap_are_refused_before_reading() {
     let path = dir.path().join("huge.json");
     let file = std::fs::File::create(&path).expect("create");
     file.set_len(MAX_FILE_BYTES + 1).expect("sparse file");
-    let e = grants::read_input(&path).expect_err("too big");
+    let e = permscope::model::read::file::read_text(&path).expect_err("too big");
     assert!(e.message.contains("16 MiB"), "{}", e.message);
 }
 
@@ -422,8 +423,8 @@ fn a_service_principal_export_extends_the_catalog() {
 #[test]
 fn the_reference_graph_catalogs_import_and_name_guids() {
     let Some(dir) = reference() else { return };
-    let roles = grants::read_export_file(&dir.join("merill-microsoft-info_GraphAppRoles.json")).expect("app roles");
-    let scopes = grants::read_export_file(&dir.join("merill-microsoft-info_GraphDelegateRoles.json")).expect("scopes");
+    let roles = exports::read_export_file(&dir.join("merill-microsoft-info_GraphAppRoles.json")).expect("app roles");
+    let scopes = exports::read_export_file(&dir.join("merill-microsoft-info_GraphDelegateRoles.json")).expect("scopes");
     assert_eq!(roles.kind, ExportKind::AppRoles);
     assert_eq!(scopes.kind, ExportKind::PermissionScopes);
     assert_eq!(roles.catalogs[0].resource_app_id, None, "a bare list names no resource");
@@ -439,7 +440,7 @@ fn the_reference_graph_catalogs_import_and_name_guids() {
     let mut catalog = bundled();
     // AccessReview.Read.All is in the reference but not in data/permissions.json.
     let grant = r#"[{"AppRoleId": "d07a8cc0-3d51-4b77-b3b0-32704d1f69fa", "ResourceDisplayName": "Microsoft Graph", "ResourceId": "5e8d1c4a-7b3f-4e2a-9d6c-0f1a2b3c4d5e"}]"#;
-    let export = grants::read_export(grant, "one.json").expect("parses");
+    let export = exports::read_export(grant, "one.json").expect("parses");
     assert!(grants::resolve(&catalog, &export.grants)[0].is_unknown());
     grants::extend_catalog(&mut catalog, &roles.catalogs[0], None).expect("Graph by default");
     grants::extend_catalog(&mut catalog, &scopes.catalogs[0], Some("Microsoft Graph")).expect("named");
@@ -569,7 +570,7 @@ fn a_graph_grant_does_not_satisfy_an_exchange_requirement() {
         .expect("fixture product");
     let product = catalog.product_index("exchange-only").expect("added");
     // Graph's and Exchange's Mail.ReadWrite app roles share one GUID.
-    let export = grants::read_export(
+    let export = exports::read_export(
         r#"{"value": [
             {"appRoleId": "e2a3a72e-5f79-4c64-b1b1-878b674786c9", "resourceDisplayName": "Microsoft Graph", "resourceId": "8f3b5a1e-2c47-4d9e-9a61-0b7c2e4f5d13"},
             {"appRoleId": "dc890d15-9560-4a4c-9b7f-a736ec74ec40", "resourceDisplayName": "Office 365 Exchange Online", "resourceId": "b1d9e7a2-5f3c-4e18-8d27-6a4c0f9e3b51"}
@@ -587,7 +588,7 @@ fn a_graph_grant_does_not_satisfy_an_exchange_requirement() {
     assert_eq!(a.granted_documented.len(), 1);
 
     // Exactly what is documented: clean, exit 0.
-    let exact = grants::read_export(
+    let exact = exports::read_export(
         r#"{"value": [
             {"appRoleId": "e2a3a72e-5f79-4c64-b1b1-878b674786c9", "resourceDisplayName": "Office 365 Exchange Online", "resourceId": "b1d9e7a2-5f3c-4e18-8d27-6a4c0f9e3b51"},
             {"appRoleId": "dc890d15-9560-4a4c-9b7f-a736ec74ec40", "resourceDisplayName": "Office 365 Exchange Online", "resourceId": "b1d9e7a2-5f3c-4e18-8d27-6a4c0f9e3b51"}
@@ -660,7 +661,7 @@ fn reports_render_every_list_and_neutralise_tenant_text() {
     );
 
     // A hostile tenant names its resource with terminal escapes and Markdown.
-    let hostile = grants::read_export(
+    let hostile = exports::read_export(
         "[{\"appRoleId\": \"594c1fb6-4f81-4475-ae41-0c394909246c\", \"resourceDisplayName\": \"Evil\\u001b]0;pwned\\u0007 | <b>API</b>\", \"resourceId\": \"0b6f3d9e-4c2a-4e8b-b1d7-5a9c3e7f1d4b\"}]",
         "hostile.json",
     )
@@ -803,7 +804,7 @@ fn a_semicolon_csv_with_a_guid_imports() {
 fn a_manifest_becomes_a_product_with_file_lines() {
     let catalog = bundled();
     let path = fixture("application.pwsh.json");
-    let text = grants::read_input(&path).expect("fixture");
+    let text = permscope::model::read::file::read_text(&path).expect("fixture");
     let json = import::import(&catalog, &text, "application.pwsh.json", "contoso", "Contoso", None)
         .unwrap_or_else(|e| panic!("{e}"));
     let loaded = load_imported(&json);
@@ -829,7 +830,7 @@ fn a_manifest_becomes_a_product_with_file_lines() {
 #[test]
 fn an_import_with_unknown_guids_is_refused_and_lists_them() {
     let catalog = bundled();
-    let text = grants::read_input(&fixture("manifest-unknown.json")).expect("fixture");
+    let text = permscope::model::read::file::read_text(&fixture("manifest-unknown.json")).expect("fixture");
     let err = import::import(&catalog, &text, "manifest-unknown.json", "fabrikam", "Fabrikam", None)
         .expect_err("unknown GUIDs");
     let ImportError::Unresolved { unresolved, .. } = &err else {
@@ -858,7 +859,7 @@ fn an_import_with_unknown_guids_is_refused_and_lists_them() {
     assert!(shown.contains(UNKNOWN_GUID) && shown.contains("--catalog"), "{shown}");
 
     // A catalog file or an empty export is not a vendor's list.
-    let sp = grants::read_input(&fixture("graph-serviceprincipal.az.json")).expect("fixture");
+    let sp = permscope::model::read::file::read_text(&fixture("graph-serviceprincipal.az.json")).expect("fixture");
     let err = import::import(&catalog, &sp, "sp.json", "x", "X", None).expect_err("catalog");
     assert!(matches!(err, ImportError::NotAList { .. }), "{err:?}");
     assert!(err.to_string().contains("--catalog"));
@@ -869,7 +870,8 @@ fn an_import_with_unknown_guids_is_refused_and_lists_them() {
 #[test]
 fn duplicated_grants_import_once_with_a_note() {
     let catalog = bundled();
-    let text = grants::read_input(&fixture("nakivo-approleassignments.rest.json")).expect("fixture");
+    let text =
+        permscope::model::read::file::read_text(&fixture("nakivo-approleassignments.rest.json")).expect("fixture");
     // Remove the unknown GUID so the rest can be imported.
     let text = text.replace(UNKNOWN_GUID, "7ab1d382-f21e-4acd-a863-ba3e13f7da61");
     let json = import::import(&catalog, &text, "nakivo-grants.json", "nakivo-tenant", "NAKIVO", None)
@@ -956,7 +958,7 @@ proptest! {
 
     #[test]
     fn any_text_is_an_export_or_a_located_error(text in "\\PC{0,200}") {
-        if let Err(e) = grants::read_export(&text, "fuzz.json") {
+        if let Err(e) = exports::read_export(&text, "fuzz.json") {
             prop_assert_eq!(e.origin, "fuzz.json");
         }
     }
@@ -965,13 +967,13 @@ proptest! {
     fn truncated_fixtures_never_panic(cut in 0usize..4000, which in 0usize..4) {
         let name = ["nakivo-approleassignments.rest.json", "application.rest.json",
                     "graph-serviceprincipal.az.json", "approleassignments.pwsh.json"][which];
-        let text = grants::read_input(&fixture(name)).expect("fixture");
+        let text = permscope::model::read::file::read_text(&fixture(name)).expect("fixture");
         let mut end = cut.min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;
         }
         let part = &text[..end];
-        if let Ok(e) = grants::read_export(part, name) {
+        if let Ok(e) = exports::read_export(part, name) {
             let _ = grants::resolve(shared(), &e.grants);
         }
     }

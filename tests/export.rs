@@ -7,10 +7,10 @@
 use permscope::clipboard::{base64, osc52};
 use permscope::model::catalog::Catalog;
 use permscope::model::export::{Export, ExportFormat, export};
+use permscope::model::level::RiskLevel;
 use permscope::model::permission::{PermissionKey, PermissionKind};
 use permscope::model::product::Origin;
 use permscope::model::profile;
-use permscope::model::risk::RiskLevel;
 use permscope::model::selection::{Preset, Selection, key_of};
 use proptest::prelude::*;
 use serde_json::Value;

@@ -25,10 +25,10 @@ use permscope::model::compare::{CompareMode, Comparison};
 use permscope::model::export::{self, ExportFormat};
 use permscope::model::facts::{Facts, PermissionFact};
 use permscope::model::listing::{self, ListFormat};
-use permscope::model::load::LoadError;
 use permscope::model::permission::PermissionKind;
 use permscope::model::product::Origin;
 use permscope::model::query::{Query, QueryError};
+use permscope::model::read::ReadError;
 use permscope::model::report::{self, CompareFormat, ReportFormat};
 use permscope::model::risk::RiskBook;
 use permscope::model::selection::Selection;
@@ -365,13 +365,10 @@ fn risk_rules_and_facts_refuse_every_class() {
             let e = RiskBook::from_json(&v.to_string(), "rules.json")
                 .err()
                 .unwrap_or_else(|| panic!("{class} in risk {field} must be refused"));
-            assert_eq!(e.origin(), "rules.json");
-            assert!(
-                e.field().starts_with(field),
-                "{class} in {field}: names `{}`: {e}",
-                e.field()
-            );
-            assert!(e.line() >= 1, "{e}");
+            assert_eq!(e.origin, "rules.json");
+            let named = e.field.as_deref().unwrap_or("");
+            assert!(named.starts_with(field), "{class} in {field}: names `{named}`: {e}");
+            assert!(e.line.is_some_and(|l| l >= 1), "{e}");
             // The CLI prints this through `neutralise`; the text itself says where and what.
             assert_clean("risk error", &permscope::model::text::neutralise(&e.to_string()));
         }
@@ -394,19 +391,20 @@ fn risk_rules_and_facts_refuse_every_class() {
 
 // ---------------------------------------------------------------- 2a. errors that quote what they refuse
 
-/// `LoadError` prints its origin (a path: any bytes but NUL and `/` on Linux) and
+/// `ReadError` prints its origin (a path: any bytes but NUL and `/` on Linux) and
 /// its field (a JSON path that can quote a key from the file) as they are.
 #[test]
 
 fn load_error_display_neutralises_origin_and_field() {
-    let e = LoadError {
+    let e = ReadError {
+        kind: permscope::model::read::ErrorKind::Invalid,
         origin: format!("/data/{}.json", all_classes_arg()),
         line: Some(1),
         column: Some(2),
         field: Some(format!("apps[0].requirements[0].attributes.{}", all_classes())),
         message: all_classes(),
     };
-    assert_clean("LoadError display", &e.to_string());
+    assert_clean("ReadError display", &e.to_string());
 }
 
 /// The same bug as it happens: a key from the file lands in the field path.
@@ -610,7 +608,8 @@ fn vendors_show_check_and_assess_text_are_clean_with_poisoned_data() {
     let (_, err) = run_command(|o| permscope::commands::show(&c, &all_classes(), None, None, ShowFormat::Text, o));
     assert_clean("show error", &err);
     let report = LoadReport {
-        errors: vec![LoadError {
+        errors: vec![ReadError {
+            kind: permscope::model::read::ErrorKind::Invalid,
             origin: format!("/data/{}.json", all_classes_arg()),
             line: Some(1),
             column: Some(1),
@@ -654,7 +653,7 @@ fn vendors_show_and_assess_json_are_clean_with_poisoned_data() {
 
 /// Grants with hostile display names (tenant data) in every audit format.
 fn hostile_grants(c: &Catalog) -> Vec<permscope::model::grants::ResolvedGrant> {
-    let export = permscope::model::grants::read_export_file(&fixture("grants-hostile-names.json")).unwrap();
+    let export = permscope::model::read::grants::read_export_file(&fixture("grants-hostile-names.json")).unwrap();
     let mut resolved = permscope::model::grants::resolve(c, &export.grants);
     for g in &mut resolved {
         g.principals.push(all_classes());

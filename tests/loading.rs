@@ -5,11 +5,11 @@ mod common;
 
 use common::{TempDir, product_json};
 use permscope::model::catalog::Catalog;
-use permscope::model::load::LoadError;
+use permscope::model::read::ReadError;
 
 const BUNDLED_PRODUCTS: usize = 7;
 
-fn load_one(name: &str, text: &str) -> (Catalog, Vec<LoadError>, TempDir) {
+fn load_one(name: &str, text: &str) -> (Catalog, Vec<ReadError>, TempDir) {
     let dir = TempDir::new("load");
     dir.write(name, text);
     dir.write("good.json", &product_json("good-vendor", "Read mail"));
@@ -18,7 +18,7 @@ fn load_one(name: &str, text: &str) -> (Catalog, Vec<LoadError>, TempDir) {
 }
 
 /// The one error, after checking the good file and the bundled products still loaded.
-fn single_error(name: &str, text: &str) -> LoadError {
+fn single_error(name: &str, text: &str) -> ReadError {
     let (catalog, errors, _dir) = load_one(name, text);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(catalog.products.len(), BUNDLED_PRODUCTS + 1, "others still load");

@@ -17,8 +17,9 @@
 //! Model tiers of AzurePrivilegedIAM and EntraOps, Microsoft's `privilegeLevel`
 //! and the MSIdentityTools consent-grant table. Only gross disagreements fail.
 
+use permscope::model::level::RiskLevel;
 use permscope::model::permission::PermissionKind;
-use permscope::model::risk::{RiskBook, RiskLevel};
+use permscope::model::risk::RiskBook;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

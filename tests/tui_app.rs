@@ -358,7 +358,7 @@ fn audit_screen_flags_undocumented_grants() {
     let catalog = Catalog::load(&[]).0;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/grants/nakivo-approleassignments.rest.json");
-    let export = permscope::model::grants::read_export_file(&path).unwrap();
+    let export = permscope::model::read::grants::read_export_file(&path).unwrap();
     let grants = permscope::model::grants::resolve(&catalog, &export.grants);
     let mut app = App::new(catalog);
     app.update(Action::OpenAudit);

@@ -9,8 +9,9 @@
 //! unknown, never dropped.
 
 use crate::model::catalog::Catalog;
-use crate::model::grants::{GrantSource, ResolvedGrant};
+use crate::model::grants::ResolvedGrant;
 use crate::model::permission::PermissionKind;
+use crate::model::read::grants::GrantSource;
 use crate::model::risk::Rating;
 use crate::model::text::{display_width, truncate};
 use crate::model::text::{md_code, one_line};

@@ -2,9 +2,12 @@
 //! validated once, then read by the command line and the explorer alike.
 
 use crate::model::facts::{Facts, PermissionFact};
-use crate::model::load::{self, LoadError};
 use crate::model::permission::PermissionKind;
 use crate::model::product::{Api, Origin, Product, Requirement};
+use crate::model::read::ReadError;
+use crate::model::read::folder::{self, Prepared};
+use crate::model::read::json::{self, Step};
+use crate::model::read::product::{self, Parsed, RowPool};
 use crate::model::risk::{Rating, RiskBook};
 use crate::model::workload::WorkloadRules;
 use serde::Deserialize;
@@ -54,7 +57,7 @@ struct ApiEntry {
 #[derive(Debug, Default, Clone)]
 pub struct LoadReport {
     /// Files that could not be used; every other file still loaded.
-    pub errors: Vec<LoadError>,
+    pub errors: Vec<ReadError>,
     /// `(slug, file)` for each bundled product replaced by a user file.
     pub replaced: Vec<(String, PathBuf)>,
 }
@@ -69,15 +72,16 @@ pub struct Catalog {
     pub facts: Facts,
     pub workload_rules: WorkloadRules,
     pub risk: RiskBook,
-    /// Distinct ratings, one per (API, kind, claim): rating a permission once
-    /// however many rows ask for it keeps loading fast at 100k rows.
-    rated: Vec<Rating>,
+    /// One slot per distinct permission (API, kind, claim) the rows ask for,
+    /// with its rating: rating a permission once however many rows ask for it
+    /// keeps loading fast at 100k rows.
+    slots: Vec<Rating>,
     /// Claim to (API, kind, slot): looked up by `&str`, without allocating.
-    rated_index: HashMap<String, Vec<(usize, PermissionKind, u32)>>,
-    /// Per requirement, its slot in `rated`.
-    row_rating: Vec<u32>,
+    slot_index: HashMap<String, Vec<(usize, PermissionKind, u32)>>,
+    /// Per requirement, its slot.
+    row_slot: Vec<u32>,
     /// Text shared between rows.
-    pool: load::RowPool,
+    pool: RowPool,
 }
 
 impl Catalog {
@@ -101,9 +105,9 @@ impl Catalog {
             facts: Facts::bundled(),
             workload_rules: WorkloadRules::bundled(),
             risk: RiskBook::bundled(),
-            rated: Vec::new(),
-            rated_index: HashMap::new(),
-            row_rating: Vec::new(),
+            slots: Vec::new(),
+            slot_index: HashMap::new(),
+            row_slot: Vec::new(),
             pool: Default::default(),
         }
     }
@@ -127,127 +131,26 @@ impl Catalog {
 
     /// Loads every product file of one folder into the catalog.
     pub fn load_dir(&mut self, dir: &Path, report: &mut LoadReport) {
-        let files = match load::product_files(dir) {
-            Ok(files) => files,
-            Err(e) => {
-                report.errors.push(e);
-                return;
-            }
-        };
-        // Reading, parsing and validating are independent per file: worker
-        // threads take the files in turn while this thread adds the finished
-        // ones in file-name order. Each worker keeps its own pool of shared
-        // text for the whole folder.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-        let mut pools: Vec<load::RowPool> = (0..threads).map(|_| load::RowPool::default()).collect();
-        // The workers read copies of the (small) API list and rules, so this
-        // thread can add products meanwhile.
+        // The readers work on copies of the (small) API list and rules, so
+        // this thread can add products meanwhile.
         let apis = self.apis.clone();
         let rules = self.workload_rules.clone();
-        let prepare = |path: &PathBuf, pool: &mut load::RowPool| -> Prepared {
-            let origin = path.display().to_string();
-            let text = match load::read_capped(path) {
-                Ok(text) => text,
-                Err(e) => {
-                    return Prepared {
-                        slug: None,
-                        result: Err(e),
-                    };
-                }
-            };
-            let file = match load::parse_product(&text, &origin) {
-                Ok(file) => file,
-                Err(e) => {
-                    return Prepared {
-                        slug: None,
-                        result: Err(e),
-                    };
-                }
-            };
-            let slug = Some(file.slug.clone());
-            let origin = Origin::File(path.to_path_buf());
-            let result = load::validate(file, &|| text.clone(), origin, &apis, &rules, pool);
-            Prepared { slug, result }
-        };
-        let mut add = |catalog: &mut Catalog, file: Prepared, path: &PathBuf| match catalog.add_prepared(file, path) {
-            Ok(Some(slug)) => report.replaced.push((slug, path.clone())),
-            Ok(None) => {}
-            Err(e) => report.errors.push(e),
-        };
-        if files.len() < 2 || threads < 2 {
-            for path in &files {
-                let file = prepare(path, &mut pools[0]);
-                add(self, file, path);
-            }
-            return;
-        }
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        // How many files are added: a worker never prepares a file more than
-        // `ahead` past it, so a slow (large) file cannot make the others pile up.
-        let progress = Progress::default();
-        let ahead = threads * 4;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Prepared)>(ahead);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = pools
-                .iter_mut()
-                .map(|pool| {
-                    let (tx, next, files, prepare, progress) = (tx.clone(), &next, &files, &prepare, &progress);
-                    scope.spawn(move || {
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(path) = files.get(i) else { break };
-                            progress.wait_below(i, ahead);
-                            // A panic on one file is that file's error: no file goes missing,
-                            // and the file being waited for always arrives.
-                            let file = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepare(path, pool)))
-                                .unwrap_or_else(|_| {
-                                    *pool = load::RowPool::default();
-                                    Prepared {
-                                        slug: None,
-                                        result: Err(LoadError::file(
-                                            path.display().to_string(),
-                                            "the loader failed on this file",
-                                        )),
-                                    }
-                                });
-                            if tx.send((i, file)).is_err() {
-                                break;
-                            }
-                        }
-                    })
-                })
-                .collect();
-            drop(tx);
-            // Whatever happens here (even a panic), waiting workers are let go.
-            let _release = ReleaseOnDrop(&progress);
-            // Files finish out of order: hold each until those before it are added.
-            let mut waiting: std::collections::BTreeMap<usize, Prepared> = Default::default();
-            let mut due = 0;
-            for (i, file) in rx {
-                waiting.insert(i, file);
-                while let Some(file) = waiting.remove(&due) {
-                    add(self, file, &files[due]);
-                    due += 1;
-                }
-                progress.set(due);
-            }
-            // A worker that failed took files with it: report them, and keep the order.
-            for (i, path) in files.iter().enumerate().skip(due) {
-                let file = waiting.remove(&i).unwrap_or_else(|| Prepared {
-                    slug: None,
-                    result: Err(LoadError::file(path.display().to_string(), "the loader thread failed")),
-                });
-                add(self, file, path);
-            }
-            for worker in workers {
-                // Its files are reported above; the panic itself is not the user's concern.
-                let _ = worker.join();
+        let listed = folder::read_folder(dir, &apis, &rules, |file| {
+            let path = file.path.clone();
+            match self.add_prepared(file) {
+                Ok(Some(slug)) => report.replaced.push((slug, path)),
+                Ok(None) => {}
+                Err(e) => report.errors.push(e),
             }
         });
+        if let Err(e) = listed {
+            report.errors.push(e);
+        }
     }
 
     /// Adds a user's prepared product file. Returns the slug when it replaced a bundled product.
-    fn add_prepared(&mut self, file: Prepared, path: &Path) -> Result<Option<String>, LoadError> {
+    fn add_prepared(&mut self, file: Prepared) -> Result<Option<String>, ReadError> {
+        let path = file.path.as_path();
         let Some(slug) = file.slug else {
             // It did not parse: the result holds the error.
             return file.result.map(|_| None);
@@ -262,19 +165,16 @@ impl Catalog {
                 }
                 Origin::File(other) => {
                     // The file's text is not kept after parsing; read it again only to locate the error.
-                    let text = load::read_capped(path).unwrap_or_default();
-                    let (line, column) = load::locate(&text, &[load::Seg::Key("slug")]).unzip();
-                    return Err(LoadError {
-                        origin: path.display().to_string(),
-                        line,
-                        column,
-                        field: Some("slug".into()),
-                        message: format!(
+                    let text = crate::model::read::file::read_text(path).unwrap_or_default();
+                    return Err(json::Fault::new(
+                        vec![Step::key("slug")],
+                        format!(
                             "duplicate slug `{}`: {} already defines it; this file is skipped",
                             slug,
                             other.display()
                         ),
-                    });
+                    )
+                    .locate(&text, &path.display().to_string()));
                 }
             }
         }
@@ -283,17 +183,14 @@ impl Catalog {
     }
 
     /// Adds a product from JSON text (used for bundled files and tests).
-    pub fn add_product_text(&mut self, text: &str, origin: Origin) -> Result<(), LoadError> {
-        let file = load::parse_product(text, &origin.to_string())?;
+    pub fn add_product_text(&mut self, text: &str, origin: Origin) -> Result<(), ReadError> {
+        let file = product::parse_product(text, &origin.to_string())?;
         if self.products.iter().any(|p| p.slug == file.slug) {
-            let (line, column) = load::locate(text, &[load::Seg::Key("slug")]).unzip();
-            return Err(LoadError {
-                origin: origin.to_string(),
-                line,
-                column,
-                field: Some("slug".into()),
-                message: format!("duplicate slug `{}`: another product already uses it", file.slug),
-            });
+            return Err(json::Fault::new(
+                vec![Step::key("slug")],
+                format!("duplicate slug `{}`: another product already uses it", file.slug),
+            )
+            .locate(text, &origin.to_string()));
         }
         let parsed = self.validate(file, &|| text.to_string(), origin)?;
         self.insert(parsed, None);
@@ -302,18 +199,18 @@ impl Catalog {
 
     fn validate(
         &mut self,
-        file: load::ProductFile<'_>,
+        file: product::ProductFile<'_>,
         raw: &dyn Fn() -> String,
         origin: Origin,
-    ) -> Result<load::Parsed, LoadError> {
+    ) -> Result<Parsed, ReadError> {
         let mut pool = std::mem::take(&mut self.pool);
-        let result = load::validate(file, raw, origin, &self.apis, &self.workload_rules, &mut pool);
+        let result = product::validate(file, raw, origin, &self.apis, &self.workload_rules, &mut pool);
         self.pool = pool;
         result
     }
 
     /// Puts a validated product at `at` (or the end) and its rows in product order.
-    fn insert(&mut self, parsed: load::Parsed, at: Option<usize>) {
+    fn insert(&mut self, parsed: Parsed, at: Option<usize>) {
         let index = at.unwrap_or(self.products.len()).min(self.products.len());
         if index < self.products.len() {
             for r in &mut self.requirements {
@@ -334,15 +231,15 @@ impl Catalog {
             .collect();
         let slots: Vec<u32> = rows
             .iter()
-            .map(|r| self.rating_slot(r.api, r.kind, &r.permission))
+            .map(|r| self.slot_for(r.api, r.kind, &r.permission))
             .collect();
         self.requirements.splice(start..start, rows);
-        self.row_rating.splice(start..start, slots);
+        self.row_slot.splice(start..start, slots);
     }
 
     fn remove_product(&mut self, index: usize) {
         let mut keep = self.requirements.iter().map(|r| r.product != index);
-        self.row_rating.retain(|_| keep.next().unwrap_or(true));
+        self.row_slot.retain(|_| keep.next().unwrap_or(true));
         self.requirements.retain(|r| r.product != index);
         for r in &mut self.requirements {
             if r.product > index {
@@ -355,50 +252,46 @@ impl Catalog {
     /// Replaces the risk rules (e.g. with a reviewer's layer on top) and re-rates every row.
     pub fn set_risk(&mut self, risk: RiskBook) {
         self.risk = risk;
-        self.rated.clear();
-        self.rated_index.clear();
+        self.slots.clear();
+        self.slot_index.clear();
         let keys: Vec<(usize, PermissionKind, String)> = self
             .requirements
             .iter()
             .map(|r| (r.api, r.kind, r.permission.clone()))
             .collect();
-        self.row_rating = keys.into_iter().map(|(a, k, p)| self.rating_slot(a, k, &p)).collect();
+        self.row_slot = keys.into_iter().map(|(a, k, p)| self.slot_for(a, k, &p)).collect();
     }
 
-    /// The slot of a permission's rating, rating it on first sight.
-    fn rating_slot(&mut self, api: usize, kind: PermissionKind, permission: &str) -> u32 {
-        if let Some(slot) = self
-            .rated_index
-            .get(permission)
-            .and_then(|v| v.iter().find(|(a, k, _)| *a == api && *k == kind))
-        {
-            return slot.2;
+    /// The slot of a permission, rating it on first sight.
+    fn slot_for(&mut self, api: usize, kind: PermissionKind, permission: &str) -> u32 {
+        if let Some(slot) = self.find_slot(api, kind, permission) {
+            return slot;
         }
         let rating = self.risk.rate(&self.apis[api].name, kind, permission);
-        let slot = self.rated.len() as u32;
-        self.rated.push(rating);
-        self.rated_index
+        let slot = self.slots.len() as u32;
+        self.slots.push(rating);
+        self.slot_index
             .entry(permission.to_string())
             .or_default()
             .push((api, kind, slot));
         slot
     }
 
-    /// A number that identifies requirement `index`'s permission (API, kind,
-    /// claim): rows asking for the same permission share it. Cheap to compare
-    /// and hash, unlike the claim itself.
-    pub fn permission_slot(&self, index: usize) -> u32 {
-        self.row_rating[index]
+    /// The slot of requirement `index`'s permission (API, kind, claim): rows
+    /// asking for the same permission share it. Cheap to compare and hash,
+    /// unlike the claim itself.
+    pub fn slot(&self, index: usize) -> u32 {
+        self.row_slot[index]
     }
 
     /// How many distinct permissions (slots) the rows ask for.
-    pub fn permission_slots(&self) -> usize {
-        self.rated.len()
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
     }
 
     /// The slot of a permission, if any loaded row asks for it.
-    pub fn slot_of(&self, api: usize, kind: PermissionKind, permission: &str) -> Option<u32> {
-        self.rated_index
+    pub fn find_slot(&self, api: usize, kind: PermissionKind, permission: &str) -> Option<u32> {
+        self.slot_index
             .get(permission)
             .and_then(|v| v.iter().find(|(a, k, _)| *a == api && *k == kind))
             .map(|e| e.2)
@@ -406,7 +299,7 @@ impl Catalog {
 
     /// The rating of requirement `index`.
     pub fn rating(&self, index: usize) -> &Rating {
-        &self.rated[self.row_rating[index] as usize]
+        &self.slots[self.row_slot[index] as usize]
     }
 
     /// Microsoft's facts for a requirement's permission, if the catalog has them.
@@ -451,42 +344,4 @@ impl Catalog {
         }
         out
     }
-}
-
-/// How many files the loading thread has added, for workers to wait on.
-#[derive(Default)]
-struct Progress {
-    added: std::sync::Mutex<usize>,
-    changed: std::sync::Condvar,
-}
-
-impl Progress {
-    /// Waits until file `i` is fewer than `ahead` files past the adding.
-    fn wait_below(&self, i: usize, ahead: usize) {
-        let mut added = self.added.lock().unwrap_or_else(|e| e.into_inner());
-        while i >= added.saturating_add(ahead) {
-            added = self.changed.wait(added).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-
-    fn set(&self, added: usize) {
-        *self.added.lock().unwrap_or_else(|e| e.into_inner()) = added;
-        self.changed.notify_all();
-    }
-}
-
-/// Lets every waiting worker go when dropped.
-struct ReleaseOnDrop<'a>(&'a Progress);
-
-impl Drop for ReleaseOnDrop<'_> {
-    fn drop(&mut self) {
-        self.0.set(usize::MAX);
-    }
-}
-
-/// A product file read, parsed and validated off the main thread.
-struct Prepared {
-    /// The slug, when the file parsed.
-    slug: Option<String>,
-    result: Result<load::Parsed, LoadError>,
 }

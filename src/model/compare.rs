@@ -3,11 +3,11 @@
 //! naming artefact.
 
 use crate::model::catalog::Catalog;
+use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
 use crate::model::profile::{Profile, profile};
 use crate::model::query::{PermissionGroup, Query, group_by_permission};
-use crate::model::risk::RiskLevel;
 use std::collections::HashMap;
 
 /// Which rows of the matrix to show.

@@ -14,9 +14,9 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::facts::PermissionFact;
+use crate::model::level::RiskLevel;
 use crate::model::permission::{PermissionKey, PermissionKind};
 use crate::model::product::Api;
-use crate::model::risk::RiskLevel;
 use crate::model::selection::Selection;
 use crate::model::text::neutralise;
 use crate::model::text::{csv_field, md_code};

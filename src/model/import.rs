@@ -6,10 +6,11 @@
 //! it is returned, and written atomically: a file is either complete or absent.
 
 use crate::model::catalog::Catalog;
-use crate::model::grants::{self, ExportKind, GrantsError, REQUESTED_NOTE};
-use crate::model::load::{self, LoadError};
 use crate::model::permission::PermissionKind;
 use crate::model::product::Origin;
+use crate::model::read::csv::{Cell, parse_csv, sniff_delimiter};
+use crate::model::read::grants::{self, ExportKind, REQUESTED_NOTE};
+use crate::model::read::{ErrorKind, ReadError};
 use crate::model::text;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -63,7 +64,7 @@ impl fmt::Display for Unresolved {
 pub enum ImportError {
     /// The input cannot be read: bad JSON or CSV, a wrong type, a missing column.
     #[error("{0}")]
-    Input(#[from] GrantsError),
+    Input(#[from] ReadError),
     /// The input is a resource's permission catalog, or holds no permissions.
     #[error("{origin}: this is {kind}, not a vendor's permission list; {hint}")]
     NotAList {
@@ -82,7 +83,7 @@ pub enum ImportError {
     Argument { field: &'static str, message: String },
     /// The product built from the input does not pass the loader's checks.
     #[error("the imported product does not validate: {0}")]
-    Invalid(LoadError),
+    Invalid(ReadError),
     /// The product file exists and `force` was not given.
     #[error("{} already exists; use --force to replace it", .0.display())]
     Exists(PathBuf),
@@ -189,7 +190,7 @@ pub fn import(
     vendor: &str,
     product_name: Option<&str>,
 ) -> Result<String, ImportError> {
-    if !load::is_slug(slug) {
+    if !crate::model::read::product::is_slug(slug) {
         return Err(ImportError::Argument {
             field: "product",
             message: format!(
@@ -232,7 +233,7 @@ pub fn import(
         apps,
     };
     let mut json = serde_json::to_string_pretty(&out).map_err(|e| {
-        ImportError::Invalid(LoadError::file(
+        ImportError::Invalid(ReadError::file(
             origin,
             format!("cannot write the product as JSON: {e}"),
         ))
@@ -241,8 +242,8 @@ pub fn import(
 
     // The same checks as every product file gets when permscope starts.
     let target = format!("{slug}.json");
-    let parsed = load::parse_product(&json, &target).map_err(ImportError::Invalid)?;
-    load::validate(
+    let parsed = crate::model::read::product::parse_product(&json, &target).map_err(ImportError::Invalid)?;
+    crate::model::read::product::validate(
         parsed,
         &|| json.clone(),
         Origin::File(PathBuf::from(&target)),
@@ -308,7 +309,7 @@ fn from_export(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, 
             hint: "there is nothing to import",
         });
     }
-    let resolved = grants::resolve(catalog, &export.grants);
+    let resolved = crate::model::grants::resolve(catalog, &export.grants);
     let unresolved: Vec<Unresolved> = resolved
         .iter()
         .filter(|g| g.api.is_none() || g.permission.is_none())
@@ -400,145 +401,6 @@ fn from_export(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, 
 
 // ------------------------------------------------------------------ CSV
 
-/// One CSV field with where it starts.
-#[derive(Debug, Clone)]
-struct Cell {
-    text: String,
-    line: usize,
-    column: usize,
-}
-
-/// Splits RFC 4180 text into records of cells. Quoted fields may hold the
-/// delimiter, doubled quotes and line breaks.
-fn parse_csv(text: &str, delimiter: char, origin: &str) -> Result<Vec<Vec<Cell>>, GrantsError> {
-    let err = |line: usize, column: usize, message: &str| LoadError {
-        origin: origin.to_string(),
-        line: Some(line),
-        column: Some(column),
-        field: None,
-        message: message.to_string(),
-    };
-    let mut records: Vec<Vec<Cell>> = Vec::new();
-    let mut record: Vec<Cell> = Vec::new();
-    let mut chars = text.chars().peekable();
-    let (mut line, mut column) = (1usize, 1usize);
-    loop {
-        // At the start of a field.
-        let mut cell = Cell {
-            text: String::new(),
-            line,
-            column,
-        };
-        let mut end_of_record = false;
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            column += 1;
-            loop {
-                match chars.next() {
-                    None => return Err(err(cell.line, cell.column, "a quoted field is never closed")),
-                    Some('"') => {
-                        column += 1;
-                        if chars.peek() == Some(&'"') {
-                            chars.next();
-                            column += 1;
-                            cell.text.push('"');
-                        } else {
-                            break;
-                        }
-                    }
-                    Some('\n') => {
-                        line += 1;
-                        column = 1;
-                        cell.text.push('\n');
-                    }
-                    Some(c) => {
-                        column += 1;
-                        cell.text.push(c);
-                    }
-                }
-            }
-            match chars.peek().copied() {
-                None => end_of_record = true,
-                Some(c) if c == delimiter => {
-                    chars.next();
-                    column += 1;
-                }
-                Some('\r' | '\n') => {
-                    if chars.next() == Some('\r') && chars.peek() == Some(&'\n') {
-                        chars.next();
-                    }
-                    line += 1;
-                    column = 1;
-                    end_of_record = true;
-                }
-                Some(_) => {
-                    return Err(err(
-                        line,
-                        column,
-                        "unexpected text after a closing quote (a quote inside a quoted field is written twice: \"\")",
-                    ));
-                }
-            }
-        } else {
-            loop {
-                match chars.next() {
-                    None => {
-                        end_of_record = true;
-                        break;
-                    }
-                    Some(c) if c == delimiter => {
-                        column += 1;
-                        break;
-                    }
-                    Some(c @ ('\r' | '\n')) => {
-                        if c == '\r' && chars.peek() == Some(&'\n') {
-                            chars.next();
-                        }
-                        line += 1;
-                        column = 1;
-                        end_of_record = true;
-                        break;
-                    }
-                    Some(c) => {
-                        column += 1;
-                        cell.text.push(c);
-                    }
-                }
-            }
-        }
-        record.push(cell);
-        if end_of_record {
-            if !record.iter().all(|c| c.text.trim().is_empty()) {
-                records.push(std::mem::take(&mut record));
-            } else {
-                record.clear();
-            }
-            if chars.peek().is_none() {
-                break;
-            }
-        }
-    }
-    Ok(records)
-}
-
-/// The delimiter of the header line: `,` unless `;` (spreadsheets in many locales) or a tab is more common.
-fn sniff_delimiter(text: &str) -> char {
-    let header = text.lines().next().unwrap_or("");
-    let mut in_quotes = false;
-    let mut counts = [(',', 0usize), (';', 0), ('\t', 0)];
-    for c in header.chars() {
-        if c == '"' {
-            in_quotes = !in_quotes;
-        } else if !in_quotes && let Some(n) = counts.iter_mut().find(|(d, _)| *d == c) {
-            n.1 += 1;
-        }
-    }
-    counts
-        .iter()
-        .max_by_key(|(d, n)| (*n, *d == ','))
-        .map_or(',', |(d, _)| *d)
-}
-
 /// What a CSV column is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Field {
@@ -596,7 +458,7 @@ fn parse_kinds(cell: &str) -> Option<Vec<PermissionKind>> {
 fn from_csv(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, ImportError> {
     let records = parse_csv(text, sniff_delimiter(text), origin)?;
     let Some((header, body)) = records.split_first() else {
-        return Err(LoadError::file(
+        return Err(ReadError::file(
             origin,
             "the CSV is empty: expected a header row api,permission,type,purpose,workload",
         )
@@ -610,28 +472,28 @@ fn from_csv(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, Imp
     ] {
         if !fields.contains(&want) {
             let found: Vec<String> = header.iter().map(|c| c.text.trim().to_string()).collect();
-            return Err(LoadError {
-                origin: origin.to_string(),
-                line: Some(header[0].line),
-                column: Some(1),
-                field: Some(name.into()),
-                message: format!(
+            return Err(ReadError::at(
+                origin,
+                ErrorKind::Invalid,
+                Some((header[0].line, 1)),
+                Some(name.into()),
+                format!(
                     "the header row has no `{name}` column: expected api,permission,type,purpose,workload; found {}",
                     text::neutralise(&found.join(","))
                 ),
-            }
+            )
             .into());
         }
     }
     for (i, f) in fields.iter().enumerate() {
         if !matches!(f, Field::Other(_)) && fields[..i].contains(f) {
-            return Err(LoadError {
-                origin: origin.to_string(),
-                line: Some(header[i].line),
-                column: Some(header[i].column),
-                field: Some(header[i].text.trim().to_string()),
-                message: "this column appears twice in the header".into(),
-            }
+            return Err(ReadError::at(
+                origin,
+                ErrorKind::Invalid,
+                Some((header[i].line, header[i].column)),
+                Some(header[i].text.trim().to_string()),
+                "this column appears twice in the header",
+            )
             .into());
         }
     }
@@ -641,17 +503,17 @@ fn from_csv(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, Imp
         let line = record[0].line;
         if record.len() > fields.len() {
             let extra = &record[fields.len()];
-            return Err(LoadError {
-                origin: origin.to_string(),
-                line: Some(extra.line),
-                column: Some(extra.column),
-                field: None,
-                message: format!(
+            return Err(ReadError::at(
+                origin,
+                ErrorKind::Invalid,
+                Some((extra.line, extra.column)),
+                None,
+                format!(
                     "this row has {} fields but the header has {} (quote a cell that holds the delimiter)",
                     record.len(),
                     fields.len()
                 ),
-            }
+            )
             .into());
         }
         // Cells by field, trimmed, on one line, checked for unsafe characters.
@@ -676,13 +538,13 @@ fn from_csv(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, Imp
         for (f, cell) in fields.iter().zip(record) {
             let value = cell.text.split_whitespace().collect::<Vec<_>>().join(" ");
             if let Some((i, c, why)) = text::find_unsafe(&value) {
-                return Err(LoadError {
-                    origin: origin.to_string(),
-                    line: Some(cell.line),
-                    column: Some(cell.column),
-                    field: Some(header_name(header, f)),
-                    message: format!("text contains {why} (U+{:04X}) at character {}", c as u32, i + 1),
-                }
+                return Err(ReadError::at(
+                    origin,
+                    ErrorKind::Invalid,
+                    Some((cell.line, cell.column)),
+                    Some(header_name(header, f)),
+                    format!("text contains {why} (U+{:04X}) at character {}", c as u32, i + 1),
+                )
                 .into());
             }
             let opt = (!value.is_empty()).then(|| value.clone());
@@ -716,13 +578,13 @@ fn from_csv(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, Imp
             }
         }
         let cell_err = |at: (usize, usize), field: &str, message: String| -> ImportError {
-            LoadError {
-                origin: origin.to_string(),
-                line: Some(at.0),
-                column: Some(at.1),
-                field: Some(field.to_string()),
+            ReadError::at(
+                origin,
+                ErrorKind::Invalid,
+                Some((at.0, at.1)),
+                Some(field.to_string()),
                 message,
-            }
+            )
             .into()
         };
         let Some(api_index) = catalog.api_index(&api) else {
@@ -818,7 +680,7 @@ fn from_csv(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, Imp
         });
     }
     if apps.is_empty() {
-        return Err(LoadError::file(origin, "the CSV has a header but no rows").into());
+        return Err(ReadError::file(origin, "the CSV has a header but no rows").into());
     }
     Ok(Imported {
         apps,
@@ -873,7 +735,7 @@ impl Drop for TempFile {
 /// in the same folder, is flushed to disk, then takes the final name in one
 /// step, so a reader never sees half a file and a failure leaves nothing behind.
 pub fn write_product_file(dir: &Path, slug: &str, text: &str, force: bool) -> Result<PathBuf, ImportError> {
-    if !load::is_slug(slug) {
+    if !crate::model::read::product::is_slug(slug) {
         return Err(ImportError::Argument {
             field: "product",
             message: format!("`{}` is not a valid slug", text::neutralise(slug)),

@@ -1,8 +1,9 @@
 //! The domain: products, permissions, risk, filtering and output formats.
-//! Nothing here knows about the terminal UI.
+//! Nothing here knows about the terminal UI or the command line.
 
 pub mod audit;
 pub mod catalog;
+pub mod claim;
 pub mod columns;
 pub mod compare;
 pub mod document;
@@ -10,12 +11,13 @@ pub mod export;
 pub mod facts;
 pub mod grants;
 pub mod import;
+pub mod level;
 pub mod listing;
-pub mod load;
 pub mod permission;
 pub mod product;
 pub mod profile;
 pub mod query;
+pub mod read;
 pub mod report;
 pub mod risk;
 pub mod selection;

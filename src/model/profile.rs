@@ -1,9 +1,9 @@
 //! A product's risk profile: the summary a reviewer puts in a memo.
 
 use crate::model::catalog::Catalog;
+use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::query::group_by_permission;
-use crate::model::risk::RiskLevel;
 use serde::Serialize;
 
 /// One distinct permission named in a profile.

@@ -5,9 +5,9 @@
 //! fzf's extended search. Rows are ranked by the sum of their best matches.
 
 use crate::model::catalog::Catalog;
+use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::{Phase, Requirement};
-use crate::model::risk::RiskLevel;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use std::fmt;
@@ -271,7 +271,7 @@ impl<'t> TermScores<'t> {
         TermScores {
             term,
             sensitive: is_sensitive(term),
-            permission: vec![UNSEEN; catalog.permission_slots()],
+            permission: vec![UNSEEN; catalog.slot_count()],
             product: vec![UNSEEN; catalog.products.len()],
             prose: Default::default(),
         }
@@ -281,7 +281,7 @@ impl<'t> TermScores<'t> {
     fn row(&mut self, matcher: &Matcher, catalog: &Catalog, i: usize) -> Option<i64> {
         let r = &catalog.requirements[i];
         let (term, sensitive) = (self.term, self.sensitive);
-        let slot = catalog.permission_slot(i) as usize;
+        let slot = catalog.slot(i) as usize;
         let claim = cached(&mut self.permission[slot], || {
             matcher.permission_score(&r.permission, term, sensitive)
         });
@@ -513,13 +513,13 @@ pub fn sort_hits(catalog: &Catalog, hits: &mut [Hit], sort: Sort) {
         Sort::Name => {
             // Rank the distinct claims once (a few thousand), then sort the
             // hits by rank: no string comparison per pair of hits.
-            let mut claim: Vec<Option<&str>> = vec![None; catalog.permission_slots()];
+            let mut claim: Vec<Option<&str>> = vec![None; catalog.slot_count()];
             for h in hits.iter() {
-                claim[catalog.permission_slot(h.row) as usize].get_or_insert(&req(h).permission);
+                claim[catalog.slot(h.row) as usize].get_or_insert(&req(h).permission);
             }
             let lower = |s: &str| s.bytes().map(|c| c.to_ascii_lowercase()).collect::<Vec<u8>>();
             let rank = ranks(claim.iter().map(|c| c.map(lower)).collect());
-            hits.sort_by_key(|h| rank[catalog.permission_slot(h.row) as usize]);
+            hits.sort_by_key(|h| rank[catalog.slot(h.row) as usize]);
         }
         Sort::Api => {
             let rank = ranks(catalog.apis.iter().map(|a| Some(a.name.as_str())).collect());
@@ -563,12 +563,12 @@ pub struct PermissionGroup {
 pub fn group_by_permission(catalog: &Catalog, rows: impl IntoIterator<Item = usize>) -> Vec<PermissionGroup> {
     let mut groups: Vec<PermissionGroup> = Vec::new();
     // Keyed on the permission's slot: no string hashing per row.
-    let mut slot_group: Vec<u32> = vec![u32::MAX; catalog.permission_slots()];
+    let mut slot_group: Vec<u32> = vec![u32::MAX; catalog.slot_count()];
     // (group, product) pairs already listed.
     let mut listed: std::collections::HashSet<u64, std::hash::BuildHasherDefault<AddressHasher>> = Default::default();
     for i in rows {
         let r = &catalog.requirements[i];
-        let slot = catalog.permission_slot(i) as usize;
+        let slot = catalog.slot(i) as usize;
         let g = match slot_group[slot] {
             u32::MAX => {
                 slot_group[slot] = groups.len() as u32;

@@ -11,8 +11,8 @@
 //! who pick the same set get byte-identical exports.
 
 use crate::model::catalog::Catalog;
+use crate::model::level::RiskLevel;
 use crate::model::permission::{PermissionKey, PermissionKind};
-use crate::model::risk::RiskLevel;
 use std::collections::BTreeSet;
 use std::collections::btree_set;
 

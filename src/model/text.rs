@@ -145,34 +145,6 @@ pub fn checked_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, S
         .collect())
 }
 
-/// The offset of the opening quote of the string that `offset` is inside, in
-/// JSON text read from the start (`None` when `offset` is not in a string).
-pub(crate) fn json_string_start(text: &str, offset: usize) -> Option<usize> {
-    let mut start = None;
-    let mut escaped = false;
-    for (i, b) in text.bytes().enumerate().take(offset.min(text.len())) {
-        match (start, b) {
-            (None, b'"') => start = Some(i),
-            (Some(_), _) if escaped => escaped = false,
-            (Some(_), b'\\') => escaped = true,
-            (Some(_), b'"') => start = None,
-            _ => {}
-        }
-    }
-    start
-}
-
-/// The 1-based line and column (in characters, as an editor counts) of a byte offset.
-pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let column = text
-        .get(line_start..offset)
-        .map_or(offset - line_start, |s| s.chars().count());
-    (line, column + 1)
-}
-
 /// Pretty JSON that is safe on a terminal and still means the same: every
 /// character [`unsafe_reason`] names is written as a `\uXXXX` escape (serde
 /// escapes C0 controls but not C1, bidirectional or zero-width characters).

@@ -3,10 +3,10 @@
 use crate::model::catalog::Catalog;
 use crate::model::compare::{CompareMode, Comparison};
 use crate::model::export::{self, ExportFormat};
+use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
 use crate::model::query::{self, Hit, PermissionGroup, Query, Sort};
-use crate::model::risk::RiskLevel;
 use crate::model::selection::{self, Preset, Selection};
 use crate::tui::action::{Action, Effect, FilterRequest, FilterResult};
 use crate::tui::keymap::Focus;
@@ -818,7 +818,7 @@ impl App {
                 .iter()
                 .filter(|k| {
                     self.catalog
-                        .slot_of(k.api, k.kind, &k.name)
+                        .find_slot(k.api, k.kind, &k.name)
                         .is_none_or(|slot| !visible[slot as usize])
                 })
                 .count()
@@ -827,9 +827,9 @@ impl App {
 
     /// Per permission slot: does a shown row ask for it?
     fn visible_slots(&self) -> Vec<bool> {
-        let mut visible = vec![false; self.catalog.permission_slots()];
+        let mut visible = vec![false; self.catalog.slot_count()];
         for h in self.hits.iter() {
-            visible[self.catalog.permission_slot(h.row) as usize] = true;
+            visible[self.catalog.slot(h.row) as usize] = true;
         }
         visible
     }
@@ -837,10 +837,10 @@ impl App {
     /// The first shown row of each distinct permission, in display order: a
     /// selection key per permission, not per row (1,500 keys, not 100,000).
     fn distinct_visible_rows(&self) -> Vec<usize> {
-        let mut seen = vec![false; self.catalog.permission_slots()];
+        let mut seen = vec![false; self.catalog.slot_count()];
         self.hits
             .iter()
-            .filter(|h| !std::mem::replace(&mut seen[self.catalog.permission_slot(h.row) as usize], true))
+            .filter(|h| !std::mem::replace(&mut seen[self.catalog.slot(h.row) as usize], true))
             .map(|h| h.row)
             .collect()
     }

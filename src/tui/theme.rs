@@ -1,6 +1,6 @@
 //! Colours, with a mono theme in which no meaning depends on colour.
 
-use crate::model::risk::RiskLevel;
+use crate::model::level::RiskLevel;
 use ratatui::style::{Color, Modifier, Style};
 
 /// Styles used by the views.

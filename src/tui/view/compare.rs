@@ -2,7 +2,7 @@
 //! distinct permissions by product, with the detail of the highlighted row.
 
 use crate::model::compare::Cell as MatrixCell;
-use crate::model::risk::RiskLevel;
+use crate::model::level::RiskLevel;
 use crate::model::text::{neutralise, truncate};
 use crate::tui::app::{App, CompareView};
 use crate::tui::theme::Theme;

@@ -1,0 +1,545 @@
+//! The one JSON position locator: from a field path to the line and column of
+//! its value, from a position to the field being read there, and serde's own
+//! errors turned into located [`ReadError`]s.
+//!
+//! Columns count characters, as an editor does; serde_json counts bytes, so its
+//! positions are converted here and nowhere else.
+
+use crate::model::read::{ErrorKind, ReadError};
+use crate::model::text::TEXT_CHECK;
+use serde::Deserialize;
+use std::borrow::Cow;
+
+/// One step of a field path: an object key (as the file spells it) or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step<'a> {
+    Key(Cow<'a, str>),
+    Index(usize),
+}
+
+impl<'a> Step<'a> {
+    /// A key step.
+    pub fn key(key: impl Into<Cow<'a, str>>) -> Step<'a> {
+        Step::Key(key.into())
+    }
+}
+
+/// A path as the user reads it: `apps[0].requirements[2].description` (empty for the root).
+pub fn path_text(path: &[Step<'_>]) -> String {
+    let mut s = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Step::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+/// `base` followed by `more`.
+pub fn join<'a>(base: &[Step<'a>], more: &[Step<'a>]) -> Vec<Step<'a>> {
+    let mut path = base.to_vec();
+    path.extend_from_slice(more);
+    path
+}
+
+/// A content problem found after parsing: the path of the offending value and
+/// what is wrong with it. [`Fault::locate`] turns it into a [`ReadError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault<'a> {
+    pub path: Vec<Step<'a>>,
+    pub message: String,
+}
+
+impl<'a> Fault<'a> {
+    pub fn new(path: Vec<Step<'a>>, message: impl Into<String>) -> Fault<'a> {
+        Fault {
+            path,
+            message: message.into(),
+        }
+    }
+
+    /// The error, at the value the path names in `text` (or its nearest
+    /// ancestor that can be found).
+    pub fn locate(self, text: &str, origin: &str) -> ReadError {
+        let position = (0..=self.path.len())
+            .rev()
+            .find_map(|n| value_offset(text, &self.path[..n]))
+            .map(|offset| line_column(text, offset));
+        ReadError::at(
+            origin,
+            ErrorKind::Invalid,
+            position,
+            Some(path_text(&self.path)),
+            self.message,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Parsing with located errors.
+
+/// Parses `text` as a `T`, naming `origin` in errors. A byte order mark at
+/// the start is skipped. On failure the error names the line, column and field.
+pub fn parse<'de, T: Deserialize<'de>>(text: &'de str, origin: &str) -> Result<T, ReadError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Nearly every file is valid: parse it plainly, and only when that fails
+    // parse again with path tracking to name the field.
+    let error = match serde_json::from_str::<T>(body) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let mut de = serde_json::Deserializer::from_str(body);
+    let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let (path, error) = match tracked {
+        Ok(_) => (None, error),
+        Err(e) => {
+            let path = e.path().clone();
+            (Some(path), e.into_inner())
+        }
+    };
+    let mut located = serde_error(body, origin, &error, path.as_ref());
+    if body.len() != text.len()
+        && located.line == Some(1)
+        && let Some(c) = located.column.as_mut()
+    {
+        // The byte order mark is a character an editor shows no column for.
+        *c = (*c).max(1);
+    }
+    Err(located)
+}
+
+/// The located error for a serde_json failure on `text`; `path` is the field
+/// path tracked while parsing, when there is one.
+pub fn serde_error(
+    text: &str,
+    origin: &str,
+    error: &serde_json::Error,
+    path: Option<&serde_path_to_error::Path>,
+) -> ReadError {
+    let message = strip_position(&error.to_string());
+    let tracked = path.map(|p| p.to_string()).filter(|p| p != "." && !p.is_empty());
+    let syntax = matches!(
+        error.classify(),
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+    );
+    // serde_json counts the bytes read on the line: the offending byte is the
+    // one before its column (column 0: the line break that ended the line before).
+    let read_to = serde_offset(text, error.line(), error.column());
+    let mut at = if error.column() == 0 {
+        read_to
+    } else {
+        read_to.saturating_sub(1)
+    };
+    // A text check fails after serde_json has read on to the end of the list
+    // or map holding the value: find the value by its path instead.
+    if message.starts_with(TEXT_CHECK)
+        && let Some(path) = path
+        && let Some(offset) = value_offset(text, &serde_steps(path))
+    {
+        at = offset;
+    }
+    // A raw line break inside a string is found where the string goes on (the
+    // next line): point at the string's opening quote instead.
+    if message.starts_with("control character")
+        && let Some(start) = json_string_start(text, read_to)
+    {
+        at = start;
+    }
+    let field = if syntax {
+        Some(path_at(text, at)).filter(|p| !p.is_empty()).or(tracked)
+    } else {
+        tracked
+    };
+    let (kind, message) = if syntax {
+        (ErrorKind::Syntax, format!("not valid JSON: {message}"))
+    } else {
+        (ErrorKind::Invalid, message)
+    };
+    let position = (error.line() > 0).then(|| line_column(text, at));
+    ReadError::at(origin, kind, position, field, message)
+}
+
+/// The steps of a path serde_path_to_error tracked.
+fn serde_steps(path: &serde_path_to_error::Path) -> Vec<Step<'_>> {
+    path.iter()
+        .filter_map(|s| match s {
+            serde_path_to_error::Segment::Seq { index } => Some(Step::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => Some(Step::key(key.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// serde_json appends " at line L column C"; the error prints the position itself.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The byte offset just past the bytes serde_json read on 1-based `line`.
+fn serde_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(at) => start += at + 1,
+            None => return text.len(),
+        }
+    }
+    (start + column).min(text.len())
+}
+
+// ---------------------------------------------------------------------------
+// Lines and columns.
+
+/// The 1-based line and column (in characters, as an editor counts) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    (line, column_from(text, line_start, offset))
+}
+
+fn column_from(text: &str, line_start: usize, offset: usize) -> usize {
+    text.get(line_start..offset)
+        .map_or(offset - line_start, |s| s.chars().count())
+        + 1
+}
+
+/// Line starts of a text, for locating many offsets in it.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> LineIndex<'t> {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, starts }
+    }
+
+    /// As [`line_column`], without rescanning the text.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|s| *s <= offset);
+        let start = self.starts[line.saturating_sub(1)];
+        (line, column_from(self.text, start, offset))
+    }
+}
+
+/// The offset of the opening quote of the string that `offset` is inside, in
+/// JSON text read from the start (`None` when `offset` is not in a string).
+pub fn json_string_start(text: &str, offset: usize) -> Option<usize> {
+    let mut start = None;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate().take(offset.min(text.len())) {
+        match (start, b) {
+            (None, b'"') => start = Some(i),
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), b'\\') => escaped = true,
+            (Some(_), b'"') => start = None,
+            _ => {}
+        }
+    }
+    start
+}
+
+// ---------------------------------------------------------------------------
+// From a path to a position.
+
+/// The 1-based line and column of the value at `path` in valid JSON text.
+pub fn locate(text: &str, path: &[Step<'_>]) -> Option<(usize, usize)> {
+    value_offset(text, path).map(|pos| line_column(text, pos))
+}
+
+/// The byte offset of the value at `path` in JSON text known to be valid.
+pub fn value_offset(text: &str, path: &[Step<'_>]) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut pos = skip_ws(b, usize::from(text.starts_with('\u{feff}')) * 3);
+    for step in path {
+        match step {
+            Step::Key(key) => {
+                if b.get(pos) != Some(&b'{') {
+                    return None;
+                }
+                pos = skip_ws(b, pos + 1);
+                loop {
+                    if b.get(pos) != Some(&b'"') {
+                        return None;
+                    }
+                    let end = skip_string(b, pos)?;
+                    let name: Cow<str> = serde_json::from_str(text.get(pos..end)?).ok()?;
+                    pos = skip_ws(b, end);
+                    if b.get(pos) != Some(&b':') {
+                        return None;
+                    }
+                    pos = skip_ws(b, pos + 1);
+                    if name == *key {
+                        break;
+                    }
+                    pos = skip_ws(b, skip_value(b, pos)?);
+                    match b.get(pos) {
+                        Some(b',') => pos = skip_ws(b, pos + 1),
+                        _ => return None,
+                    }
+                }
+            }
+            Step::Index(index) => {
+                if b.get(pos) != Some(&b'[') {
+                    return None;
+                }
+                pos = skip_ws(b, pos + 1);
+                for _ in 0..*index {
+                    pos = skip_ws(b, skip_value(b, pos)?);
+                    match b.get(pos) {
+                        Some(b',') => pos = skip_ws(b, pos + 1),
+                        _ => return None,
+                    }
+                }
+            }
+        }
+    }
+    Some(pos)
+}
+
+/// Byte offsets of every element of the array starting at `at`.
+pub fn element_offsets(text: &str, at: usize) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    if b.get(at) != Some(&b'[') {
+        return out;
+    }
+    let mut pos = skip_ws(b, at + 1);
+    if b.get(pos) == Some(&b']') {
+        return out;
+    }
+    loop {
+        out.push(pos);
+        match skip_value(b, pos) {
+            Some(end) => pos = skip_ws(b, end),
+            None => return out,
+        }
+        if b.get(pos) != Some(&b',') {
+            return out;
+        }
+        pos = skip_ws(b, pos + 1);
+    }
+}
+
+/// Index of the first non-whitespace byte at or after `pos`.
+fn skip_ws(b: &[u8], mut pos: usize) -> usize {
+    while pos < b.len() && b[pos].is_ascii_whitespace() {
+        pos += 1;
+    }
+    pos
+}
+
+/// Index just past the JSON string starting at `start` (a `"`).
+fn skip_string(b: &[u8], start: usize) -> Option<usize> {
+    let mut pos = start + 1;
+    while pos < b.len() {
+        match b[pos] {
+            b'\\' => pos += 2,
+            b'"' => return Some(pos + 1),
+            _ => pos += 1,
+        }
+    }
+    None
+}
+
+/// Index just past the JSON value starting at `pos`; `None` on malformed text.
+fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
+    match b.get(pos)? {
+        b'"' => skip_string(b, pos),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut p = pos;
+            while p < b.len() {
+                match b[p] {
+                    b'"' => {
+                        p = skip_string(b, p)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(p + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                p += 1;
+            }
+            None
+        }
+        _ => {
+            let mut p = pos;
+            while p < b.len() && !matches!(b[p], b',' | b'}' | b']') && !b[p].is_ascii_whitespace() {
+                p += 1;
+            }
+            Some(p)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// From a position to a path.
+
+/// One open container while walking JSON text.
+#[derive(Debug)]
+enum Frame {
+    Object { key: Option<String>, want_key: bool },
+    Array { index: usize },
+}
+
+/// The path of the value being read at byte `end` of (possibly malformed)
+/// JSON text: the containers open there, with their current key or index.
+pub fn path_at(text: &str, end: usize) -> String {
+    let bytes = text.as_bytes();
+    let end = end.min(bytes.len());
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'{' => {
+                frames.push(Frame::Object {
+                    key: None,
+                    want_key: true,
+                });
+                i += 1;
+            }
+            b'[' => {
+                frames.push(Frame::Array { index: 0 });
+                i += 1;
+            }
+            b'}' | b']' => {
+                frames.pop();
+                i += 1;
+            }
+            b',' => {
+                match frames.last_mut() {
+                    Some(Frame::Object { key, want_key }) => {
+                        *key = None;
+                        *want_key = true;
+                    }
+                    Some(Frame::Array { index }) => *index += 1,
+                    None => {}
+                }
+                i += 1;
+            }
+            b':' => {
+                if let Some(Frame::Object { want_key, .. }) = frames.last_mut() {
+                    *want_key = false;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object { key, want_key: true }) = frames.last_mut() {
+                    *key = Some(text.get(start + 1..i.min(bytes.len())).unwrap_or("").to_string());
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    let mut out = String::new();
+    for frame in &frames {
+        match frame {
+            Frame::Object { key: Some(key), .. } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Frame::Object { key: None, .. } => break,
+            Frame::Array { index } => out.push_str(&format!("[{index}]")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_finds_nested_values() {
+        let raw = "{\n  \"a\": 1,\n  \"apps\": [\n    {\"x\": \"}\"},\n    {\"name\": \"b\"}\n  ]\n}";
+        assert_eq!(
+            locate(raw, &[Step::key("apps"), Step::Index(1), Step::key("name")]),
+            Some((5, 14))
+        );
+        assert_eq!(locate(raw, &[Step::key("missing")]), None);
+    }
+
+    #[test]
+    fn json_positions_round_trip() {
+        let text = "{\n  \"a\": [1, {\"b\": \"c\"}],\n  \"d\": true\n}";
+        let at = value_offset(text, &[Step::key("a"), Step::Index(1), Step::key("b")]).unwrap();
+        assert_eq!(&text[at..at + 3], "\"c\"");
+        assert_eq!(line_column(text, at), (2, 18));
+        assert_eq!(LineIndex::new(text).line_column(at), (2, 18));
+        // serde_json's column counts the bytes read on the line: the offending
+        // character is the one just before that offset.
+        assert_eq!(serde_offset(text, 2, 18), at + 1);
+        assert_eq!(path_at(text, at), "a[1].b");
+        assert_eq!(value_offset(text, &[Step::key("zzz")]), None);
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "{\"é\": \"ü\", \"x\": 1}";
+        let at = value_offset(text, &[Step::key("x")]).unwrap();
+        assert_eq!(line_column(text, at), (1, 17));
+    }
+
+    #[test]
+    fn faults_fall_back_to_the_nearest_ancestor() {
+        let text = "{\n  \"apps\": [\n    {\"name\": \"a\"}\n  ]\n}";
+        let e = Fault::new(vec![Step::key("apps"), Step::Index(0), Step::key("missing")], "bad").locate(text, "f.json");
+        assert_eq!((e.line, e.column), (Some(3), Some(5)));
+        assert_eq!(e.field.as_deref(), Some("apps[0].missing"));
+        assert_eq!(e.to_string(), "f.json:3:5: field `apps[0].missing`: bad");
+    }
+
+    #[test]
+    fn serde_errors_are_located_in_characters() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Doc {
+            #[allow(dead_code)]
+            name: String,
+        }
+        let e = parse::<Doc>("{\"name\": \"é\", \"nmae\": 1}", "d.json").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Invalid);
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("unknown field `nmae`"), "{e}");
+        let e = parse::<Doc>("{\"name\": \"a\" \"x\": 1}", "d.json").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Syntax);
+        assert!(e.message.starts_with("not valid JSON"), "{e}");
+        assert_eq!(e.field.as_deref(), Some("name"));
+        // A byte order mark is skipped.
+        assert!(parse::<Doc>("\u{feff}{\"name\": \"a\"}", "d.json").is_ok());
+    }
+}

@@ -1,0 +1,338 @@
+//! Product files (`data/products/*.json`, a reviewer's `--data` folder): the
+//! file format of `data/product.schema.json`, and the checks serde cannot make.
+
+use crate::model::permission::PermissionKind;
+use crate::model::product::{Api, App, Origin, Phase, Product, Requirement, SourceDocument, WorkloadUse};
+use crate::model::read::ReadError;
+use crate::model::read::json::{self, Fault, Step};
+use crate::model::text;
+use crate::model::workload::WorkloadRules;
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+// ---- the file format (see data/product.schema.json) ----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProductFile<'a> {
+    #[serde(default, rename = "$schema")]
+    _schema: Option<String>,
+    #[serde(deserialize_with = "text::checked")]
+    pub slug: String,
+    #[serde(deserialize_with = "text::checked")]
+    pub vendor: String,
+    #[serde(deserialize_with = "text::checked")]
+    pub product: String,
+    pub source: SourceFile,
+    #[serde(default, deserialize_with = "text::checked_vec")]
+    pub notes: Vec<String>,
+    #[serde(borrow)]
+    pub apps: Vec<AppFile<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourceFile {
+    #[serde(deserialize_with = "text::checked")]
+    pub title: String,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub version: Option<String>,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub date: Option<String>,
+    #[serde(deserialize_with = "text::checked")]
+    pub file: String,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub sha256: Option<String>,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AppFile<'a> {
+    #[serde(deserialize_with = "text::checked")]
+    pub name: String,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "text::checked_vec")]
+    pub notes: Vec<String>,
+    #[serde(borrow)]
+    pub requirements: Vec<RequirementFile<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RequirementFile<'a> {
+    pub line: u32,
+    // Pooled when validated: borrowed from the file's text until then.
+    #[serde(borrow, deserialize_with = "text::checked_cow")]
+    pub api: Cow<'a, str>,
+    #[serde(borrow, default, deserialize_with = "text::checked_opt_cow")]
+    pub table: Option<Cow<'a, str>>,
+    #[serde(deserialize_with = "text::checked")]
+    pub permission: String,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub permission_as_written: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: PermissionKind,
+    #[serde(borrow, default, deserialize_with = "text::checked_opt_cow")]
+    pub description: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "text::checked_opt_cow")]
+    pub purpose: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub workloads: Vec<WorkloadFile<'a>>,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub condition: Option<String>,
+    #[serde(default, deserialize_with = "text::checked_map")]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "text::checked_vec")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WorkloadFile<'a> {
+    #[serde(borrow, deserialize_with = "text::checked_cow")]
+    pub workload: Cow<'a, str>,
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    #[serde(default = "yes")]
+    pub documented: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Parses a product file's text, naming `origin` in errors.
+pub(crate) fn parse_product<'a>(text: &'a str, origin: &str) -> Result<ProductFile<'a>, ReadError> {
+    json::parse(text, origin)
+}
+
+/// A product file after validation: the product and its requirements
+/// (with `product` indices still 0, fixed when added to a catalog).
+pub(crate) struct Parsed {
+    pub product: Product,
+    pub requirements: Vec<Requirement>,
+}
+
+/// Checks what serde cannot (slug form, known APIs, lines) and builds the model.
+/// `resolve_api` maps a document's API spelling to a catalog API index.
+pub(crate) fn validate(
+    file: ProductFile<'_>,
+    raw: &dyn Fn() -> String,
+    origin: Origin,
+    apis: &[Api],
+    rules: &WorkloadRules,
+    pool: &mut RowPool,
+) -> Result<Parsed, ReadError> {
+    let origin_text = origin.to_string();
+    // The text is fetched only when there is an error to locate.
+    let err = |path: Vec<Step<'static>>, message: String| Fault::new(path, message).locate(&raw(), &origin_text);
+    if !is_slug(&file.slug) {
+        return Err(err(
+            vec![Step::key("slug")],
+            format!(
+                "`{}` is not a valid slug: use lower-case letters, digits and single hyphens (e.g. `my-vendor`)",
+                file.slug
+            ),
+        ));
+    }
+    if let Some(sha) = &file.source.sha256
+        && !(sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+    {
+        return Err(err(
+            vec![Step::key("source"), Step::key("sha256")],
+            "sha256 must be 64 lower-case hexadecimal digits".into(),
+        ));
+    }
+    if file.apps.is_empty() {
+        return Err(err(vec![Step::key("apps")], "a product needs at least one app".into()));
+    }
+    let mut apps = Vec::new();
+    let mut requirements = Vec::new();
+    // Rows of one table name the same API: resolve a spelling once.
+    let mut last_api: Option<(String, usize)> = None;
+    for (ai, app) in file.apps.into_iter().enumerate() {
+        for (ri, r) in app.requirements.into_iter().enumerate() {
+            let at = |field: &'static str| {
+                vec![
+                    Step::key("apps"),
+                    Step::Index(ai),
+                    Step::key("requirements"),
+                    Step::Index(ri),
+                    Step::key(field),
+                ]
+            };
+            let resolved = match &last_api {
+                Some((written, index)) if **written == *r.api => Some(*index),
+                _ => {
+                    let found = apis.iter().position(|a| a.is_called(&r.api));
+                    if let Some(index) = found {
+                        last_api = Some((r.api.to_string(), index));
+                    }
+                    found
+                }
+            };
+            let Some(api) = resolved else {
+                return Err(err(
+                    at("api"),
+                    format!("unknown API `{}`: add it (or an alias) to apis.json", r.api),
+                ));
+            };
+            if r.line == 0 {
+                return Err(err(at("line"), "line numbers start at 1".into()));
+            }
+            if r.permission.chars().any(char::is_whitespace) {
+                return Err(err(
+                    at("permission"),
+                    format!(
+                        "`{}` is not a single claim; keep the cell as written in permission_as_written",
+                        r.permission
+                    ),
+                ));
+            }
+            if let Some(w) = r.workloads.iter().find(|w| w.workload.trim().is_empty()) {
+                let _ = w;
+                return Err(err(at("workloads"), "a workload needs a name".into()));
+            }
+            // Shared: vendors repeat Microsoft's descriptions and their own
+            // purposes, and search scores each distinct text once.
+            let description = r.description.as_deref().map(|t| pool.text.intern_prose(t));
+            let purpose = r.purpose.as_deref().map(|t| pool.text.intern_prose(t));
+            let workloads = if r.workloads.is_empty() {
+                vec![WorkloadUse {
+                    workload: pool.derived_workload(rules, api, &apis[api].name, &r.permission),
+                    phases: purpose
+                        .as_ref()
+                        .map(|p| pool.derived_phases(rules, p))
+                        .unwrap_or_default(),
+                    documented: false,
+                }]
+            } else {
+                r.workloads
+                    .into_iter()
+                    .map(|w| WorkloadUse {
+                        workload: pool.text.intern(&w.workload),
+                        phases: w.phases,
+                        documented: w.documented,
+                    })
+                    .collect()
+            };
+            requirements.push(Requirement {
+                product: 0,
+                app: ai,
+                api,
+                api_as_written: pool.text.intern(&r.api),
+                table: r.table.as_deref().map(|t| pool.text.intern(t)),
+                permission: r.permission,
+                permission_as_written: r.permission_as_written,
+                kind: r.kind,
+                description,
+                purpose,
+                workloads,
+                condition: r.condition,
+                attributes: r.attributes.into_iter().collect(),
+                notes: r.notes,
+                line: r.line,
+            });
+        }
+        apps.push(App {
+            name: app.name,
+            description: app.description,
+            notes: app.notes,
+        });
+    }
+    Ok(Parsed {
+        product: Product {
+            slug: file.slug,
+            vendor: file.vendor,
+            name: file.product,
+            source: SourceDocument {
+                title: file.source.title,
+                version: file.source.version,
+                date: file.source.date,
+                file: file.source.file,
+                sha256: file.source.sha256,
+                url: file.source.url,
+            },
+            notes: file.notes,
+            apps,
+            origin,
+        },
+        requirements,
+    })
+}
+
+/// What loading shares between the rows and files one thread validates: the
+/// text pool, and the workloads and phases already derived, since most rows
+/// repeat a claim or a purpose that an earlier row had.
+#[derive(Debug, Clone, Default)]
+pub struct RowPool {
+    pub text: crate::model::product::Interner,
+    /// Claim to (API, derived workload).
+    workloads: std::collections::HashMap<String, Vec<(usize, std::sync::Arc<str>)>>,
+    /// The address of a pooled purpose to the phases it states.
+    phases: std::collections::HashMap<usize, Vec<Phase>>,
+    /// The rules the derivations above came from (their id).
+    rules: Option<u64>,
+}
+
+impl RowPool {
+    /// Forgets derivations made under other rules.
+    fn use_rules(&mut self, rules: &WorkloadRules) {
+        let this = rules.id();
+        if self.rules != Some(this) {
+            self.workloads.clear();
+            self.phases.clear();
+            self.rules = Some(this);
+        }
+    }
+
+    /// The workload `rules` derive for a claim of API `api` (named `api_name`).
+    fn derived_workload(
+        &mut self,
+        rules: &WorkloadRules,
+        api: usize,
+        api_name: &str,
+        permission: &str,
+    ) -> std::sync::Arc<str> {
+        self.use_rules(rules);
+        if let Some((_, w)) = self
+            .workloads
+            .get(permission)
+            .and_then(|v| v.iter().find(|(a, _)| *a == api))
+        {
+            return std::sync::Arc::clone(w);
+        }
+        let w = self.text.intern(rules.workload_for(api_name, permission));
+        self.workloads
+            .entry(permission.to_string())
+            .or_default()
+            .push((api, std::sync::Arc::clone(&w)));
+        w
+    }
+
+    /// The phases `rules` find in a pooled purpose.
+    fn derived_phases(&mut self, rules: &WorkloadRules, purpose: &std::sync::Arc<str>) -> Vec<Phase> {
+        self.use_rules(rules);
+        // The pool keeps the purpose alive, so its address names it.
+        let key = std::sync::Arc::as_ptr(purpose) as *const u8 as usize;
+        self.phases
+            .entry(key)
+            .or_insert_with(|| rules.phases_in(purpose))
+            .clone()
+    }
+}
+
+/// Lower-case letters, digits and single inner hyphens, at most 64 characters.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
