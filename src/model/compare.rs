@@ -3,12 +3,12 @@
 //! naming artefact.
 
 use crate::model::catalog::Catalog;
+use crate::model::claim::covers;
 use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
 use crate::model::profile::{Profile, profile};
 use crate::model::query::{PermissionGroup, Query, group_by_permission};
-use std::collections::HashMap;
 
 /// Which rows of the matrix to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -92,33 +92,6 @@ pub struct Comparison {
     /// Every distinct permission, highest risk first.
     pub rows: Vec<MatrixRow>,
     pub profiles: Vec<Profile>,
-}
-
-/// The verb ladder of a claim: `X.ReadWrite.All` is ("X", 2, ".All").
-fn ladder(name: &str) -> Option<(&str, u8, &str)> {
-    const VERBS: [(&str, u8); 6] = [
-        ("ReadBasic", 0),
-        ("Read", 1),
-        ("ReadWrite", 2),
-        ("Manage", 3),
-        ("FullControl", 4),
-        ("ReadWriteAndConsentForTeam", 2),
-    ];
-    let mut parts = name.splitn(3, '.');
-    let resource = parts.next()?;
-    let verb = parts.next()?;
-    let rest = parts.next().unwrap_or("");
-    let rank = VERBS.iter().find(|(v, _)| *v == verb)?.1;
-    Some((resource, rank, rest))
-}
-
-/// True when `broad` includes everything `narrow` grants, on the same resource
-/// and kind: a higher verb on the same object and scope.
-pub fn covers(broad: &str, narrow: &str) -> bool {
-    match (ladder(broad), ladder(narrow)) {
-        (Some((rb, vb, sb)), Some((rn, vn, sn))) => rb == rn && sb == sn && vb > vn,
-        _ => false,
-    }
 }
 
 impl Comparison {
@@ -299,21 +272,6 @@ impl Comparison {
             _ => Vec::new(),
         }
     }
-
-    /// Counts of equivalences shown, for the summary ("2 same grant, 5 covered").
-    pub fn equivalence_counts(&self) -> HashMap<&'static str, usize> {
-        let mut m = HashMap::new();
-        for r in &self.rows {
-            for c in &r.cells {
-                match c {
-                    Cell::Same { .. } => *m.entry("same grant under another name").or_insert(0) += 1,
-                    Cell::Covered { .. } => *m.entry("covered by a broader permission").or_insert(0) += 1,
-                    _ => {}
-                }
-            }
-        }
-        m
-    }
 }
 
 fn title(s: &str) -> String {
@@ -321,22 +279,5 @@ fn title(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ladders_cover_narrower_verbs_only_on_the_same_object() {
-        assert!(covers("Mail.ReadWrite", "Mail.Read"));
-        assert!(covers("Sites.FullControl.All", "Sites.ReadWrite.All"));
-        assert!(covers("Sites.FullControl.All", "Sites.Manage.All"));
-        assert!(covers("Files.ReadWrite.All", "Files.Read.All"));
-        assert!(!covers("Files.ReadWrite.All", "Files.Read"));
-        assert!(!covers("Mail.Read", "Mail.ReadWrite"));
-        assert!(!covers("Mail.ReadWrite", "Contacts.Read"));
-        assert!(!covers("full_access_as_app", "Mail.Read"));
     }
 }

@@ -1,6 +1,7 @@
 //! A product's risk profile: the summary a reviewer puts in a memo.
 
 use crate::model::catalog::Catalog;
+use crate::model::claim::Claim;
 use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::query::group_by_permission;
@@ -36,38 +37,6 @@ pub struct Profile {
     pub recovery_only: Vec<NamedPermission>,
 }
 
-/// True for claims that write, manage or control (`ReadWrite`, `FullControl`,
-/// `Manage`, `Create`, `full_access_as_app`...).
-pub fn is_write(permission: &str) -> bool {
-    let p = permission.to_lowercase();
-    if p.contains("full_access") || p.contains("impersonation") {
-        return true;
-    }
-    // The verb follows the resource: `DeviceManagementRBAC.Read.All` only reads.
-    p.split('.').skip(1).any(|verb| {
-        [
-            "write",
-            "fullcontrol",
-            "manage",
-            "create",
-            "send",
-            "delete",
-            "enabledisable",
-            "addremove",
-        ]
-        .iter()
-        .any(|w| verb.contains(w))
-    })
-}
-
-/// True when a permission reaches the whole tenant: an application permission
-/// (no signed-in user bounds it) unless its name scopes it to selected or owned
-/// objects.
-pub fn is_tenant_wide(kind: PermissionKind, permission: &str) -> bool {
-    let p = permission.to_lowercase();
-    kind == PermissionKind::Application && ![".selected", ".ownedby", "appfolder"].iter().any(|s| p.contains(s))
-}
-
 /// Computes the profile of product `index`.
 pub fn profile(catalog: &Catalog, index: usize) -> Profile {
     let rows = catalog.rows_of(index);
@@ -99,7 +68,7 @@ pub fn profile(catalog: &Catalog, index: usize) -> Profile {
             .collect(),
         tenant_wide_write: groups
             .iter()
-            .filter(|g| is_write(&g.permission) && is_tenant_wide(g.kind, &g.permission))
+            .filter(|g| Claim::parse(&g.permission, g.kind).tenant_wide_write(g.kind))
             .map(named)
             .collect(),
         recovery_only: groups
