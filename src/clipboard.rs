@@ -320,7 +320,9 @@ impl Clipboard {
                 terminal_bytes: Vec::new(),
             };
         }
-        let what = one_line(what);
+        let what = crate::model::text::one_line(what);
+        // The door text reaches the clipboard by.
+        let text = &crate::model::text::neutralise_keeping_lines(text);
         match self.decision.backend {
             Backend::Osc52 => self.osc52_outcome(text, &what, None),
             Backend::System => self.copy_system(text, &what),
@@ -331,7 +333,7 @@ impl Clipboard {
         if self.handle.is_none() && self.handle_error.is_none() {
             match arboard::Clipboard::new() {
                 Ok(h) => self.handle = Some(h),
-                Err(e) => self.handle_error = Some(one_line(&e.to_string())),
+                Err(e) => self.handle_error = Some(crate::model::text::one_line(&e.to_string())),
             }
         }
         let mut note = None;
@@ -358,13 +360,15 @@ impl Clipboard {
                 Err(e) => {
                     note = Some(format!(
                         "the background helper could not start: {}",
-                        one_line(&e.to_string())
+                        crate::model::text::one_line(&e.to_string())
                     ))
                 }
             }
         }
         let result = match self.handle.as_mut() {
-            Some(h) => h.set_text(text.to_string()).map_err(|e| one_line(&e.to_string())),
+            Some(h) => h
+                .set_text(text.to_string())
+                .map_err(|e| crate::model::text::one_line(&e.to_string())),
             None => Err(self.handle_error.clone().unwrap_or_else(|| "no clipboard".into())),
         };
         match result {
@@ -433,12 +437,6 @@ impl Clipboard {
     fn reap_helpers(&mut self) {
         self.helpers.retain_mut(|c| matches!(c.try_wait(), Ok(None)));
     }
-}
-
-/// An error message fit for a status line: one line, nothing a terminal acts on.
-fn one_line(message: &str) -> String {
-    let joined = message.split_whitespace().collect::<Vec<_>>().join(" ");
-    crate::model::text::neutralise(&joined).into_owned()
 }
 
 fn failed(why: &str) -> CopyOutcome {
@@ -543,13 +541,13 @@ fn find_in_path(name: &str, path: Option<&OsString>) -> Option<PathBuf> {
 pub fn doctor(env: &Env, choice: ClipboardChoice) -> String {
     let d = decide(env, choice);
     let shown = |v: &Option<String>| match v {
-        Some(v) => crate::model::text::neutralise(v).into_owned(),
+        Some(v) => v.clone(),
         None => "unset".to_string(),
     };
     let mut out = String::new();
     let mut line = |k: &str, v: &str| out.push_str(&format!("{k:<16}{v}\n"));
     line("backend", d.backend.label());
-    line("why", &crate::model::text::neutralise(&d.reason));
+    line("why", &d.reason);
     line("DISPLAY", &shown(&env.display));
     line("WAYLAND_DISPLAY", &shown(&env.wayland_display));
     line(
@@ -587,7 +585,7 @@ pub fn doctor(env: &Env, choice: ClipboardChoice) -> String {
     line("after exit", after);
     for tool in ["xclip", "xsel", "wl-copy"] {
         let found = find_in_path(tool, env.path.as_ref())
-            .map(|p| crate::model::text::neutralise(&p.display().to_string()).into_owned())
+            .map(|p| p.display().to_string())
             .unwrap_or_else(|| "not found".into());
         line(tool, &format!("{found} (informational)"));
     }

@@ -2,7 +2,6 @@
 //! backup vendors ask a tenant to grant.
 #![forbid(unsafe_code)]
 
-pub mod cli;
 pub mod clipboard;
 pub mod commands;
 pub mod model;

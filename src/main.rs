@@ -3,7 +3,9 @@
 #![forbid(unsafe_code)]
 
 use clap::Parser;
-use permscope::cli::{Cli, run};
+use permscope::commands::{Cli, run};
+use permscope::model::text::Neutral;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -11,25 +13,18 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).as_deref() == Some(std::ffi::OsStr::new(permscope::clipboard::SERVE_ARG)) {
         return match permscope::clipboard::serve_from_stdin() {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("permscope: {e:#}");
-                ExitCode::FAILURE
-            }
+            Err(e) => fail(&format!("{e:#}")),
         };
     }
     let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // Usage errors quote what was typed: neutralise before it reaches the terminal.
+            // Usage errors quote what was typed: they leave through the door too.
             let text = e.render().to_string();
-            let safe: String = text
-                .lines()
-                .map(|l| permscope::model::text::neutralise(l).into_owned() + "\n")
-                .collect();
             if e.use_stderr() {
-                eprint!("{safe}");
+                let _ = write!(Neutral::new(std::io::stderr().lock()), "{text}");
             } else {
-                print!("{safe}");
+                let _ = write!(Neutral::new(std::io::stdout().lock()), "{text}");
             }
             return ExitCode::from(e.exit_code() as u8);
         }
@@ -38,18 +33,13 @@ fn main() -> ExitCode {
         cli.global.risk_rules = cli.risk.take();
     }
     let Some(command) = cli.command.as_ref() else {
-        return match permscope::cli::explore(&cli.global) {
+        return match permscope::commands::explore::explore(&cli.global) {
             Ok(code) => code,
-            Err(e) => {
-                eprintln!(
-                    "permscope: error: {}",
-                    permscope::model::text::neutralise(&format!("{e:#}"))
-                );
-                ExitCode::from(2)
-            }
+            Err(e) => fail(&format!("{e:#}")),
         };
     };
-    let mut stdout = std::io::stdout().lock();
+    // Everything a command prints leaves through one door that neutralises it.
+    let mut stdout = Neutral::new(std::io::stdout().lock());
     match run(command, &cli.global, &mut stdout) {
         Ok(code) => code,
         Err(e) => {
@@ -59,11 +49,14 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!(
-                "permscope: error: {}",
-                permscope::model::text::neutralise(&format!("{e:#}"))
-            );
-            ExitCode::from(2)
+            fail(&format!("{e:#}"))
         }
     }
+}
+
+/// Reports an error on stderr (its own line breaks kept, anything unsafe
+/// escaped) and gives the exit code for it.
+fn fail(message: &str) -> ExitCode {
+    let _ = writeln!(Neutral::new(std::io::stderr().lock()), "permscope: error: {message}");
+    ExitCode::from(2)
 }

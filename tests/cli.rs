@@ -291,7 +291,7 @@ fn help_lists_every_command() {
 #[test]
 fn argument_definitions_are_consistent() {
     use clap::CommandFactory;
-    permscope::cli::Cli::command().debug_assert();
+    permscope::commands::Cli::command().debug_assert();
 }
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/grants");
@@ -483,7 +483,7 @@ fn assess_rates_names_from_arguments_or_stdin() {
 /// and wiped (carriage return, erase line) before the explorer starts.
 #[test]
 fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
-    use permscope::cli::{LOADING, LoadingNotice};
+    use permscope::commands::explore::{LOADING, LoadingNotice};
     use std::io::Write;
     use std::sync::Mutex;
     use std::time::{Duration, Instant};

@@ -19,7 +19,8 @@
 mod common;
 
 use common::TempDir;
-use permscope::cli::{ShowFormat, VendorsFormat};
+use permscope::commands::context::ShowFormat;
+use permscope::commands::vendors::VendorsFormat;
 use permscope::model::catalog::{Catalog, LoadReport};
 use permscope::model::compare::{CompareMode, Comparison};
 use permscope::model::export::{self, ExportFormat};
@@ -567,7 +568,7 @@ fn reports_and_text_comparisons_are_clean_with_poisoned_data() {
         for format in [CompareFormat::Table, CompareFormat::Csv, CompareFormat::Markdown] {
             assert_clean(
                 &format!("compare {mode:?} {format:?}"),
-                &report::render_compare(&c, &cmp, mode, format, 120),
+                &door(&report::render_compare(&c, &cmp, mode, format, 120)),
             );
         }
     }
@@ -585,27 +586,36 @@ fn compare_json_is_clean_with_poisoned_data() {
     );
 }
 
-fn run_command(f: impl FnOnce(&mut Vec<u8>) -> anyhow::Result<std::process::ExitCode>) -> (String, String) {
+/// What reaches the terminal of text a command prints: it leaves by the door.
+fn door(text: &str) -> String {
+    permscope::model::text::neutralise_keeping_lines(text).into_owned()
+}
+
+/// Runs a command as `main` does: its output and its error leave through the
+/// neutralising door.
+fn run_command(f: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<std::process::ExitCode>) -> (String, String) {
+    use std::io::Write;
     let mut out = Vec::new();
-    let err = match f(&mut out) {
-        Ok(_) => String::new(),
-        Err(e) => format!("{e:#}"),
-    };
-    (String::from_utf8(out).unwrap(), err)
+    let result = f(&mut permscope::model::text::Neutral::new(&mut out));
+    let mut err = Vec::new();
+    if let Err(e) = result {
+        let _ = write!(permscope::model::text::Neutral::new(&mut err), "{e:#}");
+    }
+    (String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
 }
 
 #[test]
 fn vendors_show_check_and_assess_text_are_clean_with_poisoned_data() {
     let c = poisoned();
-    let (out, _) = run_command(|o| permscope::commands::vendors(&c, VendorsFormat::Table, o));
+    let (out, _) = run_command(|o| permscope::commands::vendors::run(&c, VendorsFormat::Table, o));
     assert_clean("vendors", &out);
     let claim = c.requirements[0].permission.clone();
-    let (out, err) = run_command(|o| permscope::commands::show(&c, &claim, None, None, ShowFormat::Text, o));
+    let (out, err) = run_command(|o| permscope::commands::show::run(&c, &claim, None, None, ShowFormat::Text, o));
     assert!(err.is_empty(), "{err}");
     assert!(out.contains("asked for by"), "{out}");
     assert_clean("show", &out);
     // Not found: the error quotes the argument and suggests names.
-    let (_, err) = run_command(|o| permscope::commands::show(&c, &all_classes(), None, None, ShowFormat::Text, o));
+    let (_, err) = run_command(|o| permscope::commands::show::run(&c, &all_classes(), None, None, ShowFormat::Text, o));
     assert_clean("show error", &err);
     let report = LoadReport {
         errors: vec![ReadError {
@@ -618,12 +628,12 @@ fn vendors_show_check_and_assess_text_are_clean_with_poisoned_data() {
         }],
         replaced: vec![(all_classes(), PathBuf::from(all_classes_arg()))],
     };
-    let (out, _) = run_command(|o| permscope::commands::check(&c, &report, o));
+    let (out, _) = run_command(|o| permscope::commands::check::run(&c, &report, o));
     assert_clean("check", &out);
     let names = vec![all_classes(), claim, "x".repeat(100_000)];
     for api in ["Microsoft Graph", &all_classes()] {
         let (out, _) = run_command(|o| {
-            permscope::commands::assess(&c, &names, api, PermissionKind::Application, ShowFormat::Text, o)
+            permscope::commands::assess::run(&c, &names, api, PermissionKind::Application, ShowFormat::Text, o)
         });
         assert_clean("assess", &out);
     }
@@ -633,13 +643,13 @@ fn vendors_show_check_and_assess_text_are_clean_with_poisoned_data() {
 
 fn vendors_show_and_assess_json_are_clean_with_poisoned_data() {
     let c = poisoned();
-    let (out, _) = run_command(|o| permscope::commands::vendors(&c, VendorsFormat::Json, o));
+    let (out, _) = run_command(|o| permscope::commands::vendors::run(&c, VendorsFormat::Json, o));
     assert_clean("vendors json", &out);
     let claim = c.requirements[0].permission.clone();
-    let (out, _) = run_command(|o| permscope::commands::show(&c, &claim, None, None, ShowFormat::Json, o));
+    let (out, _) = run_command(|o| permscope::commands::show::run(&c, &claim, None, None, ShowFormat::Json, o));
     assert_clean("show json", &out);
     let (out, _) = run_command(|o| {
-        permscope::commands::assess(
+        permscope::commands::assess::run(
             &c,
             &[all_classes()],
             "Microsoft Graph",
@@ -1274,7 +1284,7 @@ fn doctor_neutralises_the_environment() {
         path: Some(bin.clone().into_os_string()),
     };
     for choice in [ClipboardChoice::Auto, ClipboardChoice::System, ClipboardChoice::Osc52] {
-        assert_clean("doctor", &doctor(&env, choice));
+        assert_clean("doctor", &door(&doctor(&env, choice)));
     }
     let h = all_classes_arg();
     let o = permscope_with(

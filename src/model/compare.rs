@@ -3,6 +3,7 @@
 //! naming artefact.
 
 use crate::model::catalog::Catalog;
+use crate::model::choice::Choice;
 use crate::model::claim::covers;
 use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
@@ -11,7 +12,7 @@ use crate::model::profile::{Profile, profile};
 use crate::model::query::{PermissionGroup, Query, group_by_permission};
 
 /// Which rows of the matrix to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CompareMode {
     /// Every permission any compared product asks for.
     #[default]
@@ -38,6 +39,28 @@ impl CompareMode {
             CompareMode::OnlyOne => "only in one",
             CompareMode::Every => "in every product",
             CompareMode::Differences => "differences",
+        }
+    }
+}
+
+impl Choice for CompareMode {
+    fn all() -> &'static [Self] {
+        &CompareMode::ALL
+    }
+    fn name(self) -> &'static str {
+        match self {
+            CompareMode::All => "all",
+            CompareMode::OnlyOne => "only-one",
+            CompareMode::Every => "every",
+            CompareMode::Differences => "differences",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            CompareMode::All => "every permission any compared product asks for",
+            CompareMode::OnlyOne => "asked for by exactly one of the products",
+            CompareMode::Every => "asked for by every product",
+            CompareMode::Differences => "not asked for by every product",
         }
     }
 }

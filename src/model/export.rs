@@ -13,6 +13,7 @@
 //! always reported in [`Export::warnings`].
 
 use crate::model::catalog::Catalog;
+use crate::model::choice::Choice;
 use crate::model::facts::PermissionFact;
 use crate::model::level::RiskLevel;
 use crate::model::permission::{PermissionKey, PermissionKind};
@@ -27,7 +28,7 @@ use std::collections::HashMap;
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 /// The shapes a selection can be exported in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExportFormat {
     /// Claim names, one per line.
     Names,
@@ -97,6 +98,24 @@ impl ExportFormat {
             ExportFormat::Markdown => "md",
             ExportFormat::Powershell => "ps1",
             ExportFormat::Azcli => "sh",
+        }
+    }
+}
+
+impl Choice for ExportFormat {
+    fn all() -> &'static [Self] {
+        &ExportFormat::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn help(self) -> &'static str {
+        self.label()
+    }
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            ExportFormat::Markdown => &["md"],
+            _ => &[],
         }
     }
 }
@@ -797,8 +816,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), ExportFormat::ALL.len());
         for f in ExportFormat::ALL {
-            let v = <ExportFormat as clap::ValueEnum>::to_possible_value(&f).map(|p| p.get_name().to_string());
-            assert_eq!(v.as_deref(), Some(f.as_str()));
+            assert_eq!(<ExportFormat as Choice>::parse(f.as_str()), Some(f));
         }
     }
 }

@@ -2,13 +2,14 @@
 //! CSV, Markdown). The JSON row is a documented contract for scripts.
 
 use crate::model::catalog::Catalog;
+use crate::model::choice::Choice;
 use crate::model::columns::{self, Column};
 use crate::model::text::{self, display_width, truncate};
 use crate::model::text::{csv_field, one_line, push_one_line};
 use serde_json::{Value, json};
 
 /// Output formats of `list`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListFormat {
     /// Aligned columns fitted to the terminal width.
     Table,
@@ -20,6 +21,42 @@ pub enum ListFormat {
     Csv,
     /// A Markdown table.
     Markdown,
+}
+
+impl Choice for ListFormat {
+    fn all() -> &'static [Self] {
+        &[
+            ListFormat::Table,
+            ListFormat::Plain,
+            ListFormat::Json,
+            ListFormat::Csv,
+            ListFormat::Markdown,
+        ]
+    }
+    fn name(self) -> &'static str {
+        match self {
+            ListFormat::Table => "table",
+            ListFormat::Plain => "plain",
+            ListFormat::Json => "json",
+            ListFormat::Csv => "csv",
+            ListFormat::Markdown => "markdown",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            ListFormat::Table => "aligned columns fitted to the terminal width",
+            ListFormat::Plain => "one row per line, tab-separated, no decoration",
+            ListFormat::Json => "an array of row objects (the scripting contract)",
+            ListFormat::Csv => "RFC 4180 CSV with a header",
+            ListFormat::Markdown => "a Markdown table",
+        }
+    }
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            ListFormat::Markdown => &["md"],
+            _ => &[],
+        }
+    }
 }
 
 /// The JSON object of one requirement (see the README's "JSON contract").
@@ -315,9 +352,4 @@ fn table(catalog: &Catalog, rows: &[usize], width: usize) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Text safe to print: neutralised, as one line.
-pub fn safe(s: &str) -> String {
-    text::neutralise(s).into_owned()
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod choice;
 pub mod claim;
 pub mod columns;
 pub mod compare;

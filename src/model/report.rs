@@ -1,17 +1,18 @@
 //! Comparison output (`compare`) and the procurement report (`report`).
 
 use crate::model::catalog::Catalog;
+use crate::model::choice::Choice;
 use crate::model::columns::claim_label;
 use crate::model::compare::{Cell, CompareMode, Comparison};
 use crate::model::document::Document;
 use crate::model::level::RiskLevel;
 use crate::model::profile::{NamedPermission, Profile};
 use crate::model::text::csv_field;
-use crate::model::text::{display_width, neutralise, truncate};
+use crate::model::text::{display_width, truncate};
 use serde_json::{Value, json};
 
 /// Output formats of `compare`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompareFormat {
     Table,
     Json,
@@ -19,11 +20,68 @@ pub enum CompareFormat {
     Markdown,
 }
 
+impl Choice for CompareFormat {
+    fn all() -> &'static [Self] {
+        &[
+            CompareFormat::Table,
+            CompareFormat::Json,
+            CompareFormat::Csv,
+            CompareFormat::Markdown,
+        ]
+    }
+    fn name(self) -> &'static str {
+        match self {
+            CompareFormat::Table => "table",
+            CompareFormat::Json => "json",
+            CompareFormat::Csv => "csv",
+            CompareFormat::Markdown => "markdown",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            CompareFormat::Table => "risk bars, sentences and the matrix, fitted to the terminal",
+            CompareFormat::Json => "the JSON contract",
+            CompareFormat::Csv => "the matrix as CSV",
+            CompareFormat::Markdown => "summary and matrix in Markdown",
+        }
+    }
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            CompareFormat::Markdown => &["md"],
+            _ => &[],
+        }
+    }
+}
+
 /// Output formats of `report`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
     Markdown,
     Html,
+}
+
+impl Choice for ReportFormat {
+    fn all() -> &'static [Self] {
+        &[ReportFormat::Markdown, ReportFormat::Html]
+    }
+    fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Markdown => "markdown",
+            ReportFormat::Html => "html",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            ReportFormat::Markdown => "Markdown, for a ticket or a wiki",
+            ReportFormat::Html => "a self-contained HTML page that prints",
+        }
+    }
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            ReportFormat::Markdown => &["md"],
+            ReportFormat::Html => &[],
+        }
+    }
 }
 
 /// Short text of a matrix cell: what the product asks for, or how it holds it otherwise.
@@ -199,7 +257,7 @@ fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usi
     }
     out.push('\n');
     for s in cmp.sentences(catalog) {
-        out.push_str(&format!("  {}\n", neutralise(&s)));
+        out.push_str(&format!("  {s}\n"));
     }
     out.push('\n');
     // Matrix: RISK, PERMISSION, API, TYPE, then one column per product.
@@ -234,7 +292,7 @@ fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usi
             let t = truncate(&cell_text(catalog, cmp, i, pos), per).into_owned();
             line.push_str(&format!("  {}{}", t, " ".repeat(per.saturating_sub(display_width(&t)))));
         }
-        out.push_str(neutralise(line.trim_end()).as_ref());
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     out

@@ -11,6 +11,7 @@
 //! who pick the same set get byte-identical exports.
 
 use crate::model::catalog::Catalog;
+use crate::model::choice::Choice;
 use crate::model::level::RiskLevel;
 use crate::model::permission::{PermissionKey, PermissionKind};
 use std::collections::BTreeSet;
@@ -33,7 +34,7 @@ pub fn row_matches(catalog: &Catalog, row: usize, key: &PermissionKey) -> bool {
 }
 
 /// A ready-made selection drawn from one product's rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Preset {
     /// Everything the product asks for.
     Everything,
@@ -73,6 +74,18 @@ impl Preset {
             Preset::DelegatedOnly => "Delegated scopes only",
             Preset::CriticalOnly => "Critical permissions only",
         }
+    }
+}
+
+impl Choice for Preset {
+    fn all() -> &'static [Self] {
+        &Preset::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn help(self) -> &'static str {
+        self.label()
     }
 }
 
@@ -265,8 +278,7 @@ mod tests {
     #[test]
     fn preset_names_match_the_command_line() {
         for p in Preset::ALL {
-            let v = <Preset as clap::ValueEnum>::to_possible_value(&p).map(|v| v.get_name().to_string());
-            assert_eq!(v.as_deref(), Some(p.as_str()));
+            assert_eq!(<Preset as Choice>::parse(p.as_str()), Some(p));
         }
     }
 

@@ -54,6 +54,25 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`neutralise`], except for the line breaks and tabs that lay out a
+/// multi-line text (a script, a table, a message): what a stream or the
+/// clipboard receives.
+pub fn neutralise_keeping_lines(text: &str) -> Cow<'_, str> {
+    let keep = |c: char| c == '\n' || c == '\t';
+    if !text.chars().any(|c| !keep(c) && unsafe_reason(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !keep(c) && unsafe_reason(c).is_some() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// How a failed text check's message starts.
 pub(crate) const TEXT_CHECK: &str = "text contains ";
 
@@ -282,6 +301,71 @@ pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The door text leaves the program by on a terminal stream (stdout, stderr):
+/// every character [`unsafe_reason`] names, except the line breaks and tabs
+/// the program itself writes, becomes a visible `\u{..}` escape. Commands
+/// write plain text through it and need not neutralise it themselves.
+pub struct Neutral<W: std::io::Write> {
+    inner: W,
+    /// The start of a character split between two writes.
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> Neutral<W> {
+    pub fn new(inner: W) -> Neutral<W> {
+        Neutral {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_text(&mut self, text: &str) -> std::io::Result<()> {
+        self.inner.write_all(neutralise_keeping_lines(text).as_bytes())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Neutral<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Fast path: printable ASCII, tabs and line breaks go straight through.
+        if self.pending.is_empty()
+            && buf
+                .iter()
+                .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+        {
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
+        self.pending.extend_from_slice(buf);
+        let bytes = std::mem::take(&mut self.pending);
+        let valid = match std::str::from_utf8(&bytes) {
+            Ok(_) => bytes.len(),
+            // An incomplete character at the end waits for the next write.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            // Invalid bytes in the middle: never from this program, shown lossily.
+            Err(_) => bytes.len(),
+        };
+        let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        self.pending = bytes[valid..].to_vec();
+        self.write_text(&text)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for Neutral<W> {
+    fn drop(&mut self) {
+        // A character cut off at the very end is written lossily.
+        if !self.pending.is_empty() {
+            let rest = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
+            let _ = self.write_text(&rest);
+        }
+        let _ = self.inner.flush();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +398,21 @@ mod tests {
         assert_eq!(truncate("abc", 4), "abc");
         assert_eq!(truncate("日本語", 4), "日…");
         assert_eq!(display_width("日本"), 4);
+    }
+
+    #[test]
+    fn the_door_escapes_all_but_line_breaks_and_tabs() {
+        use std::io::Write;
+        let mut out = Vec::new();
+        {
+            let mut door = Neutral::new(&mut out);
+            door.write_all("a\tb\n\u{1b}[2Jc\u{202e}".as_bytes()).unwrap();
+            // A character split across two writes arrives whole.
+            let e = "é".as_bytes();
+            door.write_all(&e[..1]).unwrap();
+            door.write_all(&e[1..]).unwrap();
+            door.write_all(b"\x07\n").unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "a\tb\n\\u{1b}[2Jc\\u{202e}é\\u{7}\n");
     }
 }

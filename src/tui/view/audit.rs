@@ -1,7 +1,7 @@
 //! The audit screen: a tenant's grants against what the product documents.
 
 use crate::model::audit::{Audit, AuditEntry};
-use crate::model::text::{neutralise, truncate};
+use crate::model::text::truncate;
 use crate::tui::theme::Theme;
 use crate::tui::view::blank;
 use ratatui::Frame;
@@ -33,7 +33,7 @@ fn entry_line(e: &AuditEntry, flagged: bool, width: usize, theme: &Theme) -> Lin
     Line::from(vec![
         Span::styled(if flagged { "! " } else { "  " }, theme.warn()),
         Span::styled(format!("{badge:<5}"), style),
-        Span::raw(truncate(&neutralise(&text), width.saturating_sub(8)).into_owned()),
+        Span::raw(truncate(&text, width.saturating_sub(8)).into_owned()),
     ])
 }
 
@@ -72,7 +72,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, audit: &Audit, scroll: u16, 
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.focus_border())
-                .title(Span::styled(neutralise(&title).into_owned(), theme.title())),
+                .title(Span::styled(title, theme.title())),
         ),
         area,
     );

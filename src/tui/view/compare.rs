@@ -3,7 +3,7 @@
 
 use crate::model::compare::Cell as MatrixCell;
 use crate::model::level::RiskLevel;
-use crate::model::text::{neutralise, truncate};
+use crate::model::text::truncate;
 use crate::tui::app::{App, CompareView};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -116,7 +116,7 @@ fn summary(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, sentenc
         lines.push(Line::from(spans));
     }
     for s in sentences.iter().take(6) {
-        lines.push(Line::from(Span::raw(format!("• {}", neutralise(s)))));
+        lines.push(Line::from(Span::raw(format!("• {s}"))));
     }
     lines.push(Line::from(Span::styled(
         "█ critical ▓ high ▒ medium ░ low · yes (D B R) = phases · = same GUID, other name · ⊂ covered by a broader permission",
@@ -139,7 +139,7 @@ fn summary(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, sentenc
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.focus_border())
-                .title(Span::styled(neutralise(&title).into_owned(), theme.title())),
+                .title(Span::styled(title, theme.title())),
         ),
         area,
     );
@@ -184,9 +184,7 @@ fn matrix(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, theme: &
                     Span::styled(mark, theme.title()),
                     Span::styled(rating.level.badge(), theme.risk(rating.level)),
                 ])),
-                Cell::from(
-                    truncate(&neutralise(crate::model::columns::claim_label(&r.permission)), perm_w).into_owned(),
-                ),
+                Cell::from(truncate(crate::model::columns::claim_label(&r.permission), perm_w).into_owned()),
                 Cell::from(app.catalog.apis[r.api].short.clone()),
                 Cell::from(if r.kind == crate::model::permission::PermissionKind::Application {
                     "app"
@@ -195,7 +193,7 @@ fn matrix(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, theme: &
                 }),
             ];
             for pos in 0..n {
-                let t = truncate(&neutralise(&cell_text(app, view, i, pos)), per).into_owned();
+                let t = truncate(&cell_text(app, view, i, pos), per).into_owned();
                 let style = match &r.cells[pos] {
                     MatrixCell::Asks(_) => theme.base(),
                     _ => theme.dim(),

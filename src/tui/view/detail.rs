@@ -3,7 +3,6 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
-use crate::model::text::neutralise;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::view::blank;
@@ -15,7 +14,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 fn field(theme: &Theme, label: &str, value: &str) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{label}: "), theme.dim()),
-        Span::raw(neutralise(value).into_owned()),
+        Span::raw(value.to_string()),
     ])
 }
 
@@ -37,7 +36,7 @@ pub(crate) fn lines_upto(catalog: &Catalog, rows: &[usize], theme: &Theme, limit
     let mut out = vec![Line::from(vec![
         Span::styled(format!(" {} ", rating.level.badge()), theme.risk(rating.level)),
         Span::raw(" "),
-        Span::styled(neutralise(claim_label(&r.permission)).into_owned(), theme.title()),
+        Span::styled(claim_label(&r.permission).to_string(), theme.title()),
         Span::raw(format!("  {} · {}", api.name, r.kind)),
     ])];
     match catalog.fact(r) {
@@ -61,7 +60,7 @@ pub(crate) fn lines_upto(catalog: &Catalog, rows: &[usize], theme: &Theme, limit
         &format!("{} (score {}, {})", rating.level.as_str(), rating.score, basis(rating)),
     ));
     for reason in &rating.reasons {
-        out.push(Line::from(format!("  • {}", neutralise(reason))));
+        out.push(Line::from(format!("  • {reason}")));
     }
     let mut products: Vec<usize> = rows.iter().map(|&i| catalog.requirements[i].product).collect();
     products.sort_unstable();
@@ -90,12 +89,8 @@ pub(crate) fn lines_upto(catalog: &Catalog, rows: &[usize], theme: &Theme, limit
         let p = &catalog.products[r.product];
         out.push(blank());
         out.push(Line::from(vec![
-            Span::styled(neutralise(&p.slug).into_owned(), theme.title()),
-            Span::raw(format!(
-                " — {} · app \"{}\"",
-                neutralise(&p.vendor),
-                neutralise(&p.apps[r.app].name)
-            )),
+            Span::styled(p.slug.clone(), theme.title()),
+            Span::raw(format!(" — {} · app \"{}\"", p.vendor, p.apps[r.app].name)),
         ]));
         if let Some(d) = &r.description {
             out.push(field(theme, "  description", d));
@@ -129,7 +124,7 @@ pub(crate) fn lines_upto(catalog: &Catalog, rows: &[usize], theme: &Theme, limit
         for n in &r.notes {
             out.push(Line::from(vec![
                 Span::styled("  note: ", theme.warn()),
-                Span::raw(neutralise(n).into_owned()),
+                Span::raw(n.clone()),
             ]));
         }
         let mut src = format!("{} line {} — \"{}\"", p.source.file, r.line, p.source.title);

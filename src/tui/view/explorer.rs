@@ -3,7 +3,7 @@
 
 use crate::model::columns::{self, Column, claim_label};
 use crate::model::query::Matcher;
-use crate::model::text::{display_width, neutralise, truncate};
+use crate::model::text::{display_width, truncate};
 use crate::tui::app::{App, Entry};
 use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
@@ -41,7 +41,7 @@ fn entry_cell(app: &App, entry: &Entry, column: Column) -> String {
             crate::model::permission::PermissionKind::Application => "app".into(),
             crate::model::permission::PermissionKind::Delegated => "deleg".into(),
         },
-        (e, col) => neutralise(&columns::cell(c, e.rows()[0], col)).into_owned(),
+        (e, col) => columns::cell(c, e.rows()[0], col).into_owned(),
     }
 }
 
@@ -148,7 +148,7 @@ pub(super) fn table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, vie
                             } else {
                                 matcher.highlight(claim, &terms)
                             };
-                            Cell::from(highlighted(&neutralise(claim), &m, *w, theme.base(), theme.matched()))
+                            Cell::from(highlighted(claim, &m, *w, theme.base(), theme.matched()))
                         }
                         _ => Cell::from(truncate(text, *w).into_owned()),
                     }

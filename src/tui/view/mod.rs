@@ -69,6 +69,18 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
     if app.help {
         help::popup(frame, area, app, keymap, theme);
     }
+    scrub(frame.buffer_mut());
+}
+
+/// The door text reaches the terminal by: no cell may carry a character that
+/// a terminal acts on or that disguises text (data is checked when loaded and
+/// typed text is shown escaped; this holds whatever slipped past).
+fn scrub(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        if crate::model::text::find_unsafe(cell.symbol()).is_some() {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
 }
 
 /// Side by side when wide, stacked otherwise.

@@ -1,7 +1,6 @@
 //! The facet picker popup: tick products, APIs or workloads.
 
 use crate::model::catalog::Catalog;
-use crate::model::text::neutralise;
 use crate::tui::app::Picker;
 use crate::tui::theme::Theme;
 use crate::tui::view::centered;
@@ -18,9 +17,9 @@ pub(super) fn popup(frame: &mut Frame, area: Rect, picker: &Picker, catalog: &Ca
         .map(|(i, o)| {
             let text = if picker.multi() {
                 let t = picker.ticked.get(i).copied().unwrap_or(false);
-                format!("[{}] {}", if t { 'x' } else { ' ' }, neutralise(o))
+                format!("[{}] {}", if t { 'x' } else { ' ' }, o)
             } else {
-                neutralise(o).into_owned()
+                o.clone()
             };
             ListItem::new(Line::from(text))
         })

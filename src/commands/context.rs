@@ -1,0 +1,274 @@
+//! What every command shares: the options that apply everywhere, loading the
+//! catalog they describe, the row filters, and the command line's reading of
+//! the model's named choices.
+
+use crate::model::catalog::{Catalog, LoadReport};
+use crate::model::choice::Choice;
+use crate::model::level::RiskLevel;
+use crate::model::permission::PermissionKind;
+use crate::model::product::Phase;
+use crate::model::query::Query;
+use crate::model::risk::RiskBook;
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::marker::PhantomData;
+use std::path::PathBuf;
+
+/// Options every command accepts.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Global {
+    /// Folder of extra product files (*.json); a file with a bundled slug replaces
+    /// that product. Repeatable. Also read from PERMSCOPE_DATA (paths separated by ':').
+    #[arg(long = "data", value_name = "DIR", global = true)]
+    pub data: Vec<PathBuf>,
+    /// A reviewer's risk rules, layered on top of the bundled ones.
+    #[arg(long = "risk-rules", value_name = "FILE", global = true)]
+    pub risk_rules: Option<PathBuf>,
+    /// When to use colour: auto honours NO_COLOR and whether output is a terminal.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Where copies go: auto (system clipboard, or OSC 52 over SSH / without a
+    /// display), system, or osc52 (through the terminal).
+    #[arg(long, value_enum, default_value_t = crate::clipboard::ClipboardChoice::Auto, global = true)]
+    pub clipboard: crate::clipboard::ClipboardChoice,
+    /// After the explorer exits, print the last copied text to stdout.
+    #[arg(long, global = true)]
+    pub print: bool,
+    /// A resource service principal export (`az ad sp show`, `Get-MgServicePrincipal |
+    /// ConvertTo-Json`) or a bare list of its appRoles / oauth2PermissionScopes, whose GUIDs
+    /// extend the permission catalog for this run. Repeatable.
+    #[arg(long = "catalog", value_name = "FILE", global = true)]
+    pub catalogs: Vec<PathBuf>,
+    /// The API a bare appRoles / scopes list in --catalog belongs to (default Microsoft Graph).
+    #[arg(long = "catalog-resource", value_name = "API", global = true)]
+    pub catalog_resource: Option<String>,
+    /// Grants exports (app role assignments, oauth2PermissionGrants, a manifest) to audit
+    /// in the explorer: press `u` on a product's row. Repeatable. (Before any command;
+    /// `audit` has its own --grants.)
+    #[arg(long = "grants", value_name = "FILE")]
+    pub grants: Vec<PathBuf>,
+}
+
+/// Colour preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Filters shared by `list` and other row commands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Filters {
+    /// Only this product (slug or unique prefix). Repeatable.
+    #[arg(long = "product", value_name = "SLUG")]
+    pub products: Vec<String>,
+    /// Only this API: graph, exchange, sharepoint, devops, or a full name.
+    #[arg(long)]
+    pub api: Option<String>,
+    /// Only this type: application or delegated.
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_kind)]
+    pub kind: Option<PermissionKind>,
+    /// Only rows for this workload (case-insensitive part of its name, e.g. teams).
+    #[arg(long)]
+    pub workload: Option<String>,
+    /// Only rows used in this phase: discovery, backup or recovery.
+    #[arg(long, value_parser = parse_phase)]
+    pub phase: Option<Phase>,
+    /// Only this risk level and above: low, medium, high, critical.
+    #[arg(long, value_parser = parse_level)]
+    pub risk: Option<RiskLevel>,
+    /// Fuzzy search over permission, description, purpose and product.
+    #[arg(long, short = 'q')]
+    pub query: Option<String>,
+}
+
+/// Output format of `show` and `assess`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+}
+
+pub(crate) fn parse_kind(s: &str) -> Result<PermissionKind, String> {
+    PermissionKind::parse_loose(s).ok_or_else(|| format!("`{s}` is not a type: use application or delegated"))
+}
+
+fn parse_phase(s: &str) -> Result<Phase, String> {
+    Phase::parse_loose(s).ok_or_else(|| format!("`{s}` is not a phase: use discovery, backup or recovery"))
+}
+
+fn parse_level(s: &str) -> Result<RiskLevel, String> {
+    RiskLevel::parse_loose(s).ok_or_else(|| format!("`{s}` is not a risk level: use low, medium, high or critical"))
+}
+
+/// The command line's parser for one of the model's [`Choice`]s: its names
+/// and aliases, with their help in `--help`.
+#[derive(Clone)]
+pub struct ChoiceParser<T>(PhantomData<T>);
+
+/// A value parser for `T`.
+pub fn choice<T: Choice>() -> ChoiceParser<T> {
+    ChoiceParser(PhantomData)
+}
+
+impl<T: Choice> TypedValueParser for ChoiceParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let text = value.to_string_lossy();
+        T::parse(&text).ok_or_else(|| {
+            let mut err = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
+            if let Some(arg) = arg {
+                err.insert(
+                    clap::error::ContextKind::InvalidArg,
+                    clap::error::ContextValue::String(arg.to_string()),
+                );
+            }
+            err.insert(
+                clap::error::ContextKind::InvalidValue,
+                clap::error::ContextValue::String(text.into_owned()),
+            );
+            err.insert(
+                clap::error::ContextKind::ValidValue,
+                clap::error::ContextValue::Strings(T::all().iter().map(|v| v.name().to_string()).collect()),
+            );
+            err
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(T::all().iter().map(|v| {
+            PossibleValue::new(v.name()).help(v.help()).aliases(v.aliases())
+        })))
+    }
+}
+
+/// Folders products are read from: the user's data folder (where `import`
+/// writes) when it exists, then `PERMSCOPE_DATA`, then `--data`.
+pub fn data_dirs(global: &Global) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(home) = crate::model::import::default_data_dir()
+        && home.is_dir()
+    {
+        dirs.push(home);
+    }
+    if let Some(env) = std::env::var_os("PERMSCOPE_DATA") {
+        dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
+    }
+    dirs.extend(global.data.iter().cloned());
+    dirs
+}
+
+/// Loads the catalog the options describe: bundled data, data folders, risk rules.
+pub fn load_catalog(global: &Global) -> anyhow::Result<(Catalog, LoadReport)> {
+    let (mut catalog, report) = Catalog::load(&data_dirs(global));
+    if let Some(path) = &global.risk_rules {
+        let text = crate::model::read::file::read_text(path)?;
+        let layer = RiskBook::from_json(&text, &path.display().to_string())?;
+        let mut book = RiskBook::bundled();
+        book.layer(layer);
+        catalog.set_risk(book);
+    }
+    for path in &global.catalogs {
+        let export = crate::model::read::grants::read_export_file(path)?;
+        if !export.kind.is_catalog() {
+            anyhow::bail!(
+                "{}: --catalog wants a resource's service principal or its appRoles / scopes, but this is {}",
+                path.display(),
+                export.kind.describe()
+            );
+        }
+        for entries in &export.catalogs {
+            crate::model::grants::extend_catalog(&mut catalog, entries, global.catalog_resource.as_deref())?;
+        }
+    }
+    Ok((catalog, report))
+}
+
+/// Resolves command-line filters against the catalog.
+pub fn build_query(catalog: &Catalog, f: &Filters) -> anyhow::Result<Query> {
+    let mut q = Query::default();
+    for p in &f.products {
+        q.add_product(catalog, p)?;
+    }
+    if let Some(api) = &f.api {
+        q.add_api(catalog, api)?;
+    }
+    if let Some(w) = &f.workload {
+        q.add_workload(catalog, w)?;
+    }
+    q.kind = f.kind;
+    q.phase = f.phase;
+    q.min_risk = f.risk;
+    q.text = f.query.clone().unwrap_or_default();
+    Ok(q)
+}
+
+/// The products named on the command line (slugs or unique prefixes).
+pub fn products(catalog: &Catalog, names: &[String]) -> anyhow::Result<Vec<usize>> {
+    let mut q = Query::default();
+    for p in names {
+        q.add_product(catalog, p)?;
+    }
+    Ok(q.products)
+}
+
+/// Width for `table` output: the terminal's, else $COLUMNS, else 120.
+pub fn output_width() -> usize {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal()
+        && let Ok((w, _)) = ratatui::crossterm::terminal::size()
+        && w > 0
+    {
+        return w as usize;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w: &usize| *w > 0)
+        .unwrap_or(120)
+}
+
+/// Prints load problems to stderr (each names its file and place).
+pub fn warn_load_errors(report: &LoadReport) {
+    for e in &report.errors {
+        warn(&format!("{e} (file skipped)"));
+    }
+}
+
+/// A warning on stderr, through the door that neutralises it.
+pub fn warn(message: &str) {
+    let mut err = crate::model::text::Neutral::new(std::io::stderr().lock());
+    let _ = writeln!(err, "permscope: warning: {message}");
+}
+
+/// Writes a line of text (`out` is the neutralising door).
+pub fn say(out: &mut dyn Write, text: &str) -> std::io::Result<()> {
+    writeln!(out, "{text}")
+}
+
+/// Reads grants exports (refusing catalogs) and resolves them together, so an
+/// object id learned in one file helps another.
+pub fn read_grants(catalog: &Catalog, files: &[PathBuf]) -> anyhow::Result<Vec<crate::model::grants::ResolvedGrant>> {
+    let mut grants = Vec::new();
+    for path in files {
+        let export = crate::model::read::grants::read_export_file(path)?;
+        if export.kind.is_catalog() {
+            anyhow::bail!(
+                "{}: this is {}, not grants; pass it with --catalog",
+                path.display(),
+                export.kind.describe()
+            );
+        }
+        grants.extend(export.grants);
+    }
+    Ok(crate::model::grants::resolve(catalog, &grants))
+}

@@ -1,0 +1,64 @@
+//! `permscope import`: a vendor's list (CSV, manifest, grants export) into a
+//! validated product file in the data folder.
+
+use crate::commands::context::{Global, say, warn};
+use crate::model::catalog::Catalog;
+use crate::model::product::Origin;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Turn a manifest, a grants export or a CSV (api,permission,type,purpose,workload)
+/// into a validated product file in your data folder (--data DIR, else
+/// $XDG_DATA_HOME/permscope).
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import.
+    pub file: PathBuf,
+    /// Slug of the new product (lower-case, hyphens).
+    #[arg(long, value_name = "SLUG")]
+    pub product: String,
+    /// The vendor's name.
+    #[arg(long, value_name = "NAME")]
+    pub vendor: String,
+    /// The product's name (default: the slug).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Replace an existing file of that slug.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Writes the product file and says where.
+pub fn run(catalog: &Catalog, args: &ImportArgs, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let text = crate::model::read::file::read_text(&args.file)?;
+    let origin = args.file.display().to_string();
+    let product_text = crate::model::import::import(
+        catalog,
+        &text,
+        &origin,
+        &args.product,
+        &args.vendor,
+        args.name.as_deref(),
+    )?;
+    let dir = match global.data.first() {
+        Some(d) => d.clone(),
+        None => crate::model::import::default_data_dir().ok_or_else(|| {
+            anyhow::anyhow!("no data folder: pass --data DIR (neither XDG_DATA_HOME nor HOME is set)")
+        })?,
+    };
+    if catalog
+        .product_index(&args.product)
+        .is_some_and(|i| matches!(catalog.products[i].origin, Origin::Bundled(_)))
+    {
+        warn(&format!(
+            "`{}` is a bundled product; this file will replace it",
+            args.product
+        ));
+    }
+    let path = crate::model::import::write_product_file(&dir, &args.product, &product_text, args.force)?;
+    say(out, &format!("wrote {}", path.display()))?;
+    say(out, &format!("check it with: permscope --data {} check", dir.display()))?;
+    Ok(ExitCode::SUCCESS)
+}

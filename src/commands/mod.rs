@@ -1,0 +1,118 @@
+//! The command line: one file per command, each with its own arguments and a
+//! `run` that reads the model and writes what it returns. Nothing here
+//! computes what the explorer could not show too. clap stays in this folder:
+//! the model's choices are read through [`context::choice`].
+
+pub mod assess;
+pub mod audit;
+pub mod check;
+pub mod compare;
+pub mod context;
+pub mod doctor;
+pub mod explore;
+pub mod export;
+pub mod import;
+pub mod list;
+pub mod report;
+pub mod show;
+pub mod vendors;
+
+use crate::commands::context::{Global, load_catalog, warn_load_errors};
+use crate::model::catalog::{Catalog, LoadReport};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Review the Entra ID permissions that Microsoft 365 and Azure backup vendors
+/// ask a tenant to grant: every vendor table, with risk, filters and exports.
+///
+/// Without a command, permscope opens the interactive explorer.
+#[derive(Debug, Parser)]
+#[command(name = "permscope", version, about, long_about = None)]
+pub struct Cli {
+    /// A reviewer's risk rules file, layered on the bundled rules (before the
+    /// command; same as --risk-rules, which may go anywhere).
+    #[arg(long = "risk", value_name = "FILE")]
+    pub risk: Option<PathBuf>,
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// permscope's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Products with vendor, source document, counts and risk profile.
+    Vendors(vendors::VendorsArgs),
+    /// Requirements (vendor table rows), filtered and searched.
+    List(list::ListArgs),
+    /// Every product that asks for a permission, with each vendor's words.
+    Show(show::ShowArgs),
+    /// Validate the data and report every problem; exit 1 if any.
+    Check,
+    /// Print the chosen permissions in a format admins paste (scopes, PowerShell,
+    /// az CLI, app manifest...). Warnings (e.g. a permission without a known
+    /// GUID) go to stderr.
+    Export(export::ExportArgs),
+    /// Say which clipboard backend a copy would use, and why.
+    Doctor,
+    /// Check a tenant's real grants against what a product documents. Exit 1 when
+    /// anything undocumented (or unknown) is granted.
+    Audit(audit::AuditArgs),
+    /// Turn a manifest, a grants export or a CSV (api,permission,type,purpose,workload)
+    /// into a validated product file in your data folder (--data DIR, else
+    /// $XDG_DATA_HOME/permscope).
+    Import(import::ImportArgs),
+    /// Compare products side by side: who asks for what, and how dangerous the difference is.
+    Compare(compare::CompareArgs),
+    /// A procurement report for one or more products (Markdown or HTML).
+    Report(report::ReportArgs),
+    /// Rate permissions that need not be in any product (names as arguments or on stdin).
+    Assess(assess::AssessArgs),
+}
+
+/// Runs a command, writing to `out`. Returns the process exit code.
+pub fn run(command: &Command, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let (catalog, report) = load_catalog(global)?;
+    let result = run_on(&catalog, &report, command, global, out);
+    // The process ends right after: freeing 100k rows one by one would only cost time.
+    std::mem::forget(catalog);
+    result
+}
+
+fn run_on(
+    catalog: &Catalog,
+    report: &LoadReport,
+    command: &Command,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    if !matches!(command, Command::Check) {
+        warn_load_errors(report);
+    }
+    match command {
+        Command::Vendors(args) => vendors::run(catalog, args.format, out),
+        Command::List(args) => list::run(catalog, args, out),
+        Command::Show(args) => show::run(
+            catalog,
+            &args.permission,
+            args.api.as_deref(),
+            args.kind,
+            args.format,
+            out,
+        ),
+        Command::Check => check::run(catalog, report, out),
+        Command::Export(args) => export::run(catalog, args, out),
+        Command::Doctor => doctor::run(global, out),
+        Command::Audit(args) => audit::run(catalog, args, out),
+        Command::Import(args) => import::run(catalog, args, global, out),
+        Command::Compare(args) => compare::run(catalog, args, out),
+        Command::Report(args) => report::run(catalog, args, out),
+        Command::Assess(args) => {
+            let names = assess::names(args)?;
+            assess::run(catalog, &names, &args.api, args.kind, args.format, out)
+        }
+    }
+}

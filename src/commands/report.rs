@@ -1,0 +1,24 @@
+//! `permscope report`: the procurement report.
+
+use crate::commands::context::{choice, products};
+use crate::model::catalog::Catalog;
+use crate::model::report::ReportFormat;
+use clap::Args;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// A procurement report for one or more products (Markdown or HTML).
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(num_args = 1.., required = true, value_name = "SLUG")]
+    pub products: Vec<String>,
+    #[arg(long, value_parser = choice::<ReportFormat>(), default_value = "markdown")]
+    pub format: ReportFormat,
+}
+
+/// Prints the report.
+pub fn run(catalog: &Catalog, args: &ReportArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let chosen = products(catalog, &args.products)?;
+    out.write_all(crate::model::report::report(catalog, &chosen, args.format).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
