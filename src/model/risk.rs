@@ -2,7 +2,7 @@
 //!
 //! A [`RiskBook`] holds two kinds of knowledge, both loaded from JSON
 //! (`data/risk.json`, optionally with a reviewer's own file layered on top;
-//! the format is read by [`crate::model::read::rules`]):
+//! the file format is read in `model/read/rules.rs`):
 //!
 //! - **entries**: a verdict a person wrote for one permission on one resource,
 //!   per kind (application or delegated), with the reasoning spelled out;
@@ -18,7 +18,6 @@
 use crate::model::claim::{Access, Claim, NamePattern, Reach};
 use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
-use crate::model::read::ReadError;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -89,7 +88,7 @@ const KEY_SEPARATOR: u8 = 0x1f;
 #[derive(Debug, Clone)]
 pub struct RiskBook {
     /// Top layer first.
-    layers: Vec<Layer>,
+    pub(crate) layers: Vec<Layer>,
 }
 
 /// One file's entries and rules.
@@ -143,19 +142,6 @@ impl Rule {
 }
 
 impl RiskBook {
-    /// The rules shipped with permscope (`data/risk.json`).
-    pub fn bundled() -> RiskBook {
-        // A test proves the bundled file loads, so this cannot fail at run time.
-        RiskBook::from_json(include_str!("../../data/risk.json"), "data/risk.json")
-            .expect("bundled data/risk.json is valid (tested)")
-    }
-
-    /// Loads a rules file; `origin` names it in errors (usually its path).
-    pub fn from_json(text: &str, origin: &str) -> Result<RiskBook, ReadError> {
-        let layer = crate::model::read::rules::read_layer(text, origin)?;
-        Ok(RiskBook { layers: vec![layer] })
-    }
-
     /// Puts a reviewer's book on top: its entries and rules take precedence over
     /// everything already here.
     pub fn layer(&mut self, reviewer: RiskBook) {

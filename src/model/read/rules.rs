@@ -6,13 +6,28 @@ use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::read::ReadError;
 use crate::model::read::json::{self, Fault, Step, join};
-use crate::model::risk::{Entry, Layer, MAX_NAME, Rule, Verdict, owned_key};
+use crate::model::risk::{Entry, Layer, MAX_NAME, RiskBook, Rule, Verdict, owned_key};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
 
 /// Longest text field, in characters.
 const MAX_TEXT: usize = 4096;
+
+impl RiskBook {
+    /// The rules shipped with permscope (`data/risk.json`).
+    pub fn bundled() -> RiskBook {
+        // A test proves the bundled file loads, so this cannot fail at run time.
+        RiskBook::from_json(include_str!("../../../data/risk.json"), "data/risk.json")
+            .expect("bundled data/risk.json is valid (tested)")
+    }
+
+    /// Loads a rules file; `origin` names it in errors (usually its path).
+    pub fn from_json(text: &str, origin: &str) -> Result<RiskBook, ReadError> {
+        let layer = read_layer(text, origin)?;
+        Ok(RiskBook { layers: vec![layer] })
+    }
+}
 
 /// Reads a rules file into one layer of a rule book; `origin` names it in errors.
 pub(crate) fn read_layer(text: &str, origin: &str) -> Result<Layer, ReadError> {

@@ -3,7 +3,7 @@
 use crate::model::audit::{Audit, AuditEntry};
 use crate::model::text::truncate;
 use crate::tui::theme::Theme;
-use crate::tui::view::blank;
+use crate::tui::view::blocks::blank;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

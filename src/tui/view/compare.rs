@@ -69,7 +69,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &CompareVie
         .title(Span::styled(" Detail ", theme.title()))
         .padding(ratatui::widgets::Padding::horizontal(1));
     frame.render_widget(
-        Paragraph::new(super::detail::lines(&app.catalog, &rows, theme))
+        Paragraph::new(crate::tui::view::detail::lines(&app.catalog, &rows, theme))
             .block(block)
             .wrap(Wrap { trim: false }),
         parts[2],

@@ -5,7 +5,7 @@ use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
-use crate::tui::view::blank;
+use crate::tui::view::blocks::blank;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -6,7 +6,7 @@ use crate::model::query::Matcher;
 use crate::model::text::{display_width, truncate};
 use crate::tui::app::{App, Entry};
 use crate::tui::theme::Theme;
-use crate::tui::view::ViewState;
+use crate::tui::view::blocks::ViewState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;

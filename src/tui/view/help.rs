@@ -3,7 +3,7 @@
 use crate::tui::app::App;
 use crate::tui::keymap::{Focus, Keymap};
 use crate::tui::theme::Theme;
-use crate::tui::view::{blank, centered};
+use crate::tui::view::blocks::{blank, centered};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

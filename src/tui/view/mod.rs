@@ -2,6 +2,7 @@
 //! view state (the table's scroll offset).
 
 mod audit;
+mod blocks;
 mod compare;
 mod detail;
 mod explorer;
@@ -14,19 +15,13 @@ use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 /// Smallest terminal the explorer draws in.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 12;
 
-/// View state kept between frames, apart from the domain.
-#[derive(Debug, Default, Clone)]
-pub struct ViewState {
-    /// First table entry drawn.
-    pub offset: usize,
-}
+pub use blocks::ViewState;
 
 /// Draws one frame.
 pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view: &mut ViewState) {
@@ -100,18 +95,6 @@ fn split_body(area: Rect) -> (Rect, Rect) {
     }
 }
 
-/// A rectangle of at most `w` x `h` centred in `area`.
-pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
-}
-
 /// Plain text of a rendered screen, for tests and screenshots.
 pub fn buffer_text(buffer: &ratatui::buffer::Buffer) -> Vec<String> {
     let area = buffer.area;
@@ -127,9 +110,4 @@ pub fn buffer_text(buffer: &ratatui::buffer::Buffer) -> Vec<String> {
             line.trim_end().to_string()
         })
         .collect()
-}
-
-/// An empty line, for spacing.
-pub(crate) fn blank() -> Line<'static> {
-    Line::from("")
 }

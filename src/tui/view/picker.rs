@@ -3,7 +3,7 @@
 use crate::model::catalog::Catalog;
 use crate::tui::app::Picker;
 use crate::tui::theme::Theme;
-use crate::tui::view::centered;
+use crate::tui::view::blocks::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
