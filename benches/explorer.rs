@@ -20,15 +20,15 @@ mod synth;
 use permscope::model::catalog::Catalog;
 use permscope::model::listing::{self, ListFormat};
 use permscope::model::query::{self, Hit, Query, Sort};
-use permscope::tui::action::{Action, Effect, FilterRequest, FilterResult};
+use permscope::tui::action::{Action, Effect};
 use permscope::tui::app::App;
 use permscope::tui::keymap::Keymap;
+use permscope::tui::results::{FilterResult, SearchWorker};
 use permscope::tui::theme::Theme;
 use permscope::tui::view::{self, ViewState};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
@@ -470,7 +470,7 @@ fn size(config: &Config, rows: usize) -> Growth {
     // sample would time page faults of the copy, not the explorer.
     let catalog = Arc::new(catalog);
     let (probe, _) = fresh(&catalog);
-    let background = probe.background_filter;
+    let background = probe.searches_in_background();
     drop(probe);
     let (mut app, mut worker): (App, Worker);
     println!(
@@ -724,13 +724,11 @@ fn type_query(app: &mut App, worker: &Worker, q: &str) {
 
 // ---- the explorer's loop, as `tui::run` drives it ----
 
-/// A filter worker like the explorer's (`tui::run`): takes the newest request
-/// waiting, runs it (`FilterRequest::run`, which stops when a newer request is
-/// made), sends the result back.
+/// The explorer's search worker (`tui::results::SearchWorker`, as `tui::run`
+/// drives it), with its results delivered to the bench's thread.
 struct Worker {
-    jobs: mpsc::Sender<FilterRequest>,
+    search: SearchWorker,
     done: mpsc::Receiver<FilterResult>,
-    latest: Arc<AtomicU64>,
 }
 
 /// What typing one query cost.
@@ -745,26 +743,10 @@ struct Typed {
 
 impl Worker {
     fn spawn(catalog: Arc<Catalog>) -> Worker {
-        let (jobs, rx) = mpsc::channel::<FilterRequest>();
         let (tx, done) = mpsc::channel::<FilterResult>();
-        let latest = Arc::new(AtomicU64::new(0));
-        let newest = Arc::clone(&latest);
-        std::thread::spawn(move || {
-            while let Ok(mut job) = rx.recv() {
-                while let Ok(newer) = rx.try_recv() {
-                    job = newer;
-                }
-                let generation = job.generation;
-                let stale = || newest.load(Ordering::Relaxed) != generation;
-                let Some(result) = job.run(&catalog, &stale) else {
-                    continue;
-                };
-                if tx.send(result).is_err() {
-                    break;
-                }
-            }
-        });
-        Worker { jobs, done, latest }
+        // The explorer's own worker, delivering to this thread instead of the UI loop.
+        let search = SearchWorker::spawn(catalog, move |result| tx.send(result).is_ok());
+        Worker { search, done }
     }
 
     /// Runs the effects the loop would run; returns true when a filter was requested.
@@ -773,8 +755,7 @@ impl Worker {
         for effect in effects {
             if let Effect::Filter(request) = effect {
                 sent = true;
-                self.latest.store(request.generation, Ordering::Relaxed);
-                let _ = self.jobs.send(request);
+                self.search.submit(request);
             }
         }
         sent
@@ -785,7 +766,7 @@ impl Worker {
     fn pump(&self, app: &mut App, deadline: Option<Instant>) -> Vec<Duration> {
         let mut blocks = Vec::new();
         loop {
-            if deadline.is_none() && !app.filtering {
+            if deadline.is_none() && !app.filtering() {
                 return blocks;
             }
             let msg = match deadline {

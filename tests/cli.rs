@@ -195,7 +195,7 @@ fn vendors_lists_each_product_with_its_document() {
         assert!(out.contains(slug));
     }
     assert!(out.contains("version 10.11.2, dated 28 May 2024"));
-    assert!(out.contains("30 rows, 30 distinct permissions"));
+    assert!(out.contains("of 30 distinct permissions (30 rows;"), "{out}");
     let o = permscope(&["vendors", "--format", "json"]);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 7);

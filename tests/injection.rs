@@ -733,8 +733,7 @@ fn typed_search_text_is_shown_neutralised() {
 fn every_screen_is_clean_with_poisoned_data() {
     let c = poisoned();
     let grants = hostile_grants(&c);
-    let mut app = App::new(c);
-    app.grants = grants;
+    let mut app = App::new(c).with_grants(grants);
     app.update(Action::Resize(160, 50));
     let mut seen = 0;
     let mut check = |app: &App| {

@@ -38,9 +38,10 @@ use permscope::model::read::ReadError;
 use permscope::model::risk::RiskBook;
 use permscope::model::text::find_unsafe;
 use permscope::model::workload::WorkloadRules;
-use permscope::tui::action::{Action, Effect, FilterRequest};
+use permscope::tui::action::{Action, Effect};
 use permscope::tui::app::App;
 use permscope::tui::keymap::Keymap;
+use permscope::tui::results::FilterRequest;
 use permscope::tui::theme::Theme;
 use permscope::tui::view::{self, ViewState};
 use proptest::prelude::*;
@@ -1001,51 +1002,66 @@ fn list_element_errors_point_at_the_element() {
 
 // ---------------------------------------------------------------- the explorer at any size
 
+/// Every variant name of `Action`, as its `Deserialize` implementation lists
+/// them: taken from the type, so a new action is fuzzed without anyone
+/// remembering to add it here.
+fn action_variants() -> &'static [&'static str] {
+    struct Capture(&'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for &mut Capture {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only enums are read"))
+        }
+        fn deserialize_enum<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            variants: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0 = variants;
+            Err(serde::de::Error::custom("captured"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map struct identifier ignored_any
+        }
+    }
+    let mut capture = Capture(&[]);
+    let _ = <Action as serde::Deserialize>::deserialize(&mut capture);
+    capture.0
+}
+
+/// The actions that carry no data, built from their names; the ones that do
+/// carry data are generated below, and a test keeps the two lists complete.
+fn unit_actions() -> Vec<Action> {
+    action_variants()
+        .iter()
+        .filter_map(|name| serde_json::from_value(serde_json::Value::String(name.to_string())).ok())
+        .collect()
+}
+
+/// Actions with data, each fuzzed by its own strategy in [`action`].
+const DATA_ACTIONS: [&str; 3] = ["input_char", "show_status", "resize"];
+
+#[test]
+fn every_action_is_fuzzed() {
+    let units: Vec<String> = unit_actions()
+        .iter()
+        .map(|a| serde_json::to_value(a).unwrap().as_str().unwrap().to_string())
+        .collect();
+    for name in action_variants() {
+        assert!(
+            units.iter().any(|u| u == name) || DATA_ACTIONS.contains(name),
+            "`{name}` carries data: give it a strategy in action() and list it in DATA_ACTIONS"
+        );
+    }
+    assert!(units.len() > 30, "{units:?}");
+}
+
 fn action() -> impl Strategy<Value = Action> {
     use Action::*;
-    let plain = prop::sample::select(vec![
-        MoveUp,
-        MoveDown,
-        PageUp,
-        PageDown,
-        MoveTop,
-        MoveBottom,
-        OpenFilter,
-        AcceptFilter,
-        CancelFilter,
-        InputBackspace,
-        InputClear,
-        SwitchPane,
-        ToggleGrouping,
-        CycleSort,
-        CycleType,
-        CyclePhase,
-        CycleMinRisk,
-        PickProducts,
-        PickApis,
-        PickWorkloads,
-        ClearFilters,
-        PickerToggle,
-        PickerAccept,
-        ToggleSelect,
-        SelectVisible,
-        InvertVisible,
-        ClearSelection,
-        OpenAudit,
-        OpenCompare,
-        CycleCompareMode,
-        PrevColumn,
-        NextColumn,
-        SelectColumnAll,
-        SelectColumnBeyond,
-        PickPreset,
-        CopySelection,
-        PickFormat,
-        ToggleHelp,
-        Close,
-        Suspend,
-        Quit,
-    ]);
+    let plain = prop::sample::select(unit_actions());
     prop_oneof![
         10 => plain,
         4 => hostile_char().prop_map(InputChar),
@@ -1172,7 +1188,7 @@ impl Runtime {
             .iter()
             .map(|h| h.row)
             .collect();
-        let shown: Vec<usize> = app.hits.iter().map(|h| h.row).collect();
+        let shown: Vec<usize> = app.hits().iter().map(|h| h.row).collect();
         prop_assert_eq!(shown, full, "the rows shown are not those of the current query");
         prop_assert_eq!(
             app.shows_groups(),
@@ -1186,7 +1202,7 @@ impl Runtime {
 fn check_app(app: &App) -> Result<(), TestCaseError> {
     // The cursor always points at an entry, or there is none.
     prop_assert!(app.entries.is_empty() || app.cursor < app.entries.len());
-    prop_assert!(app.hits.iter().all(|h| h.row < app.catalog.requirements.len()));
+    prop_assert!(app.hits().iter().all(|h| h.row < app.catalog.requirements.len()));
     Ok(())
 }
 
@@ -1198,10 +1214,9 @@ fn catalog_choice() -> impl Strategy<Value = bool> {
 /// screen and, when `background`, filtering handed to a (simulated) worker.
 fn explorer(wide: bool, background: bool) -> App {
     let catalog = if wide { WIDE.clone() } else { BUNDLED.clone() };
-    let mut app = App::new(catalog);
-    app.grants = GRANTS.clone();
-    app.background_filter = background;
-    app
+    App::new(catalog)
+        .with_grants(GRANTS.clone())
+        .search_in_background(background)
 }
 
 /// Grants with hostile display names and unknown GUIDs, for the audit screen.

@@ -4,9 +4,10 @@
 use permscope::model::catalog::Catalog;
 use permscope::model::permission::PermissionKind;
 use permscope::model::product::Origin;
-use permscope::tui::action::{Action, Effect, FilterRequest};
+use permscope::tui::action::{Action, Effect};
 use permscope::tui::app::{App, Entry};
 use permscope::tui::keymap::{Focus, Keymap};
+use permscope::tui::results::FilterRequest;
 use permscope::tui::theme::Theme;
 use permscope::tui::view::{self, ViewState, buffer_text};
 use ratatui::Terminal;
@@ -273,8 +274,7 @@ fn derived_workloads_are_marked() {
 
 #[test]
 fn background_filtering_takes_only_the_latest_result() {
-    let mut app = app();
-    app.background_filter = true;
+    let mut app = app().search_in_background(true);
     app.update(Action::OpenFilter);
     let first = app.update(Action::InputChar('m'));
     let second = app.update(Action::InputChar('a'));
@@ -282,15 +282,15 @@ fn background_filtering_takes_only_the_latest_result() {
     else {
         panic!("typing asks the runtime to filter");
     };
-    assert!(app.filtering);
+    assert!(app.filtering());
     assert_eq!(r1.within, None, "the first search scans everything");
     // The older result arrives after the newer request: it is dropped.
     let old = r1.run(&app.catalog, &|| false).unwrap();
     app.filter_done(old);
-    assert!(app.filtering && app.entries.len() == 6, "stale result ignored");
+    assert!(app.filtering() && app.entries.len() == 6, "stale result ignored");
     let new = r2.run(&app.catalog, &|| false).unwrap();
     app.filter_done(new);
-    assert!(!app.filtering);
+    assert!(!app.filtering());
     assert_eq!(app.query.text, "ma");
     // Extending the query narrows the previous results instead of rescanning.
     let third = app.update(Action::InputChar('i'));
@@ -301,7 +301,7 @@ fn background_filtering_takes_only_the_latest_result() {
         panic!("narrowing request expected");
     };
     // The shown result itself goes to the worker, not a copy made on the UI thread.
-    assert!(std::sync::Arc::ptr_eq(&within, &app.hits));
+    assert!(std::sync::Arc::ptr_eq(&within, app.hits()));
 }
 
 #[test]
@@ -360,16 +360,22 @@ fn audit_screen_flags_undocumented_grants() {
         .join("tests/fixtures/grants/nakivo-approleassignments.rest.json");
     let export = permscope::model::read::grants::read_export_file(&path).unwrap();
     let grants = permscope::model::grants::resolve(&catalog, &export.grants);
-    let mut app = App::new(catalog);
+    let mut app = App::new(catalog.clone());
     app.update(Action::OpenAudit);
     assert!(
         app.audit.is_none() && app.status.as_deref().unwrap().contains("--grants"),
         "no grants: says how"
     );
-    app.grants = grants;
+    let mut app = App::new(catalog).with_grants(grants);
+    // Only NAKIVO's rows, chosen in the product picker.
     let nakivo = app.catalog.product_index("nakivo").unwrap();
-    app.query.products = vec![nakivo];
-    app.refilter();
+    app.update(Action::PickProducts);
+    for _ in 0..nakivo {
+        app.update(Action::MoveDown);
+    }
+    app.update(Action::PickerToggle);
+    app.update(Action::PickerAccept);
+    assert_eq!(app.query.products, vec![nakivo]);
     app.update(Action::OpenAudit);
     assert_eq!(app.focus(), Focus::Audit);
     let s = screen(&app, Theme::mono(), 130, 40);
@@ -382,8 +388,7 @@ fn audit_screen_flags_undocumented_grants() {
 
 #[test]
 fn backspace_reuses_a_recent_result_at_once() {
-    let mut app = app();
-    app.background_filter = true;
+    let mut app = app().search_in_background(true);
     app.update(Action::OpenFilter);
     for c in ['m', 'a'] {
         for e in app.update(Action::InputChar(c)) {
@@ -395,10 +400,10 @@ fn backspace_reuses_a_recent_result_at_once() {
     }
     let ma = app.entries.clone();
     app.update(Action::InputChar('x'));
-    assert!(app.filtering);
+    assert!(app.filtering());
     let effects = app.update(Action::InputBackspace);
     assert!(effects.is_empty(), "no worker round trip: {effects:?}");
-    assert!(!app.filtering);
+    assert!(!app.filtering());
     assert_eq!(app.entries, ma);
 }
 
@@ -411,20 +416,19 @@ fn background_grouping_runs_on_the_worker() {
     let want = sync.entries.clone();
     assert!(sync.shows_groups());
 
-    let mut app = app();
-    app.background_filter = true;
+    let mut app = app().search_in_background(true);
     let rows_before = app.entries.clone();
     let effects = app.update(Action::ToggleGrouping);
     let Some(Effect::Filter(request)) = effects.into_iter().next() else {
         panic!("grouping asks the worker");
     };
     assert!(request.group && request.known.is_some(), "{request:?}");
-    assert!(app.grouped && app.filtering);
+    assert!(app.grouped && app.filtering());
     assert!(!app.shows_groups(), "rows are shown until the groups arrive");
     assert_eq!(app.entries, rows_before);
     let result = request.run(&app.catalog, &|| false).unwrap();
     app.filter_done(result);
-    assert!(app.shows_groups() && !app.filtering);
+    assert!(app.shows_groups() && !app.filtering());
     assert_eq!(app.entries, want);
 
     let effects = app.update(Action::ToggleGrouping);

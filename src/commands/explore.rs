@@ -75,13 +75,12 @@ pub fn explore(global: &Global) -> anyhow::Result<ExitCode> {
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
     };
     let grants = read_grants(&catalog, &global.grants)?;
-    let mut app = crate::tui::app::App::new(catalog);
-    app.grants = grants;
+    let mut app = crate::tui::app::App::new(catalog).with_grants(grants);
     if !report.errors.is_empty() {
-        app.status = Some(format!(
+        app.update(crate::tui::action::Action::ShowStatus(format!(
             "{} data file(s) could not be loaded: run `permscope check` for details",
             report.errors.len()
-        ));
+        )));
     }
     let theme = if mono {
         crate::tui::theme::Theme::mono()

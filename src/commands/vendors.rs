@@ -3,7 +3,6 @@
 use crate::commands::context::say;
 use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
-use crate::model::level::RiskLevel;
 use crate::model::product::Origin;
 use crate::model::profile::{NamedPermission, profile};
 use clap::{Args, ValueEnum};
@@ -83,24 +82,7 @@ pub fn run(catalog: &Catalog, format: VendorsFormat, out: &mut dyn Write) -> any
                         p.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
                     ),
                 )?;
-                say(
-                    out,
-                    &format!(
-                        "    {} rows, {} distinct permissions ({} application, {} delegated)",
-                        pr.rows, pr.distinct, pr.application, pr.delegated
-                    ),
-                )?;
-                say(
-                    out,
-                    &format!(
-                        "    risk: {} critical, {} high, {} medium, {} low, {} unknown",
-                        pr.count(RiskLevel::Critical),
-                        pr.count(RiskLevel::High),
-                        pr.count(RiskLevel::Medium),
-                        pr.count(RiskLevel::Low),
-                        pr.count(RiskLevel::Unknown)
-                    ),
-                )?;
+                say(out, &format!("    profile: {}", pr.line()))?;
                 say(out, &format!("    critical: {}", names(catalog, &pr.critical)))?;
                 say(
                     out,

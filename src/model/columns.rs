@@ -1,9 +1,20 @@
-//! The one table abstraction: a column enum and the function that turns a
-//! requirement and a column into a cell. The CLI table, the explorer and the
-//! compare view all draw through it, so they agree by construction.
+//! The one table abstraction: a column enum, and [`TableSource`], which turns
+//! a row and a column into a cell. The CLI table, the explorer, the compare
+//! view and the report all draw through it, so they agree by construction.
 
 use crate::model::catalog::Catalog;
+use crate::model::permission::PermissionKind;
 use std::borrow::Cow;
+
+/// Rows of a table, as text cells.
+pub trait TableSource {
+    /// The cell of `row` in `column`.
+    fn cell(&self, row: usize, column: Column) -> Cow<'_, str>;
+    /// The header of `column`.
+    fn header(&self, column: Column) -> Cow<'_, str> {
+        Cow::Borrowed(column.header())
+    }
+}
 
 /// A column of a requirements table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,6 +32,8 @@ pub enum Column {
     Reason,
     Id,
     Line,
+    /// In a comparison: how the product at this position holds the row's permission.
+    Holder(usize),
 }
 
 impl Column {
@@ -40,6 +53,7 @@ impl Column {
             Column::Reason => "WHY",
             Column::Id => "ID",
             Column::Line => "LINE",
+            Column::Holder(_) => "PRODUCT",
         }
     }
 
@@ -59,6 +73,7 @@ impl Column {
             Column::Reason => 80,
             Column::Id => 36,
             Column::Line => 5,
+            Column::Holder(_) => 28,
         }
     }
 
@@ -73,6 +88,7 @@ impl Column {
             Column::Line => 4,
             Column::Id => 36,
             Column::Description | Column::Purpose | Column::Reason => 12,
+            Column::Holder(_) => 6,
             _ => 8,
         }
     }
@@ -84,6 +100,21 @@ pub fn claim_label(permission: &str) -> &str {
         "(empty claim)"
     } else {
         permission
+    }
+}
+
+/// A permission's kind in a narrow column: `app` or `deleg`.
+pub fn kind_short(kind: PermissionKind) -> &'static str {
+    match kind {
+        PermissionKind::Application => "app",
+        PermissionKind::Delegated => "deleg",
+    }
+}
+
+/// Requirement rows: the table `list`, the explorer and exports show.
+impl TableSource for Catalog {
+    fn cell(&self, row: usize, column: Column) -> Cow<'_, str> {
+        cell(self, row, column)
     }
 }
 
@@ -116,6 +147,8 @@ pub fn cell(catalog: &Catalog, row: usize, column: Column) -> Cow<'_, str> {
         Column::Reason => Cow::Borrowed(catalog.rating(row).reasons.first().map(String::as_str).unwrap_or("")),
         Column::Id => Cow::Borrowed(catalog.fact(r).map(|f| f.id.as_str()).unwrap_or("-")),
         Column::Line => Cow::Owned(r.line.to_string()),
+        // A requirement is one product's row: it holds what it asks for.
+        Column::Holder(_) => Cow::Borrowed("yes"),
     }
 }
 

@@ -5,11 +5,13 @@
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::claim::covers;
+use crate::model::columns::{Column, TableSource, claim_label, kind_short};
 use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
 use crate::model::profile::{Profile, profile};
 use crate::model::query::{PermissionGroup, Query, group_by_permission};
+use std::borrow::Cow;
 
 /// Which rows of the matrix to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -283,6 +285,26 @@ impl Comparison {
         out
     }
 
+    /// How the product at `pos` holds matrix row `row`, in the words every
+    /// table of a comparison uses: `yes (B R)`, `= Graph Mail.ReadWrite`,
+    /// `⊂ Sites.FullControl.All`, `—`.
+    pub fn holder_text(&self, catalog: &Catalog, row: usize, pos: usize) -> String {
+        match &self.rows[row].cells[pos] {
+            Cell::Asks(_) => {
+                let phases = self.phases(catalog, row, pos);
+                if phases.is_empty() {
+                    "yes".into()
+                } else {
+                    let short: Vec<&str> = phases.iter().map(|p| &p.as_str()[..1]).collect();
+                    format!("yes ({})", short.join(" "))
+                }
+            }
+            Cell::Same { permission, api } => format!("= {} {}", catalog.apis[*api].short, permission),
+            Cell::Covered { permission, .. } => format!("⊂ {permission}"),
+            Cell::Absent => "—".into(),
+        }
+    }
+
     /// Phases a product's rows give for a matrix row (empty when none stated).
     pub fn phases(&self, catalog: &Catalog, row: usize, product_pos: usize) -> Vec<Phase> {
         match &self.rows[row].cells[product_pos] {
@@ -293,6 +315,45 @@ impl Comparison {
                 all
             }
             _ => Vec::new(),
+        }
+    }
+}
+
+/// What the marks of a comparison's product cells mean.
+pub const LEGEND: &str = "yes (D B R) = asked for, in the phases the document states (Discovery, Backup, Recovery) · = another API's permission with the same GUID · ⊂ covered by a broader permission the product asks for · — not asked for";
+
+/// A comparison's matrix as a table: risk, permission, API, type, then one
+/// column per product ([`Column::Holder`]).
+pub struct MatrixTable<'a> {
+    pub catalog: &'a Catalog,
+    pub cmp: &'a Comparison,
+}
+
+impl MatrixTable<'_> {
+    /// The columns, in order.
+    pub fn columns(&self) -> Vec<Column> {
+        let mut columns = vec![Column::Risk, Column::Permission, Column::Api, Column::Type];
+        columns.extend((0..self.cmp.products.len()).map(Column::Holder));
+        columns
+    }
+}
+
+impl TableSource for MatrixTable<'_> {
+    fn cell(&self, row: usize, column: Column) -> Cow<'_, str> {
+        let r = &self.cmp.rows[row];
+        match column {
+            Column::Permission => Cow::Borrowed(claim_label(&r.permission)),
+            Column::Api => Cow::Borrowed(&self.catalog.apis[r.api].short),
+            Column::Type => Cow::Borrowed(kind_short(r.kind)),
+            Column::Holder(pos) => Cow::Owned(self.cmp.holder_text(self.catalog, row, pos)),
+            other => self.catalog.cell(r.first_row, other),
+        }
+    }
+
+    fn header(&self, column: Column) -> Cow<'_, str> {
+        match column {
+            Column::Holder(pos) => Cow::Borrowed(&self.catalog.products[self.cmp.products[pos]].slug),
+            other => Cow::Borrowed(other.header()),
         }
     }
 }

@@ -80,6 +80,34 @@ pub fn profile(catalog: &Catalog, index: usize) -> Profile {
 }
 
 impl Profile {
+    /// The one line that sums a product up, wherever a profile is shown:
+    /// "8 CRIT 12 HIGH 9 MED 1 LOW of 30 distinct permissions (30 rows; 28
+    /// application, 2 delegated) · 5 tenant-wide write · 2 recovery only".
+    /// Every level with a permission is counted, so the counts add up.
+    pub fn line(&self) -> String {
+        let mut levels: Vec<String> = [RiskLevel::Critical, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low]
+            .iter()
+            .map(|l| format!("{} {}", self.count(*l), l.badge()))
+            .collect();
+        if self.count(RiskLevel::Unknown) > 0 {
+            levels.push(format!(
+                "{} {}",
+                self.count(RiskLevel::Unknown),
+                RiskLevel::Unknown.badge()
+            ));
+        }
+        format!(
+            "{} of {} distinct permissions ({} rows; {} application, {} delegated) · {} tenant-wide write · {} recovery only",
+            levels.join(" "),
+            self.distinct,
+            self.rows,
+            self.application,
+            self.delegated,
+            self.tenant_wide_write.len(),
+            self.recovery_only.len()
+        )
+    }
+
     /// Count of distinct permissions at `level`.
     pub fn count(&self, level: RiskLevel) -> usize {
         self.by_level.iter().find(|(l, _)| *l == level).map_or(0, |(_, n)| *n)

@@ -3,10 +3,11 @@
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::columns::claim_label;
-use crate::model::compare::{Cell, CompareMode, Comparison};
+use crate::model::columns::{Column, TableSource, fit_widths};
+use crate::model::compare::{Cell, CompareMode, Comparison, LEGEND, MatrixTable};
 use crate::model::document::Document;
 use crate::model::level::RiskLevel;
-use crate::model::profile::{NamedPermission, Profile};
+use crate::model::profile::NamedPermission;
 use crate::model::text::csv_field;
 use crate::model::text::{display_width, truncate};
 use serde_json::{Value, json};
@@ -84,26 +85,6 @@ impl Choice for ReportFormat {
     }
 }
 
-/// Short text of a matrix cell: what the product asks for, or how it holds it otherwise.
-pub fn cell_text(catalog: &Catalog, cmp: &Comparison, row: usize, pos: usize) -> String {
-    match &cmp.rows[row].cells[pos] {
-        Cell::Asks(_) => {
-            let phases = cmp.phases(catalog, row, pos);
-            if phases.is_empty() {
-                "yes".into()
-            } else {
-                format!(
-                    "yes: {}",
-                    phases.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ")
-                )
-            }
-        }
-        Cell::Same { permission, api } => format!("same GUID as {} {}", catalog.apis[*api].short, permission),
-        Cell::Covered { permission, .. } => format!("covered by {permission}"),
-        Cell::Absent => "-".into(),
-    }
-}
-
 fn slugs(catalog: &Catalog, cmp: &Comparison) -> Vec<String> {
     cmp.products.iter().map(|&p| catalog.products[p].slug.clone()).collect()
 }
@@ -124,6 +105,7 @@ pub fn render_compare(
             s
         }
         CompareFormat::Csv => {
+            let table = MatrixTable { catalog, cmp };
             let mut header = vec!["api".to_string(), "permission".into(), "type".into(), "risk".into()];
             header.extend(slugs(catalog, cmp));
             let mut out = header.join(",") + "\n";
@@ -135,7 +117,7 @@ pub fn render_compare(
                     r.kind.as_str().to_string(),
                     catalog.rating(r.first_row).level.as_str().to_string(),
                 ];
-                fields.extend((0..cmp.products.len()).map(|p| cell_text(catalog, cmp, i, p)));
+                fields.extend((0..cmp.products.len()).map(|p| table.cell(i, Column::Holder(p)).into_owned()));
                 out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
                 out.push('\n');
             }
@@ -243,7 +225,7 @@ fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usi
     let max = cmp.profiles.iter().map(|p| p.distinct).max().unwrap_or(0);
     out.push_str("Risk profile (distinct permissions)\n");
     for (slug, p) in products.iter().zip(&cmp.profiles) {
-        out.push_str(&format!("  {slug:<name_w$}  {}\n", profile_line(p)));
+        out.push_str(&format!("  {slug:<name_w$}  {}\n", p.line()));
         for level in [RiskLevel::Critical, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low] {
             let n = p.count(level);
             out.push_str(&format!(
@@ -260,58 +242,48 @@ fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usi
         out.push_str(&format!("  {s}\n"));
     }
     out.push('\n');
-    // Matrix: RISK, PERMISSION, API, TYPE, then one column per product.
-    let fixed = 5 + 2 + 10 + 2 + 5 + 2;
-    let per = ((width.saturating_sub(fixed + 30)) / products.len().max(1)).clamp(8, 28);
-    let perm_w = width
-        .saturating_sub(fixed + per * products.len() + 2 * products.len())
-        .max(20);
-    let mut header = format!("{:<5}  {:<perm_w$}  {:<10}  {:<5}", "RISK", "PERMISSION", "API", "TYPE");
-    for s in &products {
-        header.push_str(&format!("  {:<per$}", truncate(s, per)));
-    }
-    out.push_str(header.trim_end());
+    out.push_str(&format!("  {LEGEND}\n\n"));
+    // The matrix, through the one table abstraction.
+    let table = MatrixTable { catalog, cmp };
+    let columns = table.columns();
+    let wanted: Vec<Option<usize>> = columns
+        .iter()
+        .map(|&c| {
+            rows.iter()
+                .map(|&i| display_width(&table.cell(i, c)))
+                .chain([display_width(&table.header(c))])
+                .max()
+        })
+        .collect();
+    let fitted = fit_widths(&columns, &wanted, width.max(20), 2);
+    let left_out = columns.len() - fitted.len();
+    let line = |cells: Vec<String>| -> String {
+        let mut s = String::new();
+        for (n, ((_, w), cell)) in fitted.iter().zip(cells).enumerate() {
+            let cut = truncate(&cell, *w).into_owned();
+            s.push_str(&cut);
+            if n + 1 < fitted.len() {
+                s.push_str(&" ".repeat(w.saturating_sub(display_width(&cut)) + 2));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    out.push_str(&line(
+        fitted.iter().map(|(c, _)| table.header(*c).into_owned()).collect(),
+    ));
     out.push('\n');
     for &i in rows {
-        let r = &cmp.rows[i];
-        let kind = if r.kind == crate::model::permission::PermissionKind::Application {
-            "app"
-        } else {
-            "deleg"
-        };
-        let perm = truncate(claim_label(&r.permission), perm_w).into_owned();
-        let mut line = format!(
-            "{:<5}  {}{}  {:<10}  {:<5}",
-            catalog.rating(r.first_row).level.badge(),
-            perm,
-            " ".repeat(perm_w.saturating_sub(display_width(&perm))),
-            catalog.apis[r.api].short,
-            kind
-        );
-        for pos in 0..products.len() {
-            let t = truncate(&cell_text(catalog, cmp, i, pos), per).into_owned();
-            line.push_str(&format!("  {}{}", t, " ".repeat(per.saturating_sub(display_width(&t)))));
-        }
-        out.push_str(line.trim_end());
+        out.push_str(&line(
+            fitted.iter().map(|(c, _)| table.cell(i, *c).into_owned()).collect(),
+        ));
         out.push('\n');
     }
+    if left_out > 0 {
+        out.push_str(&format!(
+            "({left_out} column(s) do not fit in {width} characters and are left out: widen the terminal, set COLUMNS, or use --format markdown or csv)\n"
+        ));
+    }
     out
-}
-
-/// "12 distinct: 3 critical, 4 high ... · 10 application, 2 delegated".
-pub fn profile_line(p: &Profile) -> String {
-    format!(
-        "{} distinct: {} critical, {} high, {} medium, {} low · {} application, {} delegated · {} tenant-wide write · {} recovery only",
-        p.distinct,
-        p.count(RiskLevel::Critical),
-        p.count(RiskLevel::High),
-        p.count(RiskLevel::Medium),
-        p.count(RiskLevel::Low),
-        p.application,
-        p.delegated,
-        p.tenant_wide_write.len(),
-        p.recovery_only.len()
-    )
 }
 
 fn names(list: &[NamedPermission]) -> String {
@@ -365,22 +337,14 @@ fn summary_blocks(catalog: &Catalog, cmp: &Comparison, d: &mut Document) {
 }
 
 fn matrix_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], d: &mut Document) {
-    let mut header = vec!["Risk".to_string(), "Permission".into(), "API".into(), "Type".into()];
-    header.extend(slugs(catalog, cmp));
+    let table = MatrixTable { catalog, cmp };
+    let columns = table.columns();
+    let header = columns.iter().map(|&c| table.header(c).into_owned()).collect();
     let body = rows
         .iter()
-        .map(|&i| {
-            let r = &cmp.rows[i];
-            let mut row = vec![
-                catalog.rating(r.first_row).level.badge().to_string(),
-                claim_label(&r.permission).to_string(),
-                catalog.apis[r.api].name.clone(),
-                r.kind.as_str().to_string(),
-            ];
-            row.extend((0..cmp.products.len()).map(|p| cell_text(catalog, cmp, i, p)));
-            row
-        })
+        .map(|&i| columns.iter().map(|&c| table.cell(i, c).into_owned()).collect())
         .collect();
+    d.para(LEGEND);
     d.table(header, body);
 }
 
@@ -418,7 +382,7 @@ pub fn report(catalog: &Catalog, products: &[usize], format: ReportFormat) -> St
             "Apps: {}.",
             prod.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
         ));
-        d.para(format!("Profile: {} rows, {}.", prof.rows, profile_line(prof)));
+        d.para(format!("Profile: {}.", prof.line()));
         d.para(format!("Critical: {}.", names(&prof.critical)));
         d.para(format!("Tenant-wide write: {}.", names(&prof.tenant_wide_write)));
         d.para(format!(

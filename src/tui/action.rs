@@ -1,9 +1,7 @@
 //! What the user can ask the explorer to do, and what the explorer asks the runtime to do.
 
-use crate::model::catalog::Catalog;
-use crate::model::query::{self, Hit, PermissionGroup, Query, Sort};
+use crate::tui::results::FilterRequest;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 
 /// A user intent, produced by the keymap and consumed by `App::update`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,65 +91,6 @@ pub enum Effect {
     },
     /// Stop the process (Ctrl-Z) and redraw when it continues.
     Suspend,
-    /// Filter on the worker thread; the result goes to `App::filter_done`.
+    /// Search on the worker thread; the result goes to `App::filter_done`.
     Filter(FilterRequest),
-}
-
-/// Work for the filter worker: search (or take known hits) and, for the
-/// grouped table, group them, so that neither runs on the UI thread.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilterRequest {
-    /// The app's request counter: a result for an older one is dropped.
-    pub generation: u64,
-    pub query: Query,
-    pub sort: Sort,
-    /// The shown result, when the query narrows it: only its rows are searched.
-    pub within: Option<Arc<Vec<Hit>>>,
-    /// The hits, when already known (a recent result): only group them.
-    pub known: Option<Arc<Vec<Hit>>>,
-    /// Group the hits by distinct permission.
-    pub group: bool,
-}
-
-/// What the worker sends back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilterResult {
-    pub generation: u64,
-    pub query: Query,
-    pub hits: Arc<Vec<Hit>>,
-    /// The hits grouped, when the request asked for it.
-    pub groups: Option<Vec<PermissionGroup>>,
-}
-
-impl FilterRequest {
-    /// Does the work; `None` as soon as `stop` says the result is stale.
-    pub fn run(self, catalog: &Catalog, stop: &(dyn Fn() -> bool + Sync)) -> Option<FilterResult> {
-        let hits = match self.known {
-            Some(hits) => hits,
-            None => {
-                // In ascending order, as the search wants them (sorted here, off the UI thread).
-                let rows = self.within.map(|within| {
-                    let mut rows: Vec<usize> = within.iter().map(|h| h.row).collect();
-                    rows.sort_unstable();
-                    rows
-                });
-                Arc::new(query::run_until(
-                    catalog,
-                    &self.query,
-                    self.sort,
-                    rows.as_deref(),
-                    stop,
-                )?)
-            }
-        };
-        let groups = self
-            .group
-            .then(|| query::group_by_permission(catalog, hits.iter().map(|h| h.row)));
-        Some(FilterResult {
-            generation: self.generation,
-            query: self.query,
-            hits,
-            groups,
-        })
-    }
 }

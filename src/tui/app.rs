@@ -8,8 +8,9 @@ use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
 use crate::model::query::{self, Hit, PermissionGroup, Query, Sort};
 use crate::model::selection::{self, Preset, Selection};
-use crate::tui::action::{Action, Effect, FilterRequest, FilterResult};
+use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::Focus;
+use crate::tui::results::{FilterResult, Next, Results};
 use std::sync::Arc;
 
 /// Which facet a picker edits.
@@ -119,8 +120,6 @@ pub struct App {
     pub grouped: bool,
     /// Whether `entries` are groups (see [`App::shows_groups`]).
     shown_grouped: bool,
-    /// Rows passing the query, in display order.
-    pub hits: Arc<Vec<Hit>>,
     /// What the table shows (rows or groups of `hits`).
     pub entries: Vec<Entry>,
     pub cursor: usize,
@@ -147,27 +146,11 @@ pub struct App {
     pub grants: Vec<crate::model::grants::ResolvedGrant>,
     /// The audit screen, when open, and its scroll.
     pub audit: Option<(crate::model::audit::Audit, u16)>,
-    /// Filter in the background (large data): the runtime runs `Effect::Filter`.
-    pub background_filter: bool,
-    /// Generation of the latest filter request; results of older ones are dropped.
-    pub generation: u64,
-    /// True while the latest request has no result yet.
-    pub filtering: bool,
-    /// The query `hits` answer, so a longer query can narrow them.
-    hits_query: Option<Query>,
-    /// Effects produced inside helpers, handed out by `update`.
-    effects: Vec<Effect>,
-    /// The last few results, so Backspace shows a shorter query at once.
-    recent: Vec<(Query, Sort, Arc<Vec<Hit>>)>,
+    /// The shown search result, recent ones, and whether the worker searches.
+    results: Results,
     /// Selected permissions the filters hide (kept up to date by `update`).
     selected_hidden: usize,
 }
-
-/// How many recent results are kept for Backspace.
-const RECENT_RESULTS: usize = 6;
-
-/// Above this many rows the explorer filters on a worker thread.
-pub const BACKGROUND_ROWS: usize = 5_000;
 
 impl App {
     /// A new explorer over `catalog`, showing everything.
@@ -177,14 +160,13 @@ impl App {
 
     /// A new explorer over a catalog shared with others (another window, a bench).
     pub fn shared(catalog: Arc<Catalog>) -> App {
-        let background_filter = catalog.requirements.len() > BACKGROUND_ROWS;
+        let results = Results::new(&catalog);
         let mut app = App {
             catalog,
             query: Query::default(),
             sort: Sort::Relevance,
             grouped: false,
             shown_grouped: false,
-            hits: Arc::new(Vec::new()),
             entries: Vec::new(),
             cursor: 0,
             input_before: None,
@@ -201,12 +183,7 @@ impl App {
             compare: None,
             grants: Vec::new(),
             audit: None,
-            background_filter,
-            generation: 0,
-            filtering: false,
-            hits_query: None,
-            effects: Vec::new(),
-            recent: Vec::new(),
+            results,
             selected_hidden: 0,
         };
         // The first screen shows everything: no need to wait for a worker.
@@ -242,86 +219,63 @@ impl App {
 
     /// Rows hidden by the current filters.
     pub fn hidden(&self) -> usize {
-        self.catalog.requirements.len() - self.hits.len()
+        self.catalog.requirements.len() - self.hits().len()
     }
 
     /// Recomputes the visible rows: at once for small data, or by asking the
-    /// runtime to filter on a worker (latest request wins). A query that only
-    /// extends the previous one narrows its results instead of rescanning.
-    pub fn refilter(&mut self) {
-        // Backspace returns to a query answered a moment ago: reuse its result.
-        if let Some(i) = self
-            .recent
-            .iter()
-            .position(|(q, sort, _)| *q == self.query && *sort == self.sort)
-        {
-            let (q, _, hits) = self.recent[i].clone();
-            if self.background_filter {
-                // Any request still running is now stale.
-                self.generation += 1;
-                if self.grouped {
-                    // Grouping is what costs at scale: the worker does it.
-                    self.filtering = true;
-                    self.effects.push(Effect::Filter(FilterRequest {
-                        generation: self.generation,
-                        query: q,
-                        sort: self.sort,
-                        within: None,
-                        known: Some(hits),
-                        group: true,
-                    }));
-                    return;
-                }
-                self.filtering = false;
+    /// runtime to search on the worker (latest request wins). A query that
+    /// only extends the previous one narrows its results instead of rescanning.
+    #[must_use]
+    fn refilter(&mut self) -> Vec<Effect> {
+        match self.results.next(&self.catalog, &self.query, self.sort, self.grouped) {
+            Next::Show(result) => {
+                self.show_hits(result.query, result.hits, result.groups);
+                Vec::new()
             }
-            self.show_hits(q, hits, None);
-            return;
-        }
-        // A query that extends the shown one searches only its rows.
-        let within = match &self.hits_query {
-            Some(prev) if query::narrows(prev, &self.query) => Some(Arc::clone(&self.hits)),
-            _ => None,
-        };
-        let request = FilterRequest {
-            generation: self.generation + 1,
-            query: self.query.clone(),
-            sort: self.sort,
-            within,
-            known: None,
-            group: self.grouped,
-        };
-        if self.background_filter {
-            self.generation += 1;
-            self.filtering = true;
-            self.effects.push(Effect::Filter(request));
-            return;
-        }
-        if let Some(result) = request.run(&self.catalog, &|| false) {
-            self.show_hits(result.query, result.hits, result.groups);
+            Next::Ask(request) => vec![Effect::Filter(request)],
         }
     }
 
     /// Takes a worker's result, unless a newer request has been made since.
     pub fn filter_done(&mut self, result: FilterResult) {
-        if result.generation != self.generation {
-            return;
+        if let Some(result) = self.results.accept(result) {
+            self.show_hits(result.query, result.hits, result.groups);
+            self.recount_selected_hidden();
         }
-        self.filtering = false;
-        self.show_hits(result.query, result.hits, result.groups);
-        self.recount_selected_hidden();
+    }
+
+    /// The shown rows, in display order.
+    pub fn hits(&self) -> &Arc<Vec<Hit>> {
+        self.results.hits()
+    }
+
+    /// True while the latest search has no result yet.
+    pub fn filtering(&self) -> bool {
+        self.results.filtering()
+    }
+
+    /// True when searching happens on the worker (large data).
+    pub fn searches_in_background(&self) -> bool {
+        self.results.in_background()
+    }
+
+    /// Searches on the worker (or not) whatever the size of the data: for
+    /// tests of the background path on small data.
+    pub fn search_in_background(mut self, on: bool) -> App {
+        self.results.set_background(on);
+        self
+    }
+
+    /// The explorer with grants (from `--grants`) to audit products against.
+    pub fn with_grants(mut self, grants: Vec<crate::model::grants::ResolvedGrant>) -> App {
+        self.grants = grants;
+        self
     }
 
     /// Shows a result; `groups` are its hits grouped, when already done.
     fn show_hits(&mut self, query: Query, hits: Arc<Vec<Hit>>, groups: Option<Vec<PermissionGroup>>) {
-        if !self.recent.iter().any(|(q, sort, _)| *q == query && *sort == self.sort) {
-            if self.recent.len() == RECENT_RESULTS {
-                self.recent.remove(0);
-            }
-            self.recent.push((query.clone(), self.sort, Arc::clone(&hits)));
-        }
         let keep = self.current().map(|e| e.rows()[0]);
-        self.hits = hits;
-        self.hits_query = Some(query);
+        self.results.show(query, self.sort, hits);
         self.rebuild_entries(groups);
         self.rebuild_compare();
         if let Some(row) = keep
@@ -335,12 +289,12 @@ impl App {
     fn rebuild_entries(&mut self, groups: Option<Vec<PermissionGroup>>) {
         self.entries = if self.grouped {
             groups
-                .unwrap_or_else(|| query::group_by_permission(&self.catalog, self.hits.iter().map(|h| h.row)))
+                .unwrap_or_else(|| query::group_by_permission(&self.catalog, self.hits().iter().map(|h| h.row)))
                 .into_iter()
                 .map(|g| Entry::Group(Box::new(g)))
                 .collect()
         } else {
-            self.hits.iter().map(|h| Entry::Row(h.row)).collect()
+            self.hits().iter().map(|h| Entry::Row(h.row)).collect()
         };
         self.shown_grouped = self.grouped;
     }
@@ -427,16 +381,16 @@ impl App {
                 | Action::MoveTop
                 | Action::MoveBottom
         );
-        let mut effects = self.apply(action);
+        let effects = self.apply(action);
         if !moves_only {
             self.recount_selected_hidden();
         }
-        effects.append(&mut self.effects);
         effects
     }
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         self.status = None;
+        let mut effects = Vec::new();
         match action {
             Action::Quit => return vec![Effect::Quit],
             Action::Suspend => return vec![Effect::Suspend],
@@ -455,28 +409,28 @@ impl App {
             Action::CancelFilter => {
                 if let Some(before) = self.input_before.take() {
                     self.query.text = before;
-                    self.refilter();
+                    effects.extend(self.refilter());
                 }
             }
             Action::InputChar(c) => {
                 if self.input_before.is_some() && !c.is_control() && self.query.text.chars().count() < 200 {
                     self.query.text.push(c);
-                    self.refilter();
+                    effects.extend(self.refilter());
                 }
             }
             Action::InputBackspace => {
                 if self.query.text.pop().is_some() {
-                    self.refilter();
+                    effects.extend(self.refilter());
                 }
             }
             Action::InputClear => {
                 self.query.text.clear();
-                self.refilter();
+                effects.extend(self.refilter());
             }
             Action::SwitchPane => self.detail_focus = !self.detail_focus,
             Action::ToggleGrouping => {
                 self.grouped = !self.grouped;
-                self.refilter();
+                effects.extend(self.refilter());
                 self.status = Some(if self.grouped {
                     "One row per distinct permission".into()
                 } else {
@@ -486,7 +440,7 @@ impl App {
             Action::CycleSort => {
                 let i = Sort::ALL.iter().position(|s| *s == self.sort).unwrap_or(0);
                 self.sort = Sort::ALL[(i + 1) % Sort::ALL.len()];
-                self.refilter();
+                effects.extend(self.refilter());
                 self.status = Some(format!("Sorted by {}", self.sort.as_str()));
             }
             Action::CycleType => {
@@ -495,7 +449,7 @@ impl App {
                     Some(PermissionKind::Application) => Some(PermissionKind::Delegated),
                     Some(PermissionKind::Delegated) => None,
                 };
-                self.refilter();
+                effects.extend(self.refilter());
             }
             Action::CyclePhase => {
                 self.query.phase = match self.query.phase {
@@ -504,7 +458,7 @@ impl App {
                     Some(Phase::Backup) => Some(Phase::Recovery),
                     Some(Phase::Recovery) => None,
                 };
-                self.refilter();
+                effects.extend(self.refilter());
             }
             Action::CycleMinRisk => {
                 self.query.min_risk = match self.query.min_risk {
@@ -514,7 +468,7 @@ impl App {
                     Some(RiskLevel::High) => Some(RiskLevel::Critical),
                     Some(RiskLevel::Critical) => None,
                 };
-                self.refilter();
+                effects.extend(self.refilter());
             }
             Action::OpenAudit => {
                 if self.grants.is_empty() {
@@ -637,30 +591,24 @@ impl App {
             }
             Action::ClearFilters => {
                 self.query = Query::default();
-                self.refilter();
+                effects.extend(self.refilter());
                 self.status = Some("Filters cleared".into());
             }
             Action::ToggleHelp => {
                 self.help = !self.help;
                 self.help_scroll = 0;
             }
-            Action::Close => {
-                if self.help {
-                    self.help = false;
-                } else if self.picker.is_some() {
-                    self.picker = None;
-                } else if self.input_before.is_some() {
-                    self.apply(Action::CancelFilter);
-                } else if self.audit.is_some() {
-                    self.audit = None;
-                } else if self.compare.is_some() {
-                    self.compare = None;
-                } else {
-                    self.detail_focus = false;
-                }
-            }
+            Action::Close => match self.focus() {
+                Focus::Help => self.help = false,
+                Focus::Picker => self.picker = None,
+                Focus::Input => return self.apply(Action::CancelFilter),
+                Focus::Audit => self.audit = None,
+                Focus::Compare => self.compare = None,
+                Focus::Detail => self.detail_focus = false,
+                Focus::Table => {}
+            },
         }
-        Vec::new()
+        effects
     }
 
     fn open_picker(&mut self, facet: Facet) {
@@ -740,8 +688,7 @@ impl App {
                 return Vec::new();
             }
         }
-        self.refilter();
-        Vec::new()
+        self.refilter()
     }
 
     /// Compare view: select everything the focused product asks for (`all`),
@@ -828,7 +775,7 @@ impl App {
     /// Per permission slot: does a shown row ask for it?
     fn visible_slots(&self) -> Vec<bool> {
         let mut visible = vec![false; self.catalog.slot_count()];
-        for h in self.hits.iter() {
+        for h in self.hits().iter() {
             visible[self.catalog.slot(h.row) as usize] = true;
         }
         visible
@@ -838,7 +785,7 @@ impl App {
     /// selection key per permission, not per row (1,500 keys, not 100,000).
     fn distinct_visible_rows(&self) -> Vec<usize> {
         let mut seen = vec![false; self.catalog.slot_count()];
-        self.hits
+        self.hits()
             .iter()
             .filter(|h| !std::mem::replace(&mut seen[self.catalog.slot(h.row) as usize], true))
             .map(|h| h.row)

@@ -7,20 +7,20 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod results;
 pub mod theme;
 pub mod view;
 
 use crate::clipboard::Clipboard;
-use crate::model::catalog::Catalog;
-use crate::tui::action::{Action, Effect, FilterRequest, FilterResult};
+use crate::tui::action::{Action, Effect};
 use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
+use crate::tui::results::{FilterResult, SearchWorker};
 use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
 use ratatui::crossterm::event::{self, Event};
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 /// What the input thread sends.
@@ -31,33 +31,6 @@ enum Message {
     Filtered(FilterResult),
     /// SIGTERM, SIGHUP or SIGINT: restore the terminal and leave.
     Signal(i32),
-}
-
-/// Filters on its own thread so typing never waits: it always takes the
-/// newest request waiting, dropping the ones overtaken by it.
-fn spawn_filter_worker(
-    catalog: Arc<Catalog>,
-    latest: Arc<AtomicU64>,
-    out: mpsc::Sender<Message>,
-) -> mpsc::Sender<FilterRequest> {
-    let (tx, rx) = mpsc::channel::<FilterRequest>();
-    std::thread::spawn(move || {
-        while let Ok(mut job) = rx.recv() {
-            while let Ok(newer) = rx.try_recv() {
-                job = newer;
-            }
-            // A scan overtaken by a newer keystroke stops early instead of finishing.
-            let generation = job.generation;
-            let stale = || latest.load(Ordering::Relaxed) != generation;
-            let Some(result) = job.run(&catalog, &stale) else {
-                continue;
-            };
-            if out.send(Message::Filtered(result)).is_err() {
-                break;
-            }
-        }
-    });
-    tx
 }
 
 /// Restores the terminal when dropped, whatever the exit path.
@@ -76,8 +49,10 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
     let mut terminal = ratatui::init();
     let guard = TerminalGuard;
     let (tx, rx) = mpsc::channel();
-    let latest_generation = Arc::new(AtomicU64::new(0));
-    let filter_jobs = spawn_filter_worker(Arc::clone(&app.catalog), Arc::clone(&latest_generation), tx.clone());
+    let results_tx = tx.clone();
+    let worker = SearchWorker::spawn(Arc::clone(&app.catalog), move |result| {
+        results_tx.send(Message::Filtered(result)).is_ok()
+    });
     let signal_tx = tx.clone();
     if let Ok(mut signals) = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
@@ -135,10 +110,7 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
         let Some(action) = action else { continue };
         for effect in app.update(action) {
             match effect {
-                Effect::Filter(request) => {
-                    latest_generation.store(request.generation, Ordering::Relaxed);
-                    let _ = filter_jobs.send(request);
-                }
+                Effect::Filter(request) => worker.submit(request),
                 Effect::Quit => {
                     drop(guard);
                     return Ok(app.last_copied.take());

@@ -1,16 +1,18 @@
 //! The compare view: per-product risk bars and sentences above a matrix of
 //! distinct permissions by product, with the detail of the highlighted row.
 
-use crate::model::compare::Cell as MatrixCell;
+use crate::model::columns::Column;
+use crate::model::compare::{Cell as MatrixCell, LEGEND, MatrixTable};
 use crate::model::level::RiskLevel;
 use crate::model::text::truncate;
 use crate::tui::app::{App, CompareView};
 use crate::tui::theme::Theme;
+use crate::tui::view::table;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
 const LEVELS: [(RiskLevel, char); 4] = [
     (RiskLevel::Critical, '█'),
@@ -18,25 +20,6 @@ const LEVELS: [(RiskLevel, char); 4] = [
     (RiskLevel::Medium, '▒'),
     (RiskLevel::Low, '░'),
 ];
-
-/// Short matrix cell: phases abbreviated, equivalences marked.
-fn cell_text(app: &App, view: &CompareView, row: usize, pos: usize) -> String {
-    let c = &app.catalog;
-    match &view.cmp.rows[row].cells[pos] {
-        MatrixCell::Asks(_) => {
-            let phases = view.cmp.phases(c, row, pos);
-            if phases.is_empty() {
-                "yes".into()
-            } else {
-                let short: Vec<&str> = phases.iter().map(|p| &p.as_str()[..1]).collect();
-                format!("yes ({})", short.join(" "))
-            }
-        }
-        MatrixCell::Same { permission, api } => format!("= {} {}", c.apis[*api].short, permission),
-        MatrixCell::Covered { permission, .. } => format!("⊂ {permission}"),
-        MatrixCell::Absent => "—".into(),
-    }
-}
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, theme: &Theme) {
     let sentences = view.cmp.sentences(&app.catalog);
@@ -102,24 +85,14 @@ fn summary(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, sentenc
             let cells = (n * bar_w).div_ceil(max);
             spans.push(Span::styled(ch.to_string().repeat(cells), theme.risk(level)));
         }
-        spans.push(Span::raw(format!(
-            " {} CRIT {} HIGH {} MED {} LOW · {} app, {} deleg · {} tenant-wide write · {} recovery only",
-            p.count(RiskLevel::Critical),
-            p.count(RiskLevel::High),
-            p.count(RiskLevel::Medium),
-            p.count(RiskLevel::Low),
-            p.application,
-            p.delegated,
-            p.tenant_wide_write.len(),
-            p.recovery_only.len()
-        )));
+        spans.push(Span::raw(format!(" {}", p.line())));
         lines.push(Line::from(spans));
     }
     for s in sentences.iter().take(6) {
         lines.push(Line::from(Span::raw(format!("• {s}"))));
     }
     lines.push(Line::from(Span::styled(
-        "█ critical ▓ high ▒ medium ░ low · yes (D B R) = phases · = same GUID, other name · ⊂ covered by a broader permission",
+        format!("█ critical ▓ high ▒ medium ░ low · {LEGEND}"),
         theme.dim(),
     )));
     let title = format!(
@@ -159,78 +132,44 @@ fn matrix(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, theme: &
         );
         return;
     }
-    let n = view.cmp.products.len();
-    let fixed = 2 + 6 + 11 + 6;
-    let per = ((inner.width as usize).saturating_sub(fixed + 24) / n).clamp(6, 26);
-    let perm_w = (inner.width as usize).saturating_sub(fixed + per * n + n).max(12);
-    let height = inner.height.saturating_sub(1) as usize;
-    let offset = view.cursor.saturating_sub(height.saturating_sub(1));
-    let rows: Vec<Row> = view
-        .visible
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
-        .map(|(_, &i)| {
-            let r = &view.cmp.rows[i];
-            let rating = app.catalog.rating(r.first_row);
-            let mark = if app.selection.contains_row(&app.catalog, r.first_row) {
-                "●"
-            } else {
-                " "
-            };
-            let mut cells = vec![
-                Cell::from(Line::from(vec![
-                    Span::styled(mark, theme.title()),
-                    Span::styled(rating.level.badge(), theme.risk(rating.level)),
-                ])),
-                Cell::from(truncate(crate::model::columns::claim_label(&r.permission), perm_w).into_owned()),
-                Cell::from(app.catalog.apis[r.api].short.clone()),
-                Cell::from(if r.kind == crate::model::permission::PermissionKind::Application {
-                    "app"
+    let table = MatrixTable {
+        catalog: &app.catalog,
+        cmp: &view.cmp,
+    };
+    let columns = table.columns();
+    let style = |line: usize, column: Column, text: &str, width: usize| -> Option<Cell<'static>> {
+        let r = &view.cmp.rows[view.visible[line]];
+        match column {
+            Column::Risk => {
+                let mark = if app.selection.contains_row(&app.catalog, r.first_row) {
+                    "●"
                 } else {
-                    "deleg"
-                }),
-            ];
-            for pos in 0..n {
-                let t = truncate(&cell_text(app, view, i, pos), per).into_owned();
+                    " "
+                };
+                let level = app.catalog.rating(r.first_row).level;
+                Some(Cell::from(Line::from(vec![
+                    Span::styled(mark, theme.title()),
+                    Span::styled(text.to_string(), theme.risk(level)),
+                ])))
+            }
+            Column::Holder(pos) => {
                 let style = match &r.cells[pos] {
                     MatrixCell::Asks(_) => theme.base(),
                     _ => theme.dim(),
                 };
-                cells.push(Cell::from(Span::styled(t, style)));
+                Some(Cell::from(Span::styled(truncate(text, width).into_owned(), style)))
             }
-            Row::new(cells)
-        })
-        .collect();
-    let mut header = vec![
-        Cell::from(Span::styled("RISK", theme.header())),
-        Cell::from(Span::styled("PERMISSION", theme.header())),
-        Cell::from(Span::styled("API", theme.header())),
-        Cell::from(Span::styled("TYPE", theme.header())),
-    ];
-    for (pos, &p) in view.cmp.products.iter().enumerate() {
-        let slug = truncate(&app.catalog.products[p].slug, per).into_owned();
-        let style = if pos == view.column {
-            theme.selected()
-        } else {
-            theme.header()
-        };
-        header.push(Cell::from(Span::styled(slug, style)));
-    }
-    let mut widths = vec![
-        Constraint::Length(5),
-        Constraint::Length(perm_w as u16),
-        Constraint::Length(10),
-        Constraint::Length(5),
-    ];
-    widths.extend((0..n).map(|_| Constraint::Length(per as u16)));
-    let table = Table::new(rows, widths)
-        .header(Row::new(header))
-        .column_spacing(1)
-        .row_highlight_style(theme.selected())
-        .highlight_symbol("▶ ")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
-    let mut state = TableState::default().with_selected(Some(view.cursor - offset));
-    frame.render_stateful_widget(table, inner, &mut state);
+            _ => None,
+        }
+    };
+    let spec = table::Spec {
+        source: &table,
+        columns: &columns,
+        rows: &view.visible,
+        cursor: view.cursor,
+        focused: Some(Column::Holder(view.column)),
+        style: &style,
+    };
+    let mut offset = view.cursor.saturating_sub(inner.height.saturating_sub(2) as usize);
+    table::draw(frame, inner, &spec, &mut offset, theme);
 }

@@ -9,6 +9,7 @@ mod explorer;
 mod help;
 mod picker;
 mod status;
+mod table;
 
 use crate::tui::app::App;
 use crate::tui::keymap::Keymap;

@@ -11,12 +11,12 @@ use ratatui::widgets::Paragraph;
 
 pub(super) fn header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let total = app.catalog.requirements.len();
-    let shown = app.hits.len();
+    let shown = app.hits().len();
     let mut spans = vec![
         Span::styled("permscope ", theme.header()),
         Span::raw(format!("{shown} of {total} rows")),
     ];
-    if app.filtering {
+    if app.filtering() {
         spans.push(Span::styled(" (filtering…)", theme.warn()));
     }
     if app.shows_groups() {
