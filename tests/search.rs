@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 /// The plain definition: every row, every field, no shared scores.
 fn plain(catalog: &Catalog, query: &Query) -> Vec<Hit> {
-    let matcher = Matcher::default();
+    let matcher = Matcher;
     let terms = query.terms();
     let mut hits: Vec<Hit> = (0..catalog.requirements.len())
         .filter(|&i| query.facets_pass(catalog, i))
@@ -225,8 +225,8 @@ fn sorting_equals_pairwise_comparison() {
 #[test]
 fn a_score_does_not_depend_on_earlier_scores() {
     let terms = vec!["ppr".to_string()];
-    let fresh = Matcher::default().score_row(&["AppRoleAssignment.Read.Shared"], &terms);
-    let used = Matcher::default();
+    let fresh = Matcher.score_row(&["AppRoleAssignment.Read.Shared"], &terms);
+    let used = Matcher;
     for r in &large().requirements {
         let _ = used.score_row(&[&r.permission], &terms);
     }

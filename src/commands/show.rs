@@ -57,7 +57,7 @@ pub fn run(
             .collect();
         names.sort_unstable();
         names.dedup();
-        let m = crate::model::query::Matcher::default();
+        let m = crate::model::query::Matcher;
         let terms = vec![wanted.to_lowercase()];
         let mut close: Vec<(i64, &str)> = names
             .iter()

@@ -184,3 +184,54 @@ pub fn fit_widths(columns: &[Column], wanted: &[Option<usize>], total: usize, ga
     }
     chosen.into_iter().zip(widths).collect()
 }
+
+/// The columns most tables start with, most important first: what a
+/// reviewer scans for (the CLI table and the explorer add one column of prose).
+pub const OVERVIEW: [Column; 6] = [
+    Column::Risk,
+    Column::Permission,
+    Column::Type,
+    Column::Api,
+    Column::Product,
+    Column::Workloads,
+];
+
+/// Rows of `source` as aligned plain text `width` characters wide, with a
+/// header line; columns that cannot get their minimum width are left out from
+/// the end, and the count of them is returned with the text.
+pub fn text_table(source: &dyn TableSource, columns: &[Column], rows: &[usize], width: usize) -> (String, usize) {
+    use crate::model::text::{display_width, one_line, truncate};
+    let headers: Vec<String> = columns.iter().map(|&c| source.header(c).into_owned()).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|&i| columns.iter().map(|&c| one_line(&source.cell(i, c))).collect())
+        .collect();
+    let wanted: Vec<Option<usize>> = (0..columns.len())
+        .map(|k| {
+            cells
+                .iter()
+                .map(|r| display_width(&r[k]))
+                .chain([display_width(&headers[k])])
+                .max()
+        })
+        .collect();
+    let fitted = fit_widths(columns, &wanted, width.max(20), 2);
+    let line = |texts: &[String]| -> String {
+        let mut s = String::new();
+        for (n, (_, w)) in fitted.iter().enumerate() {
+            let cut = truncate(&texts[n], *w);
+            s.push_str(&cut);
+            if n + 1 < fitted.len() {
+                s.push_str(&" ".repeat(w.saturating_sub(display_width(&cut)) + 2));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let mut out = line(&headers);
+    out.push('\n');
+    for row in &cells {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
+    (out, columns.len() - fitted.len())
+}

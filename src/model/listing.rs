@@ -4,7 +4,7 @@
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::columns::{self, Column};
-use crate::model::text::{self, display_width, truncate};
+use crate::model::text;
 use crate::model::text::{csv_field, one_line, push_one_line};
 use serde_json::{Value, json};
 
@@ -312,44 +312,8 @@ fn title_case(s: &str) -> String {
     }
 }
 
-/// Columns of the `table` format, most important first (dropped from the end when narrow).
-pub const TABLE_COLUMNS: [Column; 7] = [
-    Column::Risk,
-    Column::Permission,
-    Column::Type,
-    Column::Api,
-    Column::Product,
-    Column::Workloads,
-    Column::Reason,
-];
-
 fn table(catalog: &Catalog, rows: &[usize], width: usize) -> String {
-    let wanted: Vec<Option<usize>> = TABLE_COLUMNS
-        .iter()
-        .map(|&c| rows.iter().map(|&i| display_width(&columns::cell(catalog, i, c))).max())
-        .collect();
-    let fitted = columns::fit_widths(&TABLE_COLUMNS, &wanted, width.max(20), 2);
-    let mut out = String::new();
-    let line = |cells: Vec<String>| -> String {
-        let mut s = String::new();
-        for (n, ((_, w), cell)) in fitted.iter().zip(cells).enumerate() {
-            let cut = truncate(&cell, *w).into_owned();
-            s.push_str(&cut);
-            if n + 1 < fitted.len() {
-                s.push_str(&" ".repeat(w.saturating_sub(display_width(&cut)) + 2));
-            }
-        }
-        s.trim_end().to_string()
-    };
-    out.push_str(&line(fitted.iter().map(|(c, _)| c.header().to_string()).collect()));
-    out.push('\n');
-    for &i in rows {
-        let cells = fitted
-            .iter()
-            .map(|(c, _)| one_line(&columns::cell(catalog, i, *c)))
-            .collect();
-        out.push_str(&line(cells));
-        out.push('\n');
-    }
-    out
+    let mut columns = columns::OVERVIEW.to_vec();
+    columns.push(Column::Reason);
+    columns::text_table(catalog, &columns, rows, width).0
 }

@@ -175,10 +175,8 @@ pub fn search_fields<'a>(catalog: &'a Catalog, r: &'a Requirement) -> [&'a str; 
 }
 
 /// The fuzzy matcher (smart case: a capital in the query makes it case-sensitive).
-#[derive(Default)]
-pub struct Matcher {
-    _private: (),
-}
+#[derive(Default, Clone, Copy)]
+pub struct Matcher;
 
 /// A fresh fuzzy scorer for each call: fuzzy-matcher 0.3.7 reuses score-matrix
 /// cells left by earlier calls, so with one shared scorer a claim's score
@@ -443,7 +441,7 @@ pub fn run_until(
         }
     };
     let scan = |part: &[usize]| -> Option<Vec<Hit>> {
-        let matcher = Matcher::default();
+        let matcher = Matcher;
         let mut scores: Vec<TermScores> = terms.iter().map(|t| TermScores::new(t, catalog)).collect();
         let mut out = Vec::new();
         for block in part.chunks(1024) {

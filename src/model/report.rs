@@ -3,13 +3,13 @@
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::columns::claim_label;
-use crate::model::columns::{Column, TableSource, fit_widths};
+use crate::model::columns::{Column, TableSource, text_table};
 use crate::model::compare::{Cell, CompareMode, Comparison, LEGEND, MatrixTable};
 use crate::model::document::Document;
 use crate::model::level::RiskLevel;
 use crate::model::profile::NamedPermission;
 use crate::model::text::csv_field;
-use crate::model::text::{display_width, truncate};
+use crate::model::text::truncate;
 use serde_json::{Value, json};
 
 /// Output formats of `compare`.
@@ -245,39 +245,8 @@ fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usi
     out.push_str(&format!("  {LEGEND}\n\n"));
     // The matrix, through the one table abstraction.
     let table = MatrixTable { catalog, cmp };
-    let columns = table.columns();
-    let wanted: Vec<Option<usize>> = columns
-        .iter()
-        .map(|&c| {
-            rows.iter()
-                .map(|&i| display_width(&table.cell(i, c)))
-                .chain([display_width(&table.header(c))])
-                .max()
-        })
-        .collect();
-    let fitted = fit_widths(&columns, &wanted, width.max(20), 2);
-    let left_out = columns.len() - fitted.len();
-    let line = |cells: Vec<String>| -> String {
-        let mut s = String::new();
-        for (n, ((_, w), cell)) in fitted.iter().zip(cells).enumerate() {
-            let cut = truncate(&cell, *w).into_owned();
-            s.push_str(&cut);
-            if n + 1 < fitted.len() {
-                s.push_str(&" ".repeat(w.saturating_sub(display_width(&cut)) + 2));
-            }
-        }
-        s.trim_end().to_string()
-    };
-    out.push_str(&line(
-        fitted.iter().map(|(c, _)| table.header(*c).into_owned()).collect(),
-    ));
-    out.push('\n');
-    for &i in rows {
-        out.push_str(&line(
-            fitted.iter().map(|(c, _)| table.cell(i, *c).into_owned()).collect(),
-        ));
-        out.push('\n');
-    }
+    let (text, left_out) = text_table(&table, &table.columns(), rows, width);
+    out.push_str(&text);
     if left_out > 0 {
         out.push_str(&format!(
             "({left_out} column(s) do not fit in {width} characters and are left out: widen the terminal, set COLUMNS, or use --format markdown or csv)\n"

@@ -1,7 +1,7 @@
 //! The main table: requirements (or distinct permissions) with risk badges
 //! and search matches highlighted.
 
-use crate::model::columns::{Column, TableSource, claim_label, kind_short};
+use crate::model::columns::{Column, OVERVIEW, TableSource, claim_label, kind_short};
 use crate::model::query::Matcher;
 use crate::model::text::truncate;
 use crate::tui::app::{App, Entry};
@@ -14,16 +14,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph};
 use std::borrow::Cow;
-
-const ROW_COLUMNS: [Column; 7] = [
-    Column::Risk,
-    Column::Permission,
-    Column::Type,
-    Column::Api,
-    Column::Product,
-    Column::Workloads,
-    Column::Description,
-];
 
 /// Spans of `text` cut to `width`, with matched character positions styled.
 pub(crate) fn highlighted(text: &str, matches: &[usize], width: usize, base: Style, hit: Style) -> Line<'static> {
@@ -107,7 +97,7 @@ pub(super) fn table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, vie
         );
         return;
     }
-    let matcher = Matcher::default();
+    let matcher = Matcher;
     let terms = app.query.terms();
     let rows: Vec<usize> = (0..app.entries.len()).collect();
     let style = |line: usize, column: Column, text: &str, width: usize| -> Option<Cell<'static>> {
@@ -138,9 +128,11 @@ pub(super) fn table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, vie
             _ => None,
         }
     };
+    let mut columns = OVERVIEW.to_vec();
+    columns.push(Column::Description);
     let spec = table::Spec {
         source: &Entries(app),
-        columns: &ROW_COLUMNS,
+        columns: &columns,
         rows: &rows,
         cursor: app.cursor,
         focused: None,
