@@ -9,7 +9,7 @@ use crate::model::document::Document;
 use crate::model::level::RiskLevel;
 use crate::model::profile::NamedPermission;
 use crate::model::text::csv_field;
-use crate::model::text::truncate;
+use crate::model::text::wrap;
 use serde_json::{Value, json};
 
 /// Output formats of `compare`.
@@ -134,10 +134,7 @@ pub fn render_compare(
             d.to_markdown()
         }
         // Every line fits the terminal, whatever the column arithmetic gave.
-        CompareFormat::Table => compare_table(catalog, cmp, &rows, width)
-            .lines()
-            .map(|l| truncate(l, width.max(20)).into_owned() + "\n")
-            .collect(),
+        CompareFormat::Table => compare_table(catalog, cmp, &rows, width.max(20)),
     }
 }
 
@@ -218,6 +215,18 @@ pub fn bar(n: usize, max: usize, width: usize) -> String {
     "█".repeat(cells)
 }
 
+/// Appends `text` after `lead`, wrapped to `width` with later lines indented
+/// under the text: prose is wrapped, never cut.
+fn push_wrapped(out: &mut String, lead: &str, text: &str, width: usize) {
+    let lead_w = crate::model::text::display_width(lead);
+    let indent = " ".repeat(lead_w);
+    for (i, line) in wrap(text, width.saturating_sub(lead_w), "").iter().enumerate() {
+        out.push_str(if i == 0 { lead } else { &indent });
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
 fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usize) -> String {
     let mut out = String::new();
     let products = slugs(catalog, cmp);
@@ -225,7 +234,7 @@ fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usi
     let max = cmp.profiles.iter().map(|p| p.distinct).max().unwrap_or(0);
     out.push_str("Risk profile (distinct permissions)\n");
     for (slug, p) in products.iter().zip(&cmp.profiles) {
-        out.push_str(&format!("  {slug:<name_w$}  {}\n", p.line()));
+        push_wrapped(&mut out, &format!("  {slug:<name_w$}  "), &p.line(), width);
         for level in [RiskLevel::Critical, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low] {
             let n = p.count(level);
             out.push_str(&format!(
@@ -239,18 +248,20 @@ fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usi
     }
     out.push('\n');
     for s in cmp.sentences(catalog) {
-        out.push_str(&format!("  {s}\n"));
+        push_wrapped(&mut out, "  ", &s, width);
     }
     out.push('\n');
-    out.push_str(&format!("  {LEGEND}\n\n"));
+    push_wrapped(&mut out, "  ", LEGEND, width);
+    out.push('\n');
     // The matrix, through the one table abstraction.
     let table = MatrixTable { catalog, cmp };
     let (text, left_out) = text_table(&table, &table.columns(), rows, width);
     out.push_str(&text);
     if left_out > 0 {
-        out.push_str(&format!(
-            "({left_out} column(s) do not fit in {width} characters and are left out: widen the terminal, set COLUMNS, or use --format markdown or csv)\n"
-        ));
+        let note = format!(
+            "({left_out} column(s) do not fit in {width} characters and are left out: widen the terminal, set COLUMNS, or use --format markdown or csv)"
+        );
+        push_wrapped(&mut out, "", &note, width);
     }
     out
 }

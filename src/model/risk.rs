@@ -403,20 +403,41 @@ mod tests {
     }
 
     #[test]
-    fn partial_takeover_paths_rate_high_with_their_limits_explained() {
+    fn takeover_paths_with_a_common_condition_are_critical_and_name_it() {
         let b = book();
         let owned = b.rate(GRAPH, Application, "Application.ReadWrite.OwnedBy");
         assert_eq!(owned.level, RiskLevel::High);
         assert!(mentions(&owned, &["owns"]));
         let groups = b.rate(GRAPH, Application, "Group.ReadWrite.All");
-        assert_eq!(groups.level, RiskLevel::High);
+        assert_eq!(groups.level, RiskLevel::Critical);
         assert!(mentions(
             &groups,
-            &["role-assignable", "RoleManagement.ReadWrite.Directory"]
+            &[
+                "Global Administrator",
+                "condition",
+                "role-assignable",
+                "RoleManagement.ReadWrite.Directory"
+            ]
         ));
         let users = b.rate(GRAPH, Application, "User.ReadWrite.All");
-        assert_eq!(users.level, RiskLevel::High);
-        assert!(mentions(&users, &["password reset"]));
+        assert_eq!(users.level, RiskLevel::Critical);
+        // What it does (create and delete users), the published path, and where it stops.
+        assert!(mentions(
+            &users,
+            &[
+                "create users",
+                "delete",
+                "POST /users",
+                "dynamic group",
+                "cannot reset passwords"
+            ]
+        ));
+        let members = b.rate(GRAPH, Application, "GroupMember.ReadWrite.All");
+        assert_eq!(members.level, RiskLevel::Critical);
+        let lockout = b.rate(GRAPH, Application, "User.EnableDisableAccount.All");
+        assert_eq!(lockout.level, RiskLevel::Critical);
+        assert!(mentions(&lockout, &["disable every account", "break-glass"]));
+        assert!(!mentions(&lockout, &["manager chains"]), "{:?}", lockout.reasons);
     }
 
     #[test]

@@ -366,6 +366,66 @@ impl<W: std::io::Write> Drop for Neutral<W> {
     }
 }
 
+/// `text` broken into lines of at most `width` columns at spaces (a word
+/// longer than a line is cut into pieces), each line after the first starting
+/// with `indent`.
+pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
+    let width = width.max(display_width(indent) + 8);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let prefix = if lines.is_empty() { "" } else { indent };
+        let used = if line.is_empty() {
+            display_width(prefix)
+        } else {
+            display_width(&line) + 1
+        };
+        let room = width.saturating_sub(used);
+        if display_width(word) <= room {
+            if line.is_empty() {
+                line.push_str(prefix);
+            } else {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // A word longer than a whole line goes on in pieces.
+        let mut rest: String = word.to_string();
+        loop {
+            let prefix = if lines.is_empty() { "" } else { indent };
+            let room = width.saturating_sub(display_width(prefix));
+            if display_width(&rest) <= room {
+                line = format!("{prefix}{rest}");
+                break;
+            }
+            let mut piece = String::new();
+            let mut used = 0;
+            let mut chars = rest.chars();
+            for c in chars.by_ref() {
+                // At least one character a line, however wide.
+                if used + char_width(c) > room && !piece.is_empty() {
+                    break;
+                }
+                used += char_width(c);
+                piece.push(c);
+            }
+            rest = rest[piece.len()..].to_string();
+            lines.push(format!("{prefix}{piece}"));
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,5 +474,15 @@ mod tests {
             door.write_all(b"\x07\n").unwrap();
         }
         assert_eq!(String::from_utf8(out).unwrap(), "a\tb\n\\u{1b}[2Jc\\u{202e}é\\u{7}\n");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(wrap("aaa bbb ccc", 8, "  "), ["aaa bbb", "  ccc"]);
+        assert_eq!(wrap("short", 80, ""), ["short"]);
+        let long = "x".repeat(25);
+        let lines = wrap(&long, 10, "");
+        assert_eq!(lines.concat(), long);
+        assert!(lines.iter().all(|l| display_width(l) <= 10), "{lines:?}");
     }
 }
