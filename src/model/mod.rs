@@ -10,6 +10,7 @@ pub mod export;
 pub mod facts;
 pub mod grants;
 pub mod import;
+pub mod lens;
 pub mod listing;
 pub mod load;
 pub mod permission;
