@@ -238,7 +238,9 @@ impl Lens {
 /// A lens compared with our level, as permscope prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LensVerdict<'a> {
+    /// Who says it.
     pub source: LensSource,
+    /// The class as the source words it.
     pub class: &'a str,
     /// `agrees`, `higher` or `lower`; `null` when our level is unknown.
     pub agrees: Option<Agreement>,
@@ -254,7 +256,9 @@ pub struct LensVerdict<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceInfo {
+    /// Which source this is.
     pub id: LensSource,
+    /// What the source is, in a line.
     #[serde(deserialize_with = "text::checked")]
     pub title: String,
     /// Upstream GitHub repository, `owner/name`.
@@ -263,6 +267,7 @@ pub struct SourceInfo {
     /// Path of the file in the upstream repository.
     #[serde(deserialize_with = "text::checked")]
     pub path: String,
+    /// The upstream licence, e.g. `MIT`.
     #[serde(deserialize_with = "text::checked")]
     pub licence: String,
     /// `YYYY-MM-DD`.
@@ -301,6 +306,7 @@ pub struct LensError {
     /// JSON path of the offending value, such as `permissions[3].lenses[0].class`;
     /// empty at the top.
     pub field: String,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -490,6 +496,7 @@ impl TryFrom<RawLens> for LensDoc {
 pub struct PermissionLenses {
     /// Canonical resource name: "Microsoft Graph", "Office 365 Exchange Online"...
     pub api: String,
+    /// Application or delegated.
     pub kind: PermissionKind,
     /// The claim as the sources spell it.
     pub permission: String,
