@@ -12,6 +12,7 @@ pub mod export;
 pub mod facts;
 pub mod grants;
 pub mod import;
+pub mod lens;
 pub mod level;
 pub mod listing;
 pub mod permission;

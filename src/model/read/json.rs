@@ -6,7 +6,6 @@
 //! positions are converted here and nowhere else.
 
 use crate::model::read::{ErrorKind, ReadError};
-use crate::model::text::TEXT_CHECK;
 use serde::Deserialize;
 use std::borrow::Cow;
 
@@ -136,9 +135,11 @@ pub fn serde_error(
     } else {
         read_to.saturating_sub(1)
     };
-    // A text check fails after serde_json has read on to the end of the list
-    // or map holding the value: find the value by its path instead.
-    if message.starts_with(TEXT_CHECK)
+    // A value refused after it was read (unsafe text, a class that does not
+    // fit) is reported once serde_json has read on to the end of the list or
+    // map holding it: find the value by its path instead.
+    if !syntax
+        && !message.starts_with("missing field")
         && let Some(path) = path
         && let Some(offset) = value_offset(text, &serde_steps(path))
     {
