@@ -1,0 +1,1733 @@
+//! What a whole permission set can reach: tenant takeover, lockout, every
+//! mailbox or file, and the shortest ways there.
+//!
+//! A reviewer decides on the set of permissions an app holds, not on rows one
+//! by one: `AppRoleAssignment.ReadWrite.All` looks like bookkeeping until one
+//! sees that it hands the app every other application permission. The
+//! knowledge lives in `data/capabilities.json` (a [`CapabilityModel`]):
+//!
+//! - **outcomes**: what a reviewer fears ([`OUTCOMES`], a fixed vocabulary);
+//! - **capabilities**: what an app can do, one step short of an outcome or of
+//!   another capability (`assign-directory-roles`, `create-users`);
+//! - **grants**: which permissions give which capabilities, for delegated
+//!   permissions only while a user holding certain roles is signed in;
+//! - **edges**: `from` (all of these capabilities) leads `to` a capability or
+//!   an outcome, possibly only under tenant **conditions**, each with a
+//!   sentence and a source.
+//!
+//! A capability may also *confer* permissions: whoever can grant itself any
+//! application permission (`grant-app-roles`) gets the capabilities of every
+//! application grant in the model, without the model listing them again.
+//!
+//! [`CapabilityModel::analyse`] closes a held set over the model and keeps, for
+//! every node, a few cheapest derivations (fewest permissions, then fewest
+//! conditions). An outcome is [`Reached::Direct`] when one derivation needs no
+//! condition, [`Reached::Conditional`] when every derivation needs one. Both
+//! only grow with the held set: adding a permission never weakens a result.
+
+use crate::model::load::{LoadError, Seg, locate};
+use crate::model::permission::PermissionKind;
+use crate::model::text;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+/// The outcome vocabulary, in the order every [`Analysis`] lists it.
+///
+/// - `global-admin`: tenant takeover (Global Administrator or equivalent);
+/// - `tenant-lockout`: every user, emergency accounts included, blocked or disabled;
+/// - `security-controls-off`: MFA, Conditional Access, authentication or consent
+///   policies weakened or switched off;
+/// - `impersonate-any-user`: sign in as, or get tokens for, any user;
+/// - `all-mail-read`, `all-mail-write`: every mailbox's mail;
+/// - `all-files-read`, `all-files-write`: every OneDrive and SharePoint file;
+/// - `all-chats-read`: every Teams chat (one-to-one, group and meeting chats);
+/// - `device-code-execution`: code run on the tenant's managed devices.
+pub const OUTCOMES: [&str; 10] = [
+    "global-admin",
+    "tenant-lockout",
+    "security-controls-off",
+    "impersonate-any-user",
+    "all-mail-read",
+    "all-mail-write",
+    "all-files-read",
+    "all-files-write",
+    "all-chats-read",
+    "device-code-execution",
+];
+
+/// The resources a grant may name, by their canonical names.
+pub const APIS: [&str; 4] = [
+    "Microsoft Graph",
+    "Office 365 Exchange Online",
+    "Office 365 SharePoint Online",
+    "Azure DevOps",
+];
+
+/// How many derivations a node keeps while the closure runs. More than the
+/// paths shown, so that a conjunction can still pick a cheap combination.
+const KEEP: usize = 4;
+/// How many paths an outcome reports.
+const SHOWN: usize = 3;
+/// How many alternative permissions a conditional `confers` keeps per capability.
+const CONFER_OPTIONS: usize = 2;
+/// A bound on rule evaluations: the closure always ends well before it (every
+/// change strictly improves a node's pool), this only guards against a bug.
+const MAX_EVALUATIONS: usize = 1_000_000;
+/// Longest text field, in characters.
+const MAX_TEXT: usize = 4096;
+
+// ---------------------------------------------------------------------------
+// Public types of an analysis.
+
+/// One permission an app holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Held {
+    /// Canonical resource name (one of [`APIS`] for anything the model knows).
+    pub api: String,
+    #[serde(rename = "type")]
+    pub kind: PermissionKind,
+    #[serde(rename = "permission")]
+    pub name: String,
+}
+
+impl Held {
+    /// A held permission.
+    pub fn new(api: impl Into<String>, kind: PermissionKind, name: impl Into<String>) -> Held {
+        Held {
+            api: api.into(),
+            kind,
+            name: name.into(),
+        }
+    }
+}
+
+/// What the vendor's document says about who signs in to the app.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The roles of the people the document says sign in ("Global
+    /// Administrator"); `None` when the document does not say.
+    pub signed_in: Option<Vec<String>>,
+}
+
+/// How an outcome is reached. Ordered: `No` < `Conditional` < `Direct`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reached {
+    /// No path leads there.
+    No,
+    /// Paths exist, but each needs something to be true of the tenant.
+    Conditional,
+    /// Some path needs nothing of the tenant.
+    Direct,
+}
+
+impl Reached {
+    /// Lower-case name used in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reached::No => "no",
+            Reached::Conditional => "conditional",
+            Reached::Direct => "direct",
+        }
+    }
+}
+
+/// One way to an outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Path {
+    /// The held permissions the path uses, in the order they were given.
+    pub steps: Vec<Held>,
+    /// What must be true of the tenant, in the order the path meets them.
+    pub conditions: Vec<String>,
+    /// The sentences of the grants and edges it follows, chained.
+    pub explanation: String,
+    /// How many grants and edges it follows (ranks equally cheap paths).
+    #[serde(skip)]
+    links: usize,
+}
+
+impl Path {
+    fn rank(&self) -> (usize, usize, usize, usize) {
+        (
+            self.steps.len(),
+            self.conditions.len(),
+            self.links,
+            self.explanation.len(),
+        )
+    }
+}
+
+/// The result for one outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutcomeResult {
+    /// The outcome's id (see [`OUTCOMES`]).
+    pub outcome: String,
+    pub reached: Reached,
+    /// The shortest paths, fewest permissions first, then fewest conditions;
+    /// empty when not reached. When `reached` is direct, one of them is
+    /// unconditional.
+    pub paths: Vec<Path>,
+}
+
+/// What a permission set can reach: one result per outcome of the
+/// vocabulary, in vocabulary order, unreached ones included. Serialises as
+/// the JSON array of those results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Analysis {
+    pub outcomes: Vec<OutcomeResult>,
+}
+
+impl Analysis {
+    /// The result for one outcome id.
+    pub fn get(&self, outcome: &str) -> Option<&OutcomeResult> {
+        self.outcomes.iter().find(|o| o.outcome == outcome)
+    }
+
+    /// How `outcome` is reached (`No` for an id not in the vocabulary).
+    pub fn reached(&self, outcome: &str) -> Reached {
+        self.get(outcome).map_or(Reached::No, |o| o.reached)
+    }
+
+    /// Per outcome, the strongest result over several analyses (for example a
+    /// product's apps): the highest `reached`, with the cheapest paths of the
+    /// analyses that reach it that way.
+    pub fn strongest(analyses: &[Analysis]) -> Analysis {
+        let mut ids: Vec<&str> = Vec::new();
+        for a in analyses {
+            for o in &a.outcomes {
+                if !ids.contains(&o.outcome.as_str()) {
+                    ids.push(&o.outcome);
+                }
+            }
+        }
+        let outcomes = ids
+            .into_iter()
+            .map(|id| {
+                let results: Vec<&OutcomeResult> = analyses.iter().filter_map(|a| a.get(id)).collect();
+                let reached = results.iter().map(|r| r.reached).max().unwrap_or(Reached::No);
+                let mut paths: Vec<Path> = results
+                    .iter()
+                    .filter(|r| r.reached == reached)
+                    .flat_map(|r| r.paths.iter().cloned())
+                    .collect();
+                paths.sort_by_key(|p| p.rank());
+                let mut seen: Vec<(Vec<Held>, Vec<String>)> = Vec::new();
+                paths.retain(|p| {
+                    let key = (p.steps.clone(), p.conditions.clone());
+                    let fresh = !seen.contains(&key);
+                    if fresh {
+                        seen.push(key);
+                    }
+                    fresh
+                });
+                OutcomeResult {
+                    outcome: id.to_string(),
+                    reached,
+                    paths: shown(paths, reached == Reached::Direct),
+                }
+            })
+            .collect();
+        Analysis { outcomes }
+    }
+}
+
+/// The first [`SHOWN`] paths; when the outcome is direct and none of them is
+/// unconditional, the cheapest unconditional one takes the last place.
+fn shown(mut paths: Vec<Path>, direct: bool) -> Vec<Path> {
+    let clean = paths.iter().position(|p| p.conditions.is_empty());
+    if direct && let Some(at) = clean.filter(|at| *at >= SHOWN) {
+        let path = paths.remove(at);
+        paths.truncate(SHOWN - 1);
+        paths.push(path);
+    }
+    paths.truncate(SHOWN);
+    paths
+}
+
+// ---------------------------------------------------------------------------
+// The model.
+
+/// An outcome's or capability's definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeDef {
+    pub id: String,
+    /// For a capability, a verb phrase ("Assign any Entra ID directory role"):
+    /// explanations read "… lets the app assign any Entra ID directory role".
+    pub title: String,
+    pub description: String,
+}
+
+/// How holding a capability hands out the capabilities of other grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confers {
+    /// The kind of permission it hands out.
+    pub kind: PermissionKind,
+    /// The resources whose permissions it hands out (all of [`APIS`] when empty).
+    pub apis: Vec<String>,
+    /// One sentence, with `{permission}` and `{api}` filled in.
+    pub explanation: String,
+    /// What must be true of the tenant, with the same placeholders; `None`
+    /// when nothing needs to be.
+    pub condition: Option<String>,
+    pub source: String,
+}
+
+/// A capability: a node that grants and edges lead to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapabilityDef {
+    pub node: NodeDef,
+    pub confers: Option<Confers>,
+}
+
+/// Permissions that give capabilities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub apis: Vec<String>,
+    pub permissions: Vec<String>,
+    pub kind: PermissionKind,
+    /// For delegated grants: the roles (any one of them) the signed-in user
+    /// must hold for the capabilities to follow; empty means any user.
+    pub signed_in: Vec<String>,
+    pub capabilities: Vec<String>,
+    pub source: String,
+    pub note: Option<String>,
+}
+
+/// `from` (all of them) leads `to`, when `conditions` hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    pub id: String,
+    pub from: Vec<String>,
+    pub to: String,
+    pub conditions: Vec<String>,
+    pub explanation: String,
+    pub source: String,
+}
+
+/// How long delegated access lasts: delegated grants give their capabilities
+/// for good only together with the `kept_by` capability (refresh tokens);
+/// otherwise under `condition` (`{who}` filled in with who signs in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sessions {
+    pub kept_by: String,
+    pub condition: String,
+    pub source: String,
+}
+
+/// The capability knowledge: bundled, optionally with reviewers' files on top.
+#[derive(Debug, Clone)]
+pub struct CapabilityModel {
+    outcomes: Vec<NodeDef>,
+    capabilities: Vec<CapabilityDef>,
+    grants: Vec<Grant>,
+    edges: Vec<Edge>,
+    sessions: Option<Sessions>,
+    compiled: Compiled,
+}
+
+impl CapabilityModel {
+    /// The model shipped with permscope (`data/capabilities.json`).
+    pub fn bundled() -> CapabilityModel {
+        // A test proves the bundled file loads, so this cannot fail at run time.
+        CapabilityModel::from_json(include_str!("../../data/capabilities.json"), "data/capabilities.json")
+            .expect("bundled data/capabilities.json is valid (tested)")
+    }
+
+    /// Loads a complete model file; every id it references must be defined in
+    /// it. `origin` names the file in errors.
+    pub fn from_json(text: &str, origin: &str) -> Result<CapabilityModel, LoadError> {
+        let doc = parse(text, origin)?;
+        let mut model = CapabilityModel {
+            outcomes: Vec::new(),
+            capabilities: Vec::new(),
+            grants: Vec::new(),
+            edges: Vec::new(),
+            sessions: None,
+            compiled: Compiled::default(),
+        };
+        check(&doc, &model, false).map_err(|f| f.into_error(text, origin))?;
+        model.merge(doc);
+        Ok(model)
+    }
+
+    /// Layers a reviewer's file on top: it may reference ids of this model,
+    /// add outcomes' and capabilities' definitions (replacing those with the
+    /// same id), grants and edges (an edge with an existing id replaces it),
+    /// remove edges by id (`remove_edges`) and replace `delegated_sessions`.
+    pub fn layer_json(&mut self, text: &str, origin: &str) -> Result<(), LoadError> {
+        let doc = parse(text, origin)?;
+        check(&doc, self, true).map_err(|f| f.into_error(text, origin))?;
+        self.merge(doc);
+        Ok(())
+    }
+
+    /// Layers a model loaded on its own (see [`CapabilityModel::from_json`]) on
+    /// top, with the same rules as [`CapabilityModel::layer_json`].
+    pub fn layer(&mut self, reviewer: CapabilityModel) {
+        for o in reviewer.outcomes {
+            upsert_node(&mut self.outcomes, o);
+        }
+        for c in reviewer.capabilities {
+            match self.capabilities.iter_mut().find(|x| x.node.id == c.node.id) {
+                Some(existing) => *existing = c,
+                None => self.capabilities.push(c),
+            }
+        }
+        self.grants.extend(reviewer.grants);
+        for e in reviewer.edges {
+            upsert_edge(&mut self.edges, e);
+        }
+        if reviewer.sessions.is_some() {
+            self.sessions = reviewer.sessions;
+        }
+        self.compiled = Compiled::build(self);
+    }
+
+    /// The outcomes' definitions, in vocabulary order (an outcome no file
+    /// defines has its id as title).
+    pub fn outcomes(&self) -> Vec<NodeDef> {
+        OUTCOMES
+            .iter()
+            .map(|id| {
+                self.outcomes.iter().find(|o| o.id == *id).cloned().unwrap_or(NodeDef {
+                    id: id.to_string(),
+                    title: id.to_string(),
+                    description: String::new(),
+                })
+            })
+            .collect()
+    }
+
+    /// The capabilities, in file order.
+    pub fn capabilities(&self) -> &[CapabilityDef] {
+        &self.capabilities
+    }
+
+    /// The grants, in file order.
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
+    /// The edges, in file order.
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges
+    }
+
+    fn merge(&mut self, doc: ModelDoc) {
+        for o in doc.outcomes {
+            upsert_node(
+                &mut self.outcomes,
+                NodeDef {
+                    id: o.id,
+                    title: o.title,
+                    description: o.description,
+                },
+            );
+        }
+        for c in doc.capabilities {
+            let def = CapabilityDef {
+                node: NodeDef {
+                    id: c.id,
+                    title: c.title,
+                    description: c.description,
+                },
+                confers: c.confers.map(|f| Confers {
+                    kind: f.kind,
+                    apis: f.apis,
+                    explanation: f.explanation,
+                    condition: f.condition,
+                    source: f.source,
+                }),
+            };
+            match self.capabilities.iter_mut().find(|x| x.node.id == def.node.id) {
+                Some(existing) => *existing = def,
+                None => self.capabilities.push(def),
+            }
+        }
+        self.grants.extend(doc.grants.into_iter().map(|g| Grant {
+            apis: g.apis.into_iter().map(|a| canonical_api(&a).to_string()).collect(),
+            permissions: g.permissions.into_iter().map(|p| p.trim().to_string()).collect(),
+            kind: g.kind,
+            signed_in: g.signed_in,
+            capabilities: g.capabilities,
+            source: g.source,
+            note: g.note,
+        }));
+        self.edges.retain(|e| !doc.remove_edges.contains(&e.id));
+        for e in doc.edges {
+            upsert_edge(
+                &mut self.edges,
+                Edge {
+                    id: e.id,
+                    from: e.from,
+                    to: e.to,
+                    conditions: e.conditions,
+                    explanation: e.explanation,
+                    source: e.source,
+                },
+            );
+        }
+        if let Some(s) = doc.delegated_sessions {
+            self.sessions = Some(Sessions {
+                kept_by: s.kept_by,
+                condition: s.condition,
+                source: s.source,
+            });
+        }
+        self.compiled = Compiled::build(self);
+    }
+}
+
+fn upsert_node(nodes: &mut Vec<NodeDef>, node: NodeDef) {
+    match nodes.iter_mut().find(|n| n.id == node.id) {
+        Some(existing) => *existing = node,
+        None => nodes.push(node),
+    }
+}
+
+fn upsert_edge(edges: &mut Vec<Edge>, edge: Edge) {
+    match edges.iter_mut().find(|e| e.id == edge.id) {
+        Some(existing) => *existing = edge,
+        None => edges.push(edge),
+    }
+}
+
+/// The canonical spelling of a known resource name (any case), else the name.
+fn canonical_api(name: &str) -> &str {
+    let name = name.trim();
+    APIS.iter().copied().find(|a| a.eq_ignore_ascii_case(name)).unwrap_or(name)
+}
+
+// ---------------------------------------------------------------------------
+// The compiled form: nodes by index, and the rules the closure runs.
+
+/// Nodes 0..OUTCOMES.len() are the outcomes in vocabulary order; capabilities follow.
+#[derive(Debug, Clone, Default)]
+struct Compiled {
+    ids: Vec<String>,
+    /// Verb phrase of each node, for explanations.
+    phrases: Vec<String>,
+    index: HashMap<String, usize>,
+    /// Rules that hold whatever the held set: edges, and application permissions conferred.
+    rules: Vec<Rule>,
+    /// Static rules by the node they read.
+    by_input: Vec<Vec<u32>>,
+    /// (lower-case api, kind, lower-case name) to the grants naming it.
+    grant_index: HashMap<(String, PermissionKind, String), Vec<usize>>,
+    /// Delegated grants handed out by a confers capability: (capability node, grant, permission, api).
+    delegated_confers: Vec<(usize, usize, usize, usize)>,
+    /// The node that keeps delegated access alive, if the model names one.
+    keeper: Option<usize>,
+    /// Conditions of static rules.
+    conditions: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    from: Vec<usize>,
+    to: usize,
+    /// A held permission the rule itself uses (grants), as an index into the held list.
+    held: Option<u16>,
+    conditions: Vec<u32>,
+    sentence: Sentence,
+}
+
+#[derive(Debug, Clone)]
+enum Sentence {
+    Edge(usize),
+    /// A held permission's grant: (held, grant, capability node, who is signed in).
+    Grant(u16, usize, usize, Option<String>),
+    /// A conferred permission: (confers node, grant, permission, api, capability node, who).
+    Confer(usize, usize, usize, usize, usize, Option<String>),
+}
+
+impl Compiled {
+    fn build(model: &CapabilityModel) -> Compiled {
+        let mut c = Compiled::default();
+        let outcomes = model.outcomes();
+        for o in &outcomes {
+            c.add_node(&o.id, &o.title);
+        }
+        for cap in &model.capabilities {
+            c.add_node(&cap.node.id, &cap.node.title);
+        }
+        c.by_input = vec![Vec::new(); c.ids.len()];
+        for (gi, g) in model.grants.iter().enumerate() {
+            for api in &g.apis {
+                for p in &g.permissions {
+                    c.grant_index
+                        .entry((api.to_ascii_lowercase(), g.kind, p.to_ascii_lowercase()))
+                        .or_default()
+                        .push(gi);
+                }
+            }
+        }
+        c.keeper = model.sessions.as_ref().and_then(|s| c.index.get(&s.kept_by).copied());
+        for (ei, e) in model.edges.iter().enumerate() {
+            let (Some(to), Some(from)) = (
+                c.index.get(&e.to).copied(),
+                e.from.iter().map(|f| c.index.get(f).copied()).collect::<Option<Vec<_>>>(),
+            ) else {
+                continue; // checked when loaded; unreachable
+            };
+            let conditions = e.conditions.iter().map(|t| c.condition(t)).collect();
+            c.push_rule(Rule {
+                from,
+                to,
+                held: None,
+                conditions,
+                sentence: Sentence::Edge(ei),
+            });
+        }
+        for cap in &model.capabilities {
+            let Some(confers) = &cap.confers else { continue };
+            let k = c.index[&cap.node.id];
+            // Per target capability, the first few permissions that give it:
+            // unconditional options are all alike, so one is enough.
+            let limit = if confers.condition.is_some() { CONFER_OPTIONS } else { 1 };
+            let mut options: HashMap<usize, usize> = HashMap::new();
+            for (gi, g) in model.grants.iter().enumerate() {
+                if g.kind != confers.kind {
+                    continue;
+                }
+                for (ai, api) in g.apis.iter().enumerate() {
+                    if !confers.apis.is_empty() && !confers.apis.iter().any(|a| a.eq_ignore_ascii_case(api)) {
+                        continue;
+                    }
+                    for pi in 0..g.permissions.len() {
+                        if confers.kind == PermissionKind::Delegated {
+                            // Who signs in is known only when analysing.
+                            c.delegated_confers.push((k, gi, pi, ai));
+                            continue;
+                        }
+                        for cap_id in &g.capabilities {
+                            let Some(&target) = c.index.get(cap_id) else { continue };
+                            let taken = options.entry(target).or_default();
+                            if *taken >= limit || target == k {
+                                continue;
+                            }
+                            *taken += 1;
+                            let conditions = confers
+                                .condition
+                                .iter()
+                                .map(|t| c.condition(&fill(t, &g.permissions[pi], api)))
+                                .collect();
+                            c.push_rule(Rule {
+                                from: vec![k],
+                                to: target,
+                                held: None,
+                                conditions,
+                                sentence: Sentence::Confer(k, gi, pi, ai, target, None),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    fn add_node(&mut self, id: &str, title: &str) {
+        self.index.insert(id.to_string(), self.ids.len());
+        self.ids.push(id.to_string());
+        self.phrases.push(verb_phrase(title));
+    }
+
+    fn condition(&mut self, text: &str) -> u32 {
+        if let Some(at) = self.conditions.iter().position(|c| c == text) {
+            return at as u32;
+        }
+        self.conditions.push(text.to_string());
+        (self.conditions.len() - 1) as u32
+    }
+
+    fn push_rule(&mut self, rule: Rule) {
+        let id = self.rules.len() as u32;
+        for &f in &rule.from {
+            if !self.by_input[f].contains(&id) {
+                self.by_input[f].push(id);
+            }
+        }
+        self.rules.push(rule);
+    }
+}
+
+/// A title as it reads after "lets the app": first letter lower-cased unless
+/// the word is an acronym ("OAuth", "PIM").
+fn verb_phrase(title: &str) -> String {
+    let mut chars = title.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            let mut s: String = first.to_lowercase().collect();
+            s.push_str(&title[first.len_utf8()..]);
+            s
+        }
+        _ => title.to_string(),
+    }
+}
+
+fn fill(template: &str, permission: &str, api: &str) -> String {
+    template.replace("{permission}", permission).replace("{api}", api)
+}
+
+// ---------------------------------------------------------------------------
+// The analysis: a closure over rules, keeping a few cheapest derivations per node.
+
+/// One way a node is reached: the held permissions and conditions it needs,
+/// and the rules it follows (for the explanation), all as small sorted or
+/// ordered index lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Deriv {
+    perms: Vec<u16>,
+    conds: Vec<u32>,
+    why: Vec<u32>,
+}
+
+impl Deriv {
+    fn key(&self) -> (usize, usize, usize, &[u16], &[u32], &[u32]) {
+        (
+            self.perms.len(),
+            self.conds.len(),
+            self.why.len(),
+            &self.perms,
+            &self.conds,
+            &self.why,
+        )
+    }
+
+    fn clean(&self) -> bool {
+        self.conds.is_empty()
+    }
+
+    /// True when `self` is at least as good as `other` in every respect.
+    fn covers(&self, other: &Deriv) -> bool {
+        subset(&self.perms, &other.perms) && subset(&self.conds, &other.conds) && self.key() <= other.key()
+    }
+}
+
+fn subset<T: Ord>(small: &[T], big: &[T]) -> bool {
+    let mut it = big.iter();
+    small.iter().all(|x| it.by_ref().any(|y| y == x))
+}
+
+fn union_into<T: Ord + Copy>(into: &mut Vec<T>, more: &[T]) {
+    for &x in more {
+        if let Err(at) = into.binary_search(&x) {
+            into.insert(at, x);
+        }
+    }
+}
+
+/// Adds `d` to a node's pool; true when the pool changed. The pool keeps at
+/// most [`KEEP`] derivations none of which covers another, and never loses its
+/// last unconditional one, so that "direct" is exact.
+fn insert(pool: &mut Vec<Deriv>, d: Deriv) -> bool {
+    if pool.iter().any(|e| e.covers(&d)) {
+        return false;
+    }
+    let before = pool.len();
+    pool.retain(|e| !d.covers(e));
+    let removed = pool.len() < before;
+    let at = pool.partition_point(|e| e.key() < d.key());
+    pool.insert(at, d);
+    if pool.len() > KEEP {
+        let cleans = pool.iter().filter(|e| e.clean()).count();
+        let victim = (0..pool.len())
+            .rev()
+            .find(|&i| !(pool[i].clean() && cleans == 1))
+            .unwrap_or(pool.len() - 1);
+        pool.remove(victim);
+        if victim == at && !removed {
+            return false;
+        }
+    }
+    true
+}
+
+/// Per-analysis rules (grants of the held permissions, delegated confers) and
+/// their conditions, on top of the model's static ones.
+struct Run<'m> {
+    model: &'m CapabilityModel,
+    c: &'m Compiled,
+    held: Vec<Held>,
+    rules: Vec<Rule>,
+    by_input: HashMap<usize, Vec<u32>>,
+    conditions: Vec<String>,
+}
+
+impl<'m> Run<'m> {
+    fn rule(&self, id: u32) -> &Rule {
+        let s = self.c.rules.len();
+        match (id as usize).checked_sub(s) {
+            Some(d) => &self.rules[d],
+            None => &self.c.rules[id as usize],
+        }
+    }
+
+    fn condition_text(&self, id: u32) -> &str {
+        let s = self.c.conditions.len();
+        match (id as usize).checked_sub(s) {
+            Some(d) => &self.conditions[d],
+            None => &self.c.conditions[id as usize],
+        }
+    }
+
+    fn condition(&mut self, text: String) -> u32 {
+        let base = self.c.conditions.len();
+        if let Some(at) = self.c.conditions.iter().position(|c| *c == text) {
+            return at as u32;
+        }
+        if let Some(at) = self.conditions.iter().position(|c| *c == text) {
+            return (base + at) as u32;
+        }
+        self.conditions.push(text);
+        (base + self.conditions.len() - 1) as u32
+    }
+
+    fn push_rule(&mut self, rule: Rule) {
+        let id = (self.c.rules.len() + self.rules.len()) as u32;
+        for &f in &rule.from {
+            self.by_input.entry(f).or_default().push(id);
+        }
+        self.rules.push(rule);
+    }
+
+    /// Who a delegated grant needs signed in, as the document's context
+    /// allows: `Err(())` when the document names people who do not qualify;
+    /// `Ok((who, condition))` otherwise.
+    fn signed_in(&mut self, grant: &Grant, context: &Context) -> Result<(Option<String>, Option<u32>), ()> {
+        if grant.signed_in.is_empty() {
+            return Ok((None, None));
+        }
+        match &context.signed_in {
+            Some(roles) => grant
+                .signed_in
+                .iter()
+                .find(|need| roles.iter().any(|r| same_role(r, need)))
+                .map(|role| (Some(role.clone()), None))
+                .ok_or(()),
+            None => {
+                let roles = or_list(&grant.signed_in);
+                let cond = self.condition(format!(
+                    "the person who signs in to the app is {} (the document does not say who signs in)",
+                    with_article(&roles)
+                ));
+                Ok((Some(roles), Some(cond)))
+            }
+        }
+    }
+
+    /// The rules a delegated or application grant yields for one of its capabilities.
+    fn grant_rules(
+        &mut self,
+        grant_index: usize,
+        from: Vec<usize>,
+        held: Option<u16>,
+        context: &Context,
+        sentence: impl Fn(Option<String>) -> Sentence,
+        target: usize,
+    ) {
+        let model = self.model;
+        let grant = &model.grants[grant_index];
+        let mut conditions = Vec::new();
+        let mut who = None;
+        if grant.kind == PermissionKind::Delegated {
+            let Ok((w, cond)) = self.signed_in(grant, context) else {
+                return;
+            };
+            conditions.extend(cond);
+            who = w;
+        }
+        let keeper = self.c.keeper;
+        let kept = grant.kind == PermissionKind::Delegated
+            && keeper.is_some_and(|k| k != target && !grant.capabilities.iter().any(|c| self.c.index.get(c) == Some(&k)));
+        if let (true, Some(k), Some(s)) = (kept, keeper, self.model.sessions.as_ref()) {
+            // For good with refresh tokens; otherwise only around each sign-in.
+            let someone = who.as_deref().map_or("a user".to_string(), with_article);
+            let session = self.condition(s.condition.replace("{who}", &someone));
+            let mut both = from.clone();
+            both.push(k);
+            self.push_rule(Rule {
+                from: both,
+                to: target,
+                held,
+                conditions: conditions.clone(),
+                sentence: sentence(who.clone()),
+            });
+            let mut brief = conditions;
+            brief.push(session);
+            brief.sort_unstable();
+            self.push_rule(Rule {
+                from,
+                to: target,
+                held,
+                conditions: brief,
+                sentence: sentence(who),
+            });
+        } else {
+            conditions.sort_unstable();
+            self.push_rule(Rule {
+                from,
+                to: target,
+                held,
+                conditions,
+                sentence: sentence(who),
+            });
+        }
+    }
+}
+
+fn same_role(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    norm(a) == norm(b)
+}
+
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+fn with_article(role: &str) -> String {
+    let article = match role.chars().next() {
+        Some(c) if "AEIOUaeiou".contains(c) => "an",
+        _ => "a",
+    };
+    format!("{article} {role}")
+}
+
+impl CapabilityModel {
+    /// What `held` (one app's permissions) can reach, given who signs in.
+    pub fn analyse(&self, held: &[Held], context: &Context) -> Analysis {
+        let c = &self.compiled;
+        // The same permission twice is one step.
+        let mut unique: Vec<Held> = Vec::new();
+        for h in held {
+            let h = Held::new(canonical_api(&h.api), h.kind, h.name.trim());
+            if !unique
+                .iter()
+                .any(|u| u.kind == h.kind && u.api.eq_ignore_ascii_case(&h.api) && u.name.eq_ignore_ascii_case(&h.name))
+            {
+                unique.push(h);
+            }
+        }
+        unique.truncate(u16::MAX as usize);
+        let mut run = Run {
+            model: self,
+            c,
+            held: unique,
+            rules: Vec::new(),
+            by_input: HashMap::new(),
+            conditions: Vec::new(),
+        };
+        for hi in 0..run.held.len() {
+            let h = &run.held[hi];
+            let key = (h.api.to_ascii_lowercase(), h.kind, h.name.to_ascii_lowercase());
+            let Some(grants) = c.grant_index.get(&key) else { continue };
+            for &gi in grants {
+                for cap in &self.grants[gi].capabilities {
+                    let Some(&target) = c.index.get(cap) else { continue };
+                    let held_ix = hi as u16;
+                    run.grant_rules(
+                        gi,
+                        Vec::new(),
+                        Some(held_ix),
+                        context,
+                        |who| Sentence::Grant(held_ix, gi, target, who),
+                        target,
+                    );
+                }
+            }
+        }
+        for &(k, gi, pi, ai) in &c.delegated_confers {
+            for cap in &self.grants[gi].capabilities {
+                let Some(&target) = c.index.get(cap) else { continue };
+                if target == k {
+                    continue;
+                }
+                run.grant_rules(
+                    gi,
+                    vec![k],
+                    None,
+                    context,
+                    |who| Sentence::Confer(k, gi, pi, ai, target, who),
+                    target,
+                );
+            }
+        }
+        let pools = run.close();
+        let outcomes = OUTCOMES
+            .iter()
+            .enumerate()
+            .map(|(node, id)| {
+                let pool = &pools[node];
+                let reached = if pool.iter().any(Deriv::clean) {
+                    Reached::Direct
+                } else if pool.is_empty() {
+                    Reached::No
+                } else {
+                    Reached::Conditional
+                };
+                let paths = pool.iter().map(|d| run.path(d)).collect();
+                OutcomeResult {
+                    outcome: id.to_string(),
+                    reached,
+                    paths: shown(paths, reached == Reached::Direct),
+                }
+            })
+            .collect();
+        Analysis { outcomes }
+    }
+}
+
+impl Run<'_> {
+    /// Runs the rules to a fixpoint; returns every node's pool.
+    fn close(&self) -> Vec<Vec<Deriv>> {
+        let total = self.c.rules.len() + self.rules.len();
+        let mut pools: Vec<Vec<Deriv>> = vec![Vec::new(); self.c.ids.len()];
+        let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+        let mut queued = vec![false; self.c.ids.len()];
+        let mut evaluations = 0usize;
+        // Rules that read nothing (grants, assumptions) fire once, first.
+        let mut start: Vec<u32> = (0..total as u32).filter(|&r| self.rule(r).from.is_empty()).collect();
+        start.sort_by_key(|&r| self.rule(r).held.is_none());
+        for r in start {
+            self.evaluate(r, &mut pools, &mut queue, &mut queued);
+        }
+        while let Some(node) = queue.pop_front() {
+            queued[node] = false;
+            let statics = self.c.by_input[node].iter();
+            let dynamics = self.by_input.get(&node).into_iter().flatten();
+            for &r in statics.chain(dynamics) {
+                evaluations += 1;
+                if evaluations > MAX_EVALUATIONS {
+                    return pools;
+                }
+                self.evaluate(r, &mut pools, &mut queue, &mut queued);
+            }
+        }
+        pools
+    }
+
+    /// Tries every combination of its inputs' derivations through one rule.
+    fn evaluate(
+        &self,
+        id: u32,
+        pools: &mut [Vec<Deriv>],
+        queue: &mut std::collections::VecDeque<usize>,
+        queued: &mut [bool],
+    ) {
+        let rule = self.rule(id);
+        if rule.from.iter().any(|&f| pools[f].is_empty()) {
+            return;
+        }
+        let mut base = Deriv {
+            perms: rule.held.into_iter().collect(),
+            conds: rule.conditions.clone(),
+            why: Vec::new(),
+        };
+        base.conds.sort_unstable();
+        let mut candidates = vec![base];
+        for &f in &rule.from {
+            let mut next = Vec::with_capacity(candidates.len() * pools[f].len());
+            for partial in &candidates {
+                for d in &pools[f] {
+                    let mut joined = partial.clone();
+                    union_into(&mut joined.perms, &d.perms);
+                    union_into(&mut joined.conds, &d.conds);
+                    for &w in &d.why {
+                        if !joined.why.contains(&w) {
+                            joined.why.push(w);
+                        }
+                    }
+                    next.push(joined);
+                }
+            }
+            candidates = next;
+        }
+        let mut changed = false;
+        for mut d in candidates {
+            if d.why.contains(&id) {
+                continue; // a rule never explains itself: a cycle adds nothing
+            }
+            d.why.push(id);
+            changed |= insert(&mut pools[rule.to], d);
+        }
+        if changed && !queued[rule.to] {
+            queued[rule.to] = true;
+            queue.push_back(rule.to);
+        }
+    }
+
+    fn path(&self, d: &Deriv) -> Path {
+        let steps = d.perms.iter().map(|&i| self.held[i as usize].clone()).collect();
+        let mut conditions: Vec<String> = Vec::new();
+        let mut explanation = String::new();
+        for &w in &d.why {
+            let rule = self.rule(w);
+            for &cond in &rule.conditions {
+                let text = self.condition_text(cond);
+                if !conditions.iter().any(|c| c == text) {
+                    conditions.push(text.to_string());
+                }
+            }
+            if !explanation.is_empty() {
+                explanation.push(' ');
+            }
+            self.sentence(&rule.sentence, &mut explanation);
+        }
+        Path {
+            steps,
+            conditions,
+            explanation,
+            links: d.why.len(),
+        }
+    }
+
+    fn sentence(&self, sentence: &Sentence, out: &mut String) {
+        let m = self.model;
+        let grant_part = |out: &mut String, name: &str, api: &str, kind: PermissionKind, who: &Option<String>, cap: usize| {
+            let _ = write!(out, "{name} ({api}, {kind})");
+            if let Some(who) = who {
+                let _ = write!(out, ", with {} signed in,", with_article(who));
+            }
+            let _ = write!(out, " lets the app {}.", self.c.phrases[cap]);
+        };
+        match sentence {
+            Sentence::Edge(e) => out.push_str(&m.edges[*e].explanation),
+            Sentence::Grant(h, g, cap, who) => {
+                let h = &self.held[*h as usize];
+                grant_part(out, &h.name, &h.api, m.grants[*g].kind, who, *cap);
+            }
+            Sentence::Confer(k, g, p, a, cap, who) => {
+                let grant = &m.grants[*g];
+                let (name, api) = (&grant.permissions[*p], &grant.apis[*a]);
+                if let Some(confers) = self.c.ids.get(*k).and_then(|id| {
+                    m.capabilities
+                        .iter()
+                        .find(|c| c.node.id == *id)
+                        .and_then(|c| c.confers.as_ref())
+                }) {
+                    out.push_str(&fill(&confers.explanation, name, api));
+                    out.push(' ');
+                }
+                grant_part(out, name, api, grant.kind, who, *cap);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The file format (see data/capabilities.schema.json).
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelDoc {
+    #[serde(rename = "$schema", default)]
+    schema: Option<String>,
+    version: u32,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    delegated_sessions: Option<SessionsDoc>,
+    #[serde(default)]
+    outcomes: Vec<NodeDoc>,
+    #[serde(default)]
+    capabilities: Vec<CapabilityDoc>,
+    #[serde(default)]
+    grants: Vec<GrantDoc>,
+    #[serde(default)]
+    edges: Vec<EdgeDoc>,
+    #[serde(default)]
+    remove_edges: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionsDoc {
+    kept_by: String,
+    condition: String,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NodeDoc {
+    id: String,
+    title: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CapabilityDoc {
+    id: String,
+    title: String,
+    description: String,
+    #[serde(default)]
+    confers: Option<ConfersDoc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfersDoc {
+    #[serde(rename = "type")]
+    kind: PermissionKind,
+    #[serde(default)]
+    apis: Vec<String>,
+    explanation: String,
+    #[serde(default)]
+    condition: Option<String>,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrantDoc {
+    apis: Vec<String>,
+    permissions: Vec<String>,
+    #[serde(rename = "type")]
+    kind: PermissionKind,
+    #[serde(default)]
+    signed_in: Vec<String>,
+    capabilities: Vec<String>,
+    source: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EdgeDoc {
+    id: String,
+    from: Vec<String>,
+    to: String,
+    #[serde(default)]
+    conditions: Vec<String>,
+    explanation: String,
+    source: String,
+}
+
+/// Parses the text, locating a syntax or shape error by line, column and field.
+fn parse(text: &str, origin: &str) -> Result<ModelDoc, LoadError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed: Result<ModelDoc, _> = serde_path_to_error::deserialize(&mut de);
+    let doc = parsed.map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        LoadError {
+            origin: origin.to_string(),
+            line: Some(inner.line()).filter(|l| *l > 0),
+            column: Some(inner.column().max(1)).filter(|_| inner.line() > 0),
+            field: Some(field).filter(|p| p != "." && !p.is_empty()),
+            message: strip_position(&inner.to_string()),
+        }
+    })?;
+    de.end().map_err(|e| LoadError {
+        origin: origin.to_string(),
+        line: Some(e.line()),
+        column: Some(e.column().max(1)),
+        field: None,
+        message: strip_position(&e.to_string()),
+    })?;
+    Ok(doc)
+}
+
+/// serde_json appends " at line L column C"; the error carries the position itself.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A content problem: where (a path into the document), and what.
+struct Fault {
+    path: Vec<Seg>,
+    message: String,
+}
+
+impl Fault {
+    fn new(path: Vec<Seg>, message: impl Into<String>) -> Fault {
+        Fault {
+            path,
+            message: message.into(),
+        }
+    }
+
+    fn into_error(self, text: &str, origin: &str) -> LoadError {
+        let (line, column) = locate(text, &self.path).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        LoadError {
+            origin: origin.to_string(),
+            line,
+            column,
+            field: Some(path_string(&self.path)).filter(|p| !p.is_empty()),
+            message: self.message,
+        }
+    }
+}
+
+fn path_string(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => {
+                let _ = write!(s, "[{i}]");
+            }
+        }
+    }
+    s
+}
+
+fn at(base: &[Seg], more: &[Seg]) -> Vec<Seg> {
+    let mut path = base.to_vec();
+    path.extend_from_slice(more);
+    path
+}
+
+fn check_text(value: &str, path: &[Seg]) -> Result<(), Fault> {
+    if value.chars().count() > MAX_TEXT {
+        return Err(Fault::new(path.to_vec(), format!("longer than {MAX_TEXT} characters")));
+    }
+    if let Some((i, c, why)) = text::find_unsafe(value) {
+        return Err(Fault::new(
+            path.to_vec(),
+            format!(
+                "text contains {why} (U+{:04X}) at character {}",
+                u32::from(c),
+                i + 1
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_prose(value: &str, path: &[Seg]) -> Result<(), Fault> {
+    check_text(value, path)?;
+    if value.trim().is_empty() {
+        return Err(Fault::new(path.to_vec(), "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Text with placeholders: only those in `allowed` may appear.
+fn check_template(value: &str, path: &[Seg], allowed: &[&str]) -> Result<(), Fault> {
+    check_prose(value, path)?;
+    let mut rest = value;
+    while let Some(open) = rest.find('{') {
+        let tail = &rest[open..];
+        if !allowed.iter().any(|a| tail.starts_with(a)) {
+            let shown: String = tail.chars().take(16).collect();
+            return Err(Fault::new(
+                path.to_vec(),
+                format!("unknown placeholder near `{shown}`: only {} are filled in", allowed.join(" and ")),
+            ));
+        }
+        rest = &tail[1..];
+    }
+    Ok(())
+}
+
+fn check_id(value: &str, path: &[Seg]) -> Result<(), Fault> {
+    check_text(value, path)?;
+    if !crate::model::load::is_slug(value) {
+        return Err(Fault::new(
+            path.to_vec(),
+            format!("`{value}` is not a valid id: use lower-case letters, digits and single hyphens"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks what serde cannot: safe text, ids, references, vocabulary. `base` is
+/// the model a reviewer's file is layered on (`layered`); a complete file is
+/// checked against an empty one.
+fn check(doc: &ModelDoc, base: &CapabilityModel, layered: bool) -> Result<(), Fault> {
+    if doc.version != 1 {
+        return Err(Fault::new(
+            vec![Seg::Key("version")],
+            format!("unsupported version {} (this permscope reads version 1)", doc.version),
+        ));
+    }
+    if let Some(s) = &doc.schema {
+        check_text(s, &[Seg::Key("$schema")])?;
+    }
+    if let Some(d) = &doc.description {
+        check_text(d, &[Seg::Key("description")])?;
+    }
+    let outcome_list = OUTCOMES.join(", ");
+    for (i, o) in doc.outcomes.iter().enumerate() {
+        let here = [Seg::Key("outcomes"), Seg::Index(i)];
+        check_text(&o.id, &at(&here, &[Seg::Key("id")]))?;
+        if !OUTCOMES.contains(&o.id.as_str()) {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("id")]),
+                format!("unknown outcome `{}`: the outcomes are {outcome_list}", o.id),
+            ));
+        }
+        if doc.outcomes[..i].iter().any(|p| p.id == o.id) {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("id")]),
+                format!("outcome `{}` is defined twice", o.id),
+            ));
+        }
+        check_prose(&o.title, &at(&here, &[Seg::Key("title")]))?;
+        check_prose(&o.description, &at(&here, &[Seg::Key("description")]))?;
+    }
+    for (i, c) in doc.capabilities.iter().enumerate() {
+        let here = [Seg::Key("capabilities"), Seg::Index(i)];
+        check_id(&c.id, &at(&here, &[Seg::Key("id")]))?;
+        if OUTCOMES.contains(&c.id.as_str()) {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("id")]),
+                format!("`{}` is an outcome: a capability needs an id of its own", c.id),
+            ));
+        }
+        if doc.capabilities[..i].iter().any(|p| p.id == c.id) {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("id")]),
+                format!("capability `{}` is defined twice", c.id),
+            ));
+        }
+        check_prose(&c.title, &at(&here, &[Seg::Key("title")]))?;
+        check_prose(&c.description, &at(&here, &[Seg::Key("description")]))?;
+        if let Some(f) = &c.confers {
+            let there = at(&here, &[Seg::Key("confers")]);
+            for (j, a) in f.apis.iter().enumerate() {
+                check_api(a, &at(&there, &[Seg::Key("apis"), Seg::Index(j)]))?;
+            }
+            check_template(
+                &f.explanation,
+                &at(&there, &[Seg::Key("explanation")]),
+                &["{permission}", "{api}"],
+            )?;
+            if let Some(cond) = &f.condition {
+                check_template(cond, &at(&there, &[Seg::Key("condition")]), &["{permission}", "{api}"])?;
+            }
+            check_prose(&f.source, &at(&there, &[Seg::Key("source")]))?;
+        }
+    }
+    // Every id a reference may name: this file's, and the base's when layering.
+    let capability_known = |id: &str| {
+        doc.capabilities.iter().any(|c| c.id == id) || (layered && base.capabilities.iter().any(|c| c.node.id == id))
+    };
+    let node_known = |id: &str| OUTCOMES.contains(&id) || capability_known(id);
+    let unknown_node =
+        |id: &str| format!("unknown capability or outcome `{id}`: define it under `capabilities`, or use one of the outcomes {outcome_list}");
+    let unknown = |id: &str| format!("unknown capability `{id}`: define it under `capabilities`");
+    for (i, g) in doc.grants.iter().enumerate() {
+        let here = [Seg::Key("grants"), Seg::Index(i)];
+        if g.apis.is_empty() {
+            return Err(Fault::new(at(&here, &[Seg::Key("apis")]), "must list at least one resource"));
+        }
+        for (j, a) in g.apis.iter().enumerate() {
+            check_api(a, &at(&here, &[Seg::Key("apis"), Seg::Index(j)]))?;
+        }
+        if g.permissions.is_empty() {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("permissions")]),
+                "must list at least one permission",
+            ));
+        }
+        for (j, p) in g.permissions.iter().enumerate() {
+            let path = at(&here, &[Seg::Key("permissions"), Seg::Index(j)]);
+            check_text(p, &path)?;
+            let name = p.trim();
+            if name.is_empty() || name.chars().any(char::is_whitespace) {
+                return Err(Fault::new(path, format!("`{p}` is not a permission name")));
+            }
+            if name.contains(['*', '?']) {
+                return Err(Fault::new(
+                    path,
+                    format!("`{p}` is a pattern: list each permission by its exact name so a reviewer can find it"),
+                ));
+            }
+        }
+        if !g.signed_in.is_empty() && g.kind == PermissionKind::Application {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("signed_in")]),
+                "only delegated grants depend on who is signed in",
+            ));
+        }
+        for (j, r) in g.signed_in.iter().enumerate() {
+            check_prose(r, &at(&here, &[Seg::Key("signed_in"), Seg::Index(j)]))?;
+        }
+        if g.capabilities.is_empty() {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("capabilities")]),
+                "must give at least one capability",
+            ));
+        }
+        for (j, c) in g.capabilities.iter().enumerate() {
+            let path = at(&here, &[Seg::Key("capabilities"), Seg::Index(j)]);
+            check_text(c, &path)?;
+            if OUTCOMES.contains(&c.as_str()) {
+                return Err(Fault::new(
+                    path,
+                    format!("`{c}` is an outcome: a grant gives capabilities, and edges lead from them to outcomes"),
+                ));
+            }
+            if !capability_known(c) {
+                return Err(Fault::new(path, unknown(c)));
+            }
+        }
+        check_prose(&g.source, &at(&here, &[Seg::Key("source")]))?;
+        if let Some(n) = &g.note {
+            check_prose(n, &at(&here, &[Seg::Key("note")]))?;
+        }
+    }
+    for (i, e) in doc.edges.iter().enumerate() {
+        let here = [Seg::Key("edges"), Seg::Index(i)];
+        check_id(&e.id, &at(&here, &[Seg::Key("id")]))?;
+        if doc.edges[..i].iter().any(|p| p.id == e.id) {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("id")]),
+                format!("edge `{}` is defined twice", e.id),
+            ));
+        }
+        for (j, f) in e.from.iter().enumerate() {
+            let path = at(&here, &[Seg::Key("from"), Seg::Index(j)]);
+            check_text(f, &path)?;
+            if !node_known(f) {
+                return Err(Fault::new(path, unknown_node(f)));
+            }
+            if e.from[..j].contains(f) {
+                return Err(Fault::new(path, format!("`{f}` is listed twice")));
+            }
+        }
+        check_text(&e.to, &at(&here, &[Seg::Key("to")]))?;
+        if !node_known(&e.to) {
+            return Err(Fault::new(at(&here, &[Seg::Key("to")]), unknown_node(&e.to)));
+        }
+        if e.from.contains(&e.to) {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("to")]),
+                format!("an edge cannot lead from `{}` to itself", e.to),
+            ));
+        }
+        for (j, c) in e.conditions.iter().enumerate() {
+            check_prose(c, &at(&here, &[Seg::Key("conditions"), Seg::Index(j)]))?;
+        }
+        if e.from.is_empty() && e.conditions.is_empty() {
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("from")]),
+                "an edge from nothing must state the condition it assumes",
+            ));
+        }
+        check_prose(&e.explanation, &at(&here, &[Seg::Key("explanation")]))?;
+        check_prose(&e.source, &at(&here, &[Seg::Key("source")]))?;
+    }
+    for (i, r) in doc.remove_edges.iter().enumerate() {
+        let path = vec![Seg::Key("remove_edges"), Seg::Index(i)];
+        check_text(r, &path)?;
+        if !base.edges.iter().any(|e| e.id == *r) {
+            return Err(Fault::new(
+                path,
+                format!("no edge `{r}` to remove: only edges of the model below can be removed"),
+            ));
+        }
+    }
+    if let Some(s) = &doc.delegated_sessions {
+        let here = [Seg::Key("delegated_sessions")];
+        check_text(&s.kept_by, &at(&here, &[Seg::Key("kept_by")]))?;
+        if !capability_known(&s.kept_by) {
+            return Err(Fault::new(at(&here, &[Seg::Key("kept_by")]), unknown(&s.kept_by)));
+        }
+        check_template(&s.condition, &at(&here, &[Seg::Key("condition")]), &["{who}"])?;
+        check_prose(&s.source, &at(&here, &[Seg::Key("source")]))?;
+    }
+    Ok(())
+}
+
+fn check_api(api: &str, path: &[Seg]) -> Result<(), Fault> {
+    check_text(api, path)?;
+    if APIS.iter().any(|a| a.eq_ignore_ascii_case(api.trim())) {
+        Ok(())
+    } else {
+        Err(Fault::new(
+            path.to_vec(),
+            format!("unknown resource `{api}`: use one of {}", APIS.join(", ")),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TINY: &str = r#"{
+  "version": 1,
+  "delegated_sessions": {"kept_by": "keep", "condition": "the attack happens while {who} is signed in", "source": "s"},
+  "capabilities": [
+    {"id": "roles", "title": "Assign roles", "description": "d"},
+    {"id": "users", "title": "Create users", "description": "d"},
+    {"id": "groups", "title": "Manage groups", "description": "d"},
+    {"id": "keep", "title": "Keep access", "description": "d"},
+    {"id": "grant", "title": "Grant itself anything", "description": "d",
+     "confers": {"type": "application", "explanation": "It grants itself {permission} on {api}.", "source": "s"}},
+    {"id": "steal", "title": "Act as other apps", "description": "d",
+     "confers": {"type": "application", "explanation": "It signs in as an app holding {permission}.",
+                 "condition": "an app holds {permission}", "source": "s"}}
+  ],
+  "grants": [
+    {"apis": ["Microsoft Graph"], "permissions": ["Roles.Write"], "type": "application", "capabilities": ["roles"], "source": "s"},
+    {"apis": ["Microsoft Graph"], "permissions": ["Users.Write"], "type": "application", "capabilities": ["users"], "source": "s"},
+    {"apis": ["Microsoft Graph"], "permissions": ["Groups.Write"], "type": "application", "capabilities": ["groups"], "source": "s"},
+    {"apis": ["Microsoft Graph"], "permissions": ["Grant.Write"], "type": "application", "capabilities": ["grant"], "source": "s"},
+    {"apis": ["Microsoft Graph"], "permissions": ["Apps.Write"], "type": "application", "capabilities": ["steal"], "source": "s"},
+    {"apis": ["Microsoft Graph"], "permissions": ["keep_alive"], "type": "delegated", "capabilities": ["keep"], "source": "s"},
+    {"apis": ["Microsoft Graph"], "permissions": ["Act.AsUser"], "type": "delegated", "signed_in": ["Global Administrator"],
+     "capabilities": ["roles"], "source": "s"}
+  ],
+  "edges": [
+    {"id": "roles-ga", "from": ["roles"], "to": "global-admin", "explanation": "Roles make an admin.", "source": "s"},
+    {"id": "users-groups-off", "from": ["users", "groups"], "to": "security-controls-off",
+     "conditions": ["a group is excluded"], "explanation": "A user joins an excluded group.", "source": "s"},
+    {"id": "ga-grant", "from": ["global-admin"], "to": "grant", "explanation": "An admin grants anything.", "source": "s"}
+  ]
+}"#;
+
+    fn tiny() -> CapabilityModel {
+        CapabilityModel::from_json(TINY, "tiny.json").expect("tiny model loads")
+    }
+
+    fn app(name: &str) -> Held {
+        Held::new("Microsoft Graph", PermissionKind::Application, name)
+    }
+
+    #[test]
+    fn direct_conditional_and_no() {
+        let m = tiny();
+        let a = m.analyse(&[app("Roles.Write")], &Context::default());
+        assert_eq!(a.reached("global-admin"), Reached::Direct);
+        assert_eq!(a.reached("tenant-lockout"), Reached::No);
+        let a = m.analyse(&[app("Users.Write"), app("Groups.Write")], &Context::default());
+        assert_eq!(a.reached("security-controls-off"), Reached::Conditional);
+        assert_eq!(a.get("security-controls-off").unwrap().paths[0].steps.len(), 2);
+        assert_eq!(a.reached("global-admin"), Reached::No);
+        assert_eq!(a.outcomes.len(), OUTCOMES.len());
+    }
+
+    #[test]
+    fn confers_reach_the_capabilities_of_every_permission_granted() {
+        let m = tiny();
+        let a = m.analyse(&[app("Grant.Write")], &Context::default());
+        let ga = a.get("global-admin").unwrap();
+        assert_eq!(ga.reached, Reached::Direct);
+        assert!(ga.paths[0].explanation.contains("grants itself Roles.Write"), "{}", ga.paths[0].explanation);
+        let a = m.analyse(&[app("Apps.Write")], &Context::default());
+        let ga = a.get("global-admin").unwrap();
+        assert_eq!(ga.reached, Reached::Conditional);
+        assert_eq!(ga.paths[0].conditions, vec!["an app holds Roles.Write".to_string()]);
+    }
+
+    #[test]
+    fn delegated_grants_follow_who_signs_in_and_how_long() {
+        let m = tiny();
+        let held = [
+            Held::new("Microsoft Graph", PermissionKind::Delegated, "Act.AsUser"),
+            Held::new("Microsoft Graph", PermissionKind::Delegated, "keep_alive"),
+        ];
+        let ga = Context {
+            signed_in: Some(vec!["global administrator".into()]),
+        };
+        let kept = m.analyse(&held, &ga);
+        assert_eq!(kept.reached("global-admin"), Reached::Direct);
+        // Fewest permissions first: the one-hour path, then the lasting one.
+        let paths = &kept.get("global-admin").unwrap().paths;
+        assert_eq!(paths[0].steps.len(), 1);
+        let lasting = paths.iter().find(|p| p.conditions.is_empty()).expect("a direct path");
+        assert_eq!(lasting.steps.len(), 2);
+        let unknown = m.analyse(&held, &Context::default());
+        assert_eq!(unknown.reached("global-admin"), Reached::Conditional);
+        assert!(unknown.get("global-admin").unwrap().paths[0].conditions[0].contains("does not say who signs in"));
+        let reader = Context {
+            signed_in: Some(vec!["Global Reader".into()]),
+        };
+        assert_eq!(m.analyse(&held, &reader).reached("global-admin"), Reached::No);
+        // Without the keeper, only around a sign-in.
+        let brief = m.analyse(&held[..1], &ga);
+        let path = &brief.get("global-admin").unwrap().paths[0];
+        assert_eq!(brief.reached("global-admin"), Reached::Conditional);
+        assert_eq!(path.conditions, vec!["the attack happens while a Global Administrator is signed in"]);
+    }
+
+    #[test]
+    fn cycles_end() {
+        // global-admin -> grant -> roles -> global-admin is a cycle.
+        let m = tiny();
+        let a = m.analyse(&[app("Roles.Write"), app("Grant.Write"), app("Apps.Write")], &Context::default());
+        assert_eq!(a.reached("global-admin"), Reached::Direct);
+        assert!(a.get("global-admin").unwrap().paths.len() <= SHOWN);
+    }
+
+    #[test]
+    fn pools_keep_an_unconditional_derivation() {
+        let d = |perms: Vec<u16>, conds: Vec<u32>| Deriv {
+            perms,
+            conds,
+            why: vec![0],
+        };
+        let mut pool = Vec::new();
+        assert!(insert(&mut pool, d(vec![0, 1, 2], vec![])));
+        for i in 3..10u16 {
+            insert(&mut pool, d(vec![i], vec![u32::from(i)]));
+        }
+        assert_eq!(pool.len(), KEEP);
+        assert!(pool.iter().any(Deriv::clean));
+        // Covered derivations are refused; covering ones replace.
+        assert!(!insert(&mut pool, d(vec![0, 1, 2, 3], vec![])));
+        assert!(insert(&mut pool, d(vec![0], vec![])));
+        assert!(!pool.iter().any(|e| e.perms == vec![0, 1, 2]));
+    }
+
+    #[test]
+    fn layering_adds_replaces_and_removes() {
+        let mut m = tiny();
+        m.layer_json(
+            r#"{"version": 1,
+                "grants": [{"apis": ["Microsoft Graph"], "permissions": ["Mail.Read"], "type": "application",
+                            "capabilities": ["users"], "source": "reviewer"}],
+                "edges": [{"id": "users-lockout", "from": ["users"], "to": "tenant-lockout",
+                           "explanation": "x", "source": "reviewer"}],
+                "remove_edges": ["roles-ga"]}"#,
+            "mine.json",
+        )
+        .expect("layer loads");
+        let a = m.analyse(&[app("Mail.Read"), app("Roles.Write")], &Context::default());
+        assert_eq!(a.reached("tenant-lockout"), Reached::Direct);
+        assert_eq!(a.reached("global-admin"), Reached::No);
+        let err = m
+            .layer_json(r#"{"version": 1, "remove_edges": ["nope"]}"#, "mine.json")
+            .unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("remove_edges[0]"));
+    }
+
+    #[test]
+    fn verb_phrases() {
+        assert_eq!(verb_phrase("Assign roles"), "assign roles");
+        assert_eq!(verb_phrase("PIM roles"), "PIM roles");
+        assert_eq!(verb_phrase("OAuth"), "OAuth");
+    }
+
+    #[test]
+    fn strongest_takes_the_highest_reach() {
+        let m = tiny();
+        let none = m.analyse(&[app("Users.Write")], &Context::default());
+        let ga = m.analyse(&[app("Roles.Write")], &Context::default());
+        let s = Analysis::strongest(&[none, ga]);
+        assert_eq!(s.reached("global-admin"), Reached::Direct);
+        assert_eq!(s.get("global-admin").unwrap().paths[0].steps[0].name, "Roles.Write");
+        assert_eq!(Analysis::strongest(&[]).outcomes.len(), 0);
+    }
+}
