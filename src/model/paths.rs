@@ -64,9 +64,18 @@ pub const APIS: [&str; 4] = [
     "Azure DevOps",
 ];
 
-/// How many derivations a node keeps while the closure runs. More than the
-/// paths shown, so that a conjunction can still pick a cheap combination.
-const KEEP: usize = 4;
+/// How many derivations an outcome keeps while the closure runs: many more
+/// than the paths shown, so that paths through different sets of permissions
+/// survive the cheaper ways through the same ones and can be chosen.
+const KEEP_OUTCOME: usize = 16;
+/// How many derivations a capability keeps: enough for a conjunction to pick
+/// a cheap combination, few enough to stay fast.
+const KEEP_CAPABILITY: usize = 3;
+
+/// How many derivations `node` keeps.
+fn keep(node: usize) -> usize {
+    if node < OUTCOMES.len() { KEEP_OUTCOME } else { KEEP_CAPABILITY }
+}
 /// How many paths an outcome reports.
 const SHOWN: usize = 3;
 /// How many alternative permissions a conditional `confers` keeps per capability.
@@ -222,10 +231,17 @@ impl Analysis {
                     }
                     fresh
                 });
+                let picked = pick(
+                    &paths,
+                    |p| p.conditions.is_empty(),
+                    |a, b| a.steps.len() == b.steps.len() && a.steps.iter().all(|s| b.steps.contains(s)),
+                    reached == Reached::Direct,
+                );
+                let mut paths: Vec<Option<Path>> = paths.into_iter().map(Some).collect();
                 OutcomeResult {
                     outcome: id.to_string(),
                     reached,
-                    paths: shown(paths, reached == Reached::Direct),
+                    paths: picked.into_iter().filter_map(|i| paths[i].take()).collect(),
                 }
             })
             .collect();
@@ -233,17 +249,28 @@ impl Analysis {
     }
 }
 
-/// The first [`SHOWN`] paths; when the outcome is direct and none of them is
-/// unconditional, the cheapest unconditional one takes the last place.
-fn shown(mut paths: Vec<Path>, direct: bool) -> Vec<Path> {
-    let clean = paths.iter().position(|p| p.conditions.is_empty());
-    if direct && let Some(at) = clean.filter(|at| *at >= SHOWN) {
-        let path = paths.remove(at);
-        paths.truncate(SHOWN - 1);
-        paths.push(path);
+/// Which of `items` (sorted cheapest first) to show: up to [`SHOWN`],
+/// preferring items that use different sets of permissions (a reviewer wants
+/// to see every permission that leads there before a second way through the
+/// same ones), and always an unconditional one when the outcome is direct.
+/// Returns indices in ascending order.
+fn pick<T>(items: &[T], clean: impl Fn(&T) -> bool, same_steps: impl Fn(&T, &T) -> bool, direct: bool) -> Vec<usize> {
+    let mut picked: Vec<usize> = Vec::new();
+    if direct && let Some(first) = items.iter().position(&clean) {
+        picked.push(first);
     }
-    paths.truncate(SHOWN);
-    paths
+    for (i, item) in items.iter().enumerate() {
+        if picked.len() < SHOWN && !picked.iter().any(|&j| same_steps(&items[j], item)) {
+            picked.push(i);
+        }
+    }
+    for i in 0..items.len() {
+        if picked.len() < SHOWN && !picked.contains(&i) {
+            picked.push(i);
+        }
+    }
+    picked.sort_unstable();
+    picked
 }
 
 // ---------------------------------------------------------------------------
@@ -643,7 +670,9 @@ impl Compiled {
         (self.conditions.len() - 1) as u32
     }
 
-    fn push_rule(&mut self, rule: Rule) {
+    fn push_rule(&mut self, mut rule: Rule) {
+        rule.conditions.sort_unstable();
+        rule.conditions.dedup();
         let id = self.rules.len() as u32;
         for &f in &rule.from {
             if !self.by_input[f].contains(&id) {
@@ -675,35 +704,117 @@ fn fill(template: &str, permission: &str, api: &str) -> String {
 // ---------------------------------------------------------------------------
 // The analysis: a closure over rules, keeping a few cheapest derivations per node.
 
-/// One way a node is reached: the held permissions and conditions it needs,
-/// and the rules it follows (for the explanation), all as small sorted or
-/// ordered index lists.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Deriv {
-    perms: Vec<u16>,
-    conds: Vec<u32>,
-    why: Vec<u32>,
+/// A run of ids in the closure's slab.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    len: u32,
 }
 
-impl Deriv {
-    fn key(&self) -> (usize, usize, usize, &[u16], &[u32], &[u32]) {
+/// One way a node is reached: the held permissions and conditions it needs
+/// (sorted), the rule that made it and the derivations it combined (for the
+/// explanation). Its lists live in the closure's slab, so that a derivation
+/// costs no allocation of its own.
+#[derive(Debug, Clone, Copy)]
+struct Deriv {
+    perms: Span,
+    conds: Span,
+    parents: Span,
+    rule: u32,
+    /// Rules followed, counting shared ones once per use (ranks ties only).
+    links: u32,
+    /// When it entered its pool (ranks nothing; tells rules what is new).
+    stamp: u32,
+}
+
+/// The closure's working state.
+struct Closure {
+    derivs: Vec<Deriv>,
+    /// Every derivation's permissions, conditions and parents.
+    slab: Vec<u32>,
+    /// Per node, its derivations (indices into `derivs`), cheapest first.
+    pools: Vec<Vec<u32>>,
+    queue: std::collections::VecDeque<usize>,
+    queued: Vec<bool>,
+    /// Per rule, the stamp it last ran at.
+    last: Vec<u32>,
+    /// Scratch sets for a candidate, reused so that refused ones cost nothing.
+    perms: Vec<u32>,
+    conds: Vec<u32>,
+}
+
+impl Closure {
+    fn ids(&self, span: Span) -> &[u32] {
+        &self.slab[span.start as usize..(span.start + span.len) as usize]
+    }
+
+    fn push_span(&mut self, ids: &[u32]) -> Span {
+        let start = self.slab.len() as u32;
+        self.slab.extend_from_slice(ids);
+        Span {
+            start,
+            len: ids.len() as u32,
+        }
+    }
+
+    fn clean(&self, d: u32) -> bool {
+        self.derivs[d as usize].conds.len == 0
+    }
+
+    /// The order derivations rank in: fewest permissions, then fewest
+    /// conditions, then fewest rules; then by content, so that the order is
+    /// total and the closure cannot go round in circles.
+    fn key(&self, d: u32) -> (u32, u32, u32, &[u32], &[u32], u32) {
+        let d = &self.derivs[d as usize];
         (
-            self.perms.len(),
-            self.conds.len(),
-            self.why.len(),
-            &self.perms,
-            &self.conds,
-            &self.why,
+            d.perms.len,
+            d.conds.len,
+            d.links,
+            self.ids(d.perms),
+            self.ids(d.conds),
+            d.rule,
         )
     }
 
-    fn clean(&self) -> bool {
-        self.conds.is_empty()
+    /// True when `a` is at least as good as `b` in every respect.
+    fn covers(&self, a: u32, b: u32) -> bool {
+        let (x, y) = (&self.derivs[a as usize], &self.derivs[b as usize]);
+        subset(self.ids(x.perms), self.ids(y.perms))
+            && subset(self.ids(x.conds), self.ids(y.conds))
+            && self.key(a) <= self.key(b)
     }
 
-    /// True when `self` is at least as good as `other` in every respect.
-    fn covers(&self, other: &Deriv) -> bool {
-        subset(&self.perms, &other.perms) && subset(&self.conds, &other.conds) && self.key() <= other.key()
+    /// Adds derivation `d` to `node`'s pool; true when the pool changed. The
+    /// pool keeps at most [`keep`] derivations none of which covers another,
+    /// and never loses its last unconditional one, so that "direct" is exact.
+    fn insert(&mut self, node: usize, d: u32) -> bool {
+        let mut pool = std::mem::take(&mut self.pools[node]);
+        let changed = self.insert_into(&mut pool, d, keep(node));
+        self.pools[node] = pool;
+        changed
+    }
+
+    fn insert_into(&self, pool: &mut Vec<u32>, d: u32, keep: usize) -> bool {
+        if pool.iter().any(|&e| self.covers(e, d)) {
+            return false;
+        }
+        let before = pool.len();
+        pool.retain(|&e| !self.covers(d, e));
+        let removed = pool.len() < before;
+        let at = pool.partition_point(|&e| self.key(e) < self.key(d));
+        pool.insert(at, d);
+        if pool.len() > keep {
+            let cleans = pool.iter().filter(|&&e| self.clean(e)).count();
+            let victim = (0..pool.len())
+                .rev()
+                .find(|&i| !(self.clean(pool[i]) && cleans == 1))
+                .unwrap_or(pool.len() - 1);
+            pool.remove(victim);
+            if victim == at && !removed {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -718,32 +829,6 @@ fn union_into<T: Ord + Copy>(into: &mut Vec<T>, more: &[T]) {
             into.insert(at, x);
         }
     }
-}
-
-/// Adds `d` to a node's pool; true when the pool changed. The pool keeps at
-/// most [`KEEP`] derivations none of which covers another, and never loses its
-/// last unconditional one, so that "direct" is exact.
-fn insert(pool: &mut Vec<Deriv>, d: Deriv) -> bool {
-    if pool.iter().any(|e| e.covers(&d)) {
-        return false;
-    }
-    let before = pool.len();
-    pool.retain(|e| !d.covers(e));
-    let removed = pool.len() < before;
-    let at = pool.partition_point(|e| e.key() < d.key());
-    pool.insert(at, d);
-    if pool.len() > KEEP {
-        let cleans = pool.iter().filter(|e| e.clean()).count();
-        let victim = (0..pool.len())
-            .rev()
-            .find(|&i| !(pool[i].clean() && cleans == 1))
-            .unwrap_or(pool.len() - 1);
-        pool.remove(victim);
-        if victim == at && !removed {
-            return false;
-        }
-    }
-    true
 }
 
 /// Per-analysis rules (grants of the held permissions, delegated confers) and
@@ -786,7 +871,9 @@ impl<'m> Run<'m> {
         (base + self.conditions.len() - 1) as u32
     }
 
-    fn push_rule(&mut self, rule: Rule) {
+    fn push_rule(&mut self, mut rule: Rule) {
+        rule.conditions.sort_unstable();
+        rule.conditions.dedup();
         let id = (self.c.rules.len() + self.rules.len()) as u32;
         for &f in &rule.from {
             self.by_input.entry(f).or_default().push(id);
@@ -959,24 +1046,29 @@ impl CapabilityModel {
                 );
             }
         }
-        let pools = run.close();
+        let st = run.close();
         let outcomes = OUTCOMES
             .iter()
             .enumerate()
             .map(|(node, id)| {
-                let pool = &pools[node];
-                let reached = if pool.iter().any(Deriv::clean) {
+                let pool = &st.pools[node];
+                let reached = if pool.iter().any(|&d| st.clean(d)) {
                     Reached::Direct
                 } else if pool.is_empty() {
                     Reached::No
                 } else {
                     Reached::Conditional
                 };
-                let paths = pool.iter().map(|d| run.path(d)).collect();
+                let picked = pick(
+                    pool,
+                    |&d| st.clean(d),
+                    |&a, &b| st.ids(st.derivs[a as usize].perms) == st.ids(st.derivs[b as usize].perms),
+                    reached == Reached::Direct,
+                );
                 OutcomeResult {
                     outcome: id.to_string(),
                     reached,
-                    paths: shown(paths, reached == Reached::Direct),
+                    paths: picked.into_iter().map(|i| run.path(&st, pool[i])).collect(),
                 }
             })
             .collect();
@@ -985,89 +1077,158 @@ impl CapabilityModel {
 }
 
 impl Run<'_> {
-    /// Runs the rules to a fixpoint; returns every node's pool.
-    fn close(&self) -> Vec<Vec<Deriv>> {
+    /// Runs the rules to a fixpoint.
+    fn close(&self) -> Closure {
         let total = self.c.rules.len() + self.rules.len();
-        let mut pools: Vec<Vec<Deriv>> = vec![Vec::new(); self.c.ids.len()];
-        let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
-        let mut queued = vec![false; self.c.ids.len()];
-        let mut evaluations = 0usize;
+        let mut st = Closure {
+            derivs: Vec::new(),
+            slab: Vec::new(),
+            pools: vec![Vec::new(); self.c.ids.len()],
+            queue: std::collections::VecDeque::new(),
+            queued: vec![false; self.c.ids.len()],
+            last: vec![0; total],
+            perms: Vec::new(),
+            conds: Vec::new(),
+        };
         // Rules that read nothing (grants, assumptions) fire once, first.
         let mut start: Vec<u32> = (0..total as u32).filter(|&r| self.rule(r).from.is_empty()).collect();
         start.sort_by_key(|&r| self.rule(r).held.is_none());
         for r in start {
-            self.evaluate(r, &mut pools, &mut queue, &mut queued);
+            self.evaluate(r, &mut st);
         }
-        while let Some(node) = queue.pop_front() {
-            queued[node] = false;
+        let mut evaluations = 0usize;
+        while let Some(node) = st.queue.pop_front() {
+            st.queued[node] = false;
             let statics = self.c.by_input[node].iter();
             let dynamics = self.by_input.get(&node).into_iter().flatten();
             for &r in statics.chain(dynamics) {
                 evaluations += 1;
                 if evaluations > MAX_EVALUATIONS {
-                    return pools;
+                    return st;
                 }
-                self.evaluate(r, &mut pools, &mut queue, &mut queued);
+                self.evaluate(r, &mut st);
             }
         }
-        pools
+        st
     }
 
-    /// Tries every combination of its inputs' derivations through one rule.
-    fn evaluate(
-        &self,
-        id: u32,
-        pools: &mut [Vec<Deriv>],
-        queue: &mut std::collections::VecDeque<usize>,
-        queued: &mut [bool],
-    ) {
+    /// Tries the combinations of its inputs' derivations through one rule,
+    /// skipping those it has already tried (every derivation is stamped when
+    /// it is made, and a rule remembers the stamp it last ran at).
+    fn evaluate(&self, id: u32, st: &mut Closure) {
         let rule = self.rule(id);
-        if rule.from.iter().any(|&f| pools[f].is_empty()) {
+        let inputs = &rule.from;
+        if inputs.iter().any(|&f| st.pools[f].is_empty()) {
             return;
         }
-        let mut base = Deriv {
-            perms: rule.held.into_iter().collect(),
-            conds: rule.conditions.clone(),
-            why: Vec::new(),
-        };
-        base.conds.sort_unstable();
-        let mut candidates = vec![base];
-        for &f in &rule.from {
-            let mut next = Vec::with_capacity(candidates.len() * pools[f].len());
-            for partial in &candidates {
-                for d in &pools[f] {
-                    let mut joined = partial.clone();
-                    union_into(&mut joined.perms, &d.perms);
-                    union_into(&mut joined.conds, &d.conds);
-                    for &w in &d.why {
-                        if !joined.why.contains(&w) {
-                            joined.why.push(w);
-                        }
-                    }
-                    next.push(joined);
-                }
-            }
-            candidates = next;
-        }
+        let since = std::mem::replace(&mut st.last[id as usize], st.derivs.len() as u32);
+        let mut at = vec![0usize; inputs.len()];
         let mut changed = false;
-        for mut d in candidates {
-            if d.why.contains(&id) {
-                continue; // a rule never explains itself: a cycle adds nothing
+        loop {
+            let newest = inputs
+                .iter()
+                .zip(&at)
+                .map(|(&f, &i)| st.derivs[st.pools[f][i] as usize].stamp)
+                .max()
+                .unwrap_or(0);
+            if (inputs.is_empty() || newest > since)
+                && let Some(d) = self.candidate(rule, id, inputs, &at, st)
+            {
+                changed |= st.insert(rule.to, d);
             }
-            d.why.push(id);
-            changed |= insert(&mut pools[rule.to], d);
-        }
-        if changed && !queued[rule.to] {
-            queued[rule.to] = true;
-            queue.push_back(rule.to);
+            // Next combination, like an odometer.
+            let mut k = 0;
+            loop {
+                if k == at.len() {
+                    if changed && !st.queued[rule.to] {
+                        st.queued[rule.to] = true;
+                        st.queue.push_back(rule.to);
+                    }
+                    return;
+                }
+                at[k] += 1;
+                if at[k] < st.pools[inputs[k]].len() {
+                    break;
+                }
+                at[k] = 0;
+                k += 1;
+            }
         }
     }
 
-    fn path(&self, d: &Deriv) -> Path {
-        let steps = d.perms.iter().map(|&i| self.held[i as usize].clone()).collect();
+    /// The derivation one combination gives, or `None` when the target's pool
+    /// would refuse it anyway (checked before anything is stored).
+    fn candidate(&self, rule: &Rule, id: u32, inputs: &[usize], at: &[usize], st: &mut Closure) -> Option<u32> {
+        let mut perms = std::mem::take(&mut st.perms);
+        let mut conds = std::mem::take(&mut st.conds);
+        perms.clear();
+        perms.extend(rule.held.map(u32::from));
+        conds.clear();
+        conds.extend_from_slice(&rule.conditions);
+        let mut links = 1u32;
+        for (&f, &i) in inputs.iter().zip(at) {
+            let d = st.derivs[st.pools[f][i] as usize];
+            union_into(&mut perms, st.ids(d.perms));
+            union_into(&mut conds, st.ids(d.conds));
+            links = links.saturating_add(d.links);
+        }
+        let target = &st.pools[rule.to];
+        let size = (perms.len() as u32, conds.len() as u32);
+        let refused = target.iter().any(|&e| {
+            let e = &st.derivs[e as usize];
+            (e.perms.len, e.conds.len) < size && subset(st.ids(e.perms), &perms) && subset(st.ids(e.conds), &conds)
+        }) || (target.len() >= keep(rule.to)
+            && target.last().is_some_and(|&w| {
+                let w = &st.derivs[w as usize];
+                size > (w.perms.len, w.conds.len)
+            })
+            && !(conds.is_empty() && !target.iter().any(|&e| st.clean(e))));
+        let made = if refused {
+            None
+        } else {
+            let parents = Span {
+                start: st.slab.len() as u32,
+                len: inputs.len() as u32,
+            };
+            for (&f, &i) in inputs.iter().zip(at) {
+                let p = st.pools[f][i];
+                st.slab.push(p);
+            }
+            let d = Deriv {
+                perms: st.push_span(&perms),
+                conds: st.push_span(&conds),
+                parents,
+                rule: id,
+                links,
+                stamp: st.derivs.len() as u32 + 1,
+            };
+            st.derivs.push(d);
+            Some((st.derivs.len() - 1) as u32)
+        };
+        st.perms = perms;
+        st.conds = conds;
+        made
+    }
+
+    /// The rules a derivation follows, each once, inputs before the rule they feed.
+    fn rules_of(&self, st: &Closure, d: u32, out: &mut Vec<u32>) {
+        let deriv = st.derivs[d as usize];
+        for &p in st.ids(deriv.parents) {
+            self.rules_of(st, p, out);
+        }
+        if !out.contains(&deriv.rule) {
+            out.push(deriv.rule);
+        }
+    }
+
+    fn path(&self, st: &Closure, d: u32) -> Path {
+        let deriv = st.derivs[d as usize];
+        let steps = st.ids(deriv.perms).iter().map(|&i| self.held[i as usize].clone()).collect();
+        let mut rules = Vec::new();
+        self.rules_of(st, d, &mut rules);
         let mut conditions: Vec<String> = Vec::new();
         let mut explanation = String::new();
-        for &w in &d.why {
+        for &w in &rules {
             let rule = self.rule(w);
             for &cond in &rule.conditions {
                 let text = self.condition_text(cond);
@@ -1084,7 +1245,7 @@ impl Run<'_> {
             steps,
             conditions,
             explanation,
-            links: d.why.len(),
+            links: rules.len(),
         }
     }
 
@@ -1673,22 +1834,39 @@ mod tests {
 
     #[test]
     fn pools_keep_an_unconditional_derivation() {
-        let d = |perms: Vec<u16>, conds: Vec<u32>| Deriv {
-            perms,
-            conds,
-            why: vec![0],
+        let mut st = Closure {
+            derivs: Vec::new(),
+            slab: Vec::new(),
+            pools: vec![Vec::new()],
+            queue: Default::default(),
+            queued: vec![false],
+            last: Vec::new(),
+            perms: Vec::new(),
+            conds: Vec::new(),
         };
-        let mut pool = Vec::new();
-        assert!(insert(&mut pool, d(vec![0, 1, 2], vec![])));
-        for i in 3..10u16 {
-            insert(&mut pool, d(vec![i], vec![u32::from(i)]));
+        let add = |st: &mut Closure, perms: &[u32], conds: &[u32]| {
+            let d = Deriv {
+                perms: st.push_span(perms),
+                conds: st.push_span(conds),
+                parents: Span::default(),
+                rule: 0,
+                links: 1,
+                stamp: 0,
+            };
+            st.derivs.push(d);
+            let id = (st.derivs.len() - 1) as u32;
+            st.insert(0, id)
+        };
+        assert!(add(&mut st, &[0, 1, 2], &[]));
+        for i in 3..12u32 {
+            add(&mut st, &[i], &[i]);
         }
-        assert_eq!(pool.len(), KEEP);
-        assert!(pool.iter().any(Deriv::clean));
+        assert_eq!(st.pools[0].len(), keep(0));
+        assert!(st.pools[0].iter().any(|&d| st.clean(d)));
         // Covered derivations are refused; covering ones replace.
-        assert!(!insert(&mut pool, d(vec![0, 1, 2, 3], vec![])));
-        assert!(insert(&mut pool, d(vec![0], vec![])));
-        assert!(!pool.iter().any(|e| e.perms == vec![0, 1, 2]));
+        assert!(!add(&mut st, &[0, 1, 2, 3], &[]));
+        assert!(add(&mut st, &[0], &[]));
+        assert!(!st.pools[0].iter().any(|&d| st.ids(st.derivs[d as usize].perms) == [0, 1, 2]));
     }
 
     #[test]
