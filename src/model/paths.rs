@@ -74,7 +74,11 @@ const KEEP_CAPABILITY: usize = 3;
 
 /// How many derivations `node` keeps.
 fn keep(node: usize) -> usize {
-    if node < OUTCOMES.len() { KEEP_OUTCOME } else { KEEP_CAPABILITY }
+    if node < OUTCOMES.len() {
+        KEEP_OUTCOME
+    } else {
+        KEEP_CAPABILITY
+    }
 }
 /// How many paths an outcome reports.
 const SHOWN: usize = 3;
@@ -524,7 +528,10 @@ fn upsert_edge(edges: &mut Vec<Edge>, edge: Edge) {
 /// The canonical spelling of a known resource name (any case), else the name.
 fn canonical_api(name: &str) -> &str {
     let name = name.trim();
-    APIS.iter().copied().find(|a| a.eq_ignore_ascii_case(name)).unwrap_or(name)
+    APIS.iter()
+        .copied()
+        .find(|a| a.eq_ignore_ascii_case(name))
+        .unwrap_or(name)
 }
 
 // ---------------------------------------------------------------------------
@@ -595,7 +602,10 @@ impl Compiled {
         for (ei, e) in model.edges.iter().enumerate() {
             let (Some(to), Some(from)) = (
                 c.index.get(&e.to).copied(),
-                e.from.iter().map(|f| c.index.get(f).copied()).collect::<Option<Vec<_>>>(),
+                e.from
+                    .iter()
+                    .map(|f| c.index.get(f).copied())
+                    .collect::<Option<Vec<_>>>(),
             ) else {
                 continue; // checked when loaded; unreachable
             };
@@ -929,7 +939,8 @@ impl<'m> Run<'m> {
         }
         let keeper = self.c.keeper;
         let kept = grant.kind == PermissionKind::Delegated
-            && keeper.is_some_and(|k| k != target && !grant.capabilities.iter().any(|c| self.c.index.get(c) == Some(&k)));
+            && keeper
+                .is_some_and(|k| k != target && !grant.capabilities.iter().any(|c| self.c.index.get(c) == Some(&k)));
         if let (true, Some(k), Some(s)) = (kept, keeper, self.model.sessions.as_ref()) {
             // For good with refresh tokens; otherwise only around each sign-in.
             let someone = who.as_deref().map_or("a user".to_string(), with_article);
@@ -1014,7 +1025,9 @@ impl CapabilityModel {
         for hi in 0..run.held.len() {
             let h = &run.held[hi];
             let key = (h.api.to_ascii_lowercase(), h.kind, h.name.to_ascii_lowercase());
-            let Some(grants) = c.grant_index.get(&key) else { continue };
+            let Some(grants) = c.grant_index.get(&key) else {
+                continue;
+            };
             for &gi in grants {
                 for cap in &self.grants[gi].capabilities {
                     let Some(&target) = c.index.get(cap) else { continue };
@@ -1174,15 +1187,19 @@ impl Run<'_> {
         }
         let target = &st.pools[rule.to];
         let size = (perms.len() as u32, conds.len() as u32);
-        let refused = target.iter().any(|&e| {
+        // Covered by a derivation with fewer permissions or conditions...
+        let covered = target.iter().any(|&e| {
             let e = &st.derivs[e as usize];
             (e.perms.len, e.conds.len) < size && subset(st.ids(e.perms), &perms) && subset(st.ids(e.conds), &conds)
-        }) || (target.len() >= keep(rule.to)
+        });
+        // ...or ranked below a full pool, unless it would be its first unconditional one.
+        let outranked = target.len() >= keep(rule.to)
             && target.last().is_some_and(|&w| {
                 let w = &st.derivs[w as usize];
                 size > (w.perms.len, w.conds.len)
-            })
-            && !(conds.is_empty() && !target.iter().any(|&e| st.clean(e))));
+            });
+        let first_clean = conds.is_empty() && !target.iter().any(|&e| st.clean(e));
+        let refused = covered || (outranked && !first_clean);
         let made = if refused {
             None
         } else {
@@ -1223,7 +1240,11 @@ impl Run<'_> {
 
     fn path(&self, st: &Closure, d: u32) -> Path {
         let deriv = st.derivs[d as usize];
-        let steps = st.ids(deriv.perms).iter().map(|&i| self.held[i as usize].clone()).collect();
+        let steps = st
+            .ids(deriv.perms)
+            .iter()
+            .map(|&i| self.held[i as usize].clone())
+            .collect();
         let mut rules = Vec::new();
         self.rules_of(st, d, &mut rules);
         let mut conditions: Vec<String> = Vec::new();
@@ -1251,13 +1272,14 @@ impl Run<'_> {
 
     fn sentence(&self, sentence: &Sentence, out: &mut String) {
         let m = self.model;
-        let grant_part = |out: &mut String, name: &str, api: &str, kind: PermissionKind, who: &Option<String>, cap: usize| {
-            let _ = write!(out, "{name} ({api}, {kind})");
-            if let Some(who) = who {
-                let _ = write!(out, ", with {} signed in,", with_article(who));
-            }
-            let _ = write!(out, " lets the app {}.", self.c.phrases[cap]);
-        };
+        let grant_part =
+            |out: &mut String, name: &str, api: &str, kind: PermissionKind, who: &Option<String>, cap: usize| {
+                let _ = write!(out, "{name} ({api}, {kind})");
+                if let Some(who) = who {
+                    let _ = write!(out, ", with {} signed in,", with_article(who));
+                }
+                let _ = write!(out, " lets the app {}.", self.c.phrases[cap]);
+            };
         match sentence {
             Sentence::Edge(e) => out.push_str(&m.edges[*e].explanation),
             Sentence::Grant(h, g, cap, who) => {
@@ -1463,11 +1485,7 @@ fn check_text(value: &str, path: &[Seg]) -> Result<(), Fault> {
     if let Some((i, c, why)) = text::find_unsafe(value) {
         return Err(Fault::new(
             path.to_vec(),
-            format!(
-                "text contains {why} (U+{:04X}) at character {}",
-                u32::from(c),
-                i + 1
-            ),
+            format!("text contains {why} (U+{:04X}) at character {}", u32::from(c), i + 1),
         ));
     }
     Ok(())
@@ -1491,7 +1509,10 @@ fn check_template(value: &str, path: &[Seg], allowed: &[&str]) -> Result<(), Fau
             let shown: String = tail.chars().take(16).collect();
             return Err(Fault::new(
                 path.to_vec(),
-                format!("unknown placeholder near `{shown}`: only {} are filled in", allowed.join(" and ")),
+                format!(
+                    "unknown placeholder near `{shown}`: only {} are filled in",
+                    allowed.join(" and ")
+                ),
             ));
         }
         rest = &tail[1..];
@@ -1583,13 +1604,19 @@ fn check(doc: &ModelDoc, base: &CapabilityModel, layered: bool) -> Result<(), Fa
         doc.capabilities.iter().any(|c| c.id == id) || (layered && base.capabilities.iter().any(|c| c.node.id == id))
     };
     let node_known = |id: &str| OUTCOMES.contains(&id) || capability_known(id);
-    let unknown_node =
-        |id: &str| format!("unknown capability or outcome `{id}`: define it under `capabilities`, or use one of the outcomes {outcome_list}");
+    let unknown_node = |id: &str| {
+        format!(
+            "unknown capability or outcome `{id}`: define it under `capabilities`, or use one of the outcomes {outcome_list}"
+        )
+    };
     let unknown = |id: &str| format!("unknown capability `{id}`: define it under `capabilities`");
     for (i, g) in doc.grants.iter().enumerate() {
         let here = [Seg::Key("grants"), Seg::Index(i)];
         if g.apis.is_empty() {
-            return Err(Fault::new(at(&here, &[Seg::Key("apis")]), "must list at least one resource"));
+            return Err(Fault::new(
+                at(&here, &[Seg::Key("apis")]),
+                "must list at least one resource",
+            ));
         }
         for (j, a) in g.apis.iter().enumerate() {
             check_api(a, &at(&here, &[Seg::Key("apis"), Seg::Index(j)]))?;
@@ -1785,7 +1812,11 @@ mod tests {
         let a = m.analyse(&[app("Grant.Write")], &Context::default());
         let ga = a.get("global-admin").unwrap();
         assert_eq!(ga.reached, Reached::Direct);
-        assert!(ga.paths[0].explanation.contains("grants itself Roles.Write"), "{}", ga.paths[0].explanation);
+        assert!(
+            ga.paths[0].explanation.contains("grants itself Roles.Write"),
+            "{}",
+            ga.paths[0].explanation
+        );
         let a = m.analyse(&[app("Apps.Write")], &Context::default());
         let ga = a.get("global-admin").unwrap();
         assert_eq!(ga.reached, Reached::Conditional);
@@ -1820,14 +1851,20 @@ mod tests {
         let brief = m.analyse(&held[..1], &ga);
         let path = &brief.get("global-admin").unwrap().paths[0];
         assert_eq!(brief.reached("global-admin"), Reached::Conditional);
-        assert_eq!(path.conditions, vec!["the attack happens while a Global Administrator is signed in"]);
+        assert_eq!(
+            path.conditions,
+            vec!["the attack happens while a Global Administrator is signed in"]
+        );
     }
 
     #[test]
     fn cycles_end() {
         // global-admin -> grant -> roles -> global-admin is a cycle.
         let m = tiny();
-        let a = m.analyse(&[app("Roles.Write"), app("Grant.Write"), app("Apps.Write")], &Context::default());
+        let a = m.analyse(
+            &[app("Roles.Write"), app("Grant.Write"), app("Apps.Write")],
+            &Context::default(),
+        );
         assert_eq!(a.reached("global-admin"), Reached::Direct);
         assert!(a.get("global-admin").unwrap().paths.len() <= SHOWN);
     }
@@ -1866,7 +1903,11 @@ mod tests {
         // Covered derivations are refused; covering ones replace.
         assert!(!add(&mut st, &[0, 1, 2, 3], &[]));
         assert!(add(&mut st, &[0], &[]));
-        assert!(!st.pools[0].iter().any(|&d| st.ids(st.derivs[d as usize].perms) == [0, 1, 2]));
+        assert!(
+            !st.pools[0]
+                .iter()
+                .any(|&d| st.ids(st.derivs[d as usize].perms) == [0, 1, 2])
+        );
     }
 
     #[test]
