@@ -1895,7 +1895,7 @@ mod tests {
             st.insert(0, id)
         };
         assert!(add(&mut st, &[0, 1, 2], &[]));
-        for i in 3..12u32 {
+        for i in 3..(keep(0) as u32 + 8) {
             add(&mut st, &[i], &[i]);
         }
         assert_eq!(st.pools[0].len(), keep(0));
