@@ -563,7 +563,7 @@ struct Rule {
     from: Vec<usize>,
     to: usize,
     /// A held permission the rule itself uses (grants), as an index into the held list.
-    held: Option<u16>,
+    held: Option<u32>,
     conditions: Vec<u32>,
     sentence: Sentence,
 }
@@ -572,7 +572,7 @@ struct Rule {
 enum Sentence {
     Edge(usize),
     /// A held permission's grant: (held, grant, capability node, who is signed in).
-    Grant(u16, usize, usize, Option<String>),
+    Grant(u32, usize, usize, Option<String>),
     /// A conferred permission: (confers node, grant, permission, api, capability node, who).
     Confer(usize, usize, usize, usize, usize, Option<String>),
 }
@@ -921,7 +921,7 @@ impl<'m> Run<'m> {
         &mut self,
         grant_index: usize,
         from: Vec<usize>,
-        held: Option<u16>,
+        held: Option<u32>,
         context: &Context,
         sentence: impl Fn(Option<String>) -> Sentence,
         target: usize,
@@ -956,7 +956,6 @@ impl<'m> Run<'m> {
             });
             let mut brief = conditions;
             brief.push(session);
-            brief.sort_unstable();
             self.push_rule(Rule {
                 from,
                 to: target,
@@ -965,7 +964,6 @@ impl<'m> Run<'m> {
                 sentence: sentence(who),
             });
         } else {
-            conditions.sort_unstable();
             self.push_rule(Rule {
                 from,
                 to: target,
@@ -1013,7 +1011,6 @@ impl CapabilityModel {
                 unique.push(h);
             }
         }
-        unique.truncate(u16::MAX as usize);
         let mut run = Run {
             model: self,
             c,
@@ -1031,7 +1028,7 @@ impl CapabilityModel {
             for &gi in grants {
                 for cap in &self.grants[gi].capabilities {
                     let Some(&target) = c.index.get(cap) else { continue };
-                    let held_ix = hi as u16;
+                    let held_ix = hi as u32;
                     run.grant_rules(
                         gi,
                         Vec::new(),
@@ -1175,7 +1172,7 @@ impl Run<'_> {
         let mut perms = std::mem::take(&mut st.perms);
         let mut conds = std::mem::take(&mut st.conds);
         perms.clear();
-        perms.extend(rule.held.map(u32::from));
+        perms.extend(rule.held);
         conds.clear();
         conds.extend_from_slice(&rule.conditions);
         let mut links = 1u32;
