@@ -1078,3 +1078,24 @@ fn bundled_products_per_app() {
             .all(|p| mentions(p, "service connection"))
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A damaged model file is refused with a position, never a panic.
+    #[test]
+    fn damaged_model_files_never_panic(cut in 0usize..100_000, at in 0usize..100_000, byte in 0u8..128) {
+        let text = include_str!("../data/capabilities.json");
+        let mut bytes = text.as_bytes()[..cut % text.len()].to_vec();
+        if !bytes.is_empty() {
+            let i = at % bytes.len();
+            bytes[i] = byte;
+        }
+        let damaged = String::from_utf8_lossy(&bytes);
+        if let Err(e) = CapabilityModel::from_json(&damaged, "damaged.json") {
+            prop_assert!(e.to_string().starts_with("damaged.json"));
+        }
+        let mut layered = model().clone();
+        let _ = layered.layer_json(&damaged, "damaged.json");
+    }
+}
