@@ -12,6 +12,7 @@ pub mod grants;
 pub mod import;
 pub mod listing;
 pub mod load;
+pub mod microsoft;
 pub mod permission;
 pub mod product;
 pub mod profile;
