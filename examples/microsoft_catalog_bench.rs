@@ -199,7 +199,11 @@ fn row(what: &str, samples: &[Sample]) {
         samples.len(),
         median(wall).map(show).unwrap_or_default(),
         show(max),
-        cpu.and_then(median).map(show).unwrap_or_else(|| "n/a".into())
+        // The scheduler accounts CPU time at its ticks: below one it reads 0.
+        cpu.and_then(median)
+            .filter(|d| !d.is_zero())
+            .map(show)
+            .unwrap_or_else(|| "-".into())
     );
 }
 

@@ -5,11 +5,13 @@
 //!
 //! Both come from `data/microsoft/` (written by `examples/refresh_catalog.rs`
 //! from Microsoft's published catalogs; the schemas there say how) and are
-//! embedded in the binary. Nothing is parsed before it is needed, and then once
-//! per process: the permissions on the first lookup (about a millisecond; the
-//! text stays where it is, names and GUIDs are borrowed from it), the operation
-//! map on the first [`MicrosoftCatalog::operations`] (an index of where each
-//! permission's entry is; each call parses just that entry).
+//! embedded in the binary. Nothing is read before it is needed: the first lookup
+//! indexes the permissions file (names and GUIDs, borrowed from the embedded
+//! text; about a millisecond) and a permission's other facts are parsed from its
+//! row when first asked for; the first [`MicrosoftCatalog::operations`] indexes
+//! where each permission's entry of the operation map is, and each call parses
+//! just that entry. Both indexes rely on the layout the generator writes and
+//! fall back to parsing the file whole when it is laid out otherwise.
 //!
 //! Everything is keyed on (resource app id, kind, name): the same GUID carries
 //! different names on Graph and Exchange, and one name (`User.Read.All`) means
@@ -246,8 +248,8 @@ impl MicrosoftCatalog {
         let mut n = 0;
         for r in &tables.resources {
             for (kind, table) in r.kinds() {
-                for (name, p) in &table.entries {
-                    self.overlay.insert(&r.app_id, &r.api, kind, name, p.clone());
+                for e in &table.entries {
+                    self.overlay.insert(&r.app_id, &r.api, kind, &e.name, e.facts().clone());
                     n += 1;
                 }
             }
@@ -283,21 +285,21 @@ impl MicrosoftCatalog {
     /// Where a resource gives one name two GUIDs, the first in the file (by GUID).
     pub fn get(&self, resource_app_id: &str, kind: PermissionKind, name: &str) -> Option<&MicrosoftPermission> {
         self.layers(resource_app_id, kind)
-            .find_map(|t| t.by_name.get(name).map(|&i| &t.entries[i].1))
+            .find_map(|t| t.by_name.get(name).map(|&i| t.entries[i].facts()))
     }
 
     /// The claim a GUID stands for on a resource and kind (case-insensitive GUID).
     pub fn name_of(&self, resource_app_id: &str, kind: PermissionKind, id: &str) -> Option<&str> {
         let id = guid_value(id.trim())?;
         self.layers(resource_app_id, kind)
-            .find_map(|t| t.by_id().get(&id).map(|&i| &*t.entries[i].0))
+            .find_map(|t| t.by_id().get(&id).map(|&i| &*t.entries[i].name))
     }
 
     /// The catalog's spelling of a claim, ignoring case ("the catalog spells it X").
     pub fn spelling(&self, resource_app_id: &str, kind: PermissionKind, name: &str) -> Option<&str> {
         let lower = name.trim().to_lowercase();
         self.layers(resource_app_id, kind)
-            .find_map(|t| t.by_lower().get(&lower).map(|&i| &*t.entries[i].0))
+            .find_map(|t| t.by_lower().get(&lower).map(|&i| &*t.entries[i].name))
     }
 
     /// The catalog's spelling of a claim that matches only when case is ignored.
@@ -308,22 +310,27 @@ impl MicrosoftCatalog {
     /// Every permission of a resource and kind, sorted by name (case-insensitive)
     /// then GUID; additions replace the catalog's entry of the same name.
     pub fn permissions(&self, resource_app_id: &str, kind: PermissionKind) -> Vec<(&str, &MicrosoftPermission)> {
+        self.merged(resource_app_id, kind)
+            .into_iter()
+            .map(|e| (&*e.name, e.facts()))
+            .collect()
+    }
+
+    /// The entries of a resource and kind, additions replacing the catalog's, in
+    /// [`name_order`]. Their facts are not parsed here.
+    fn merged(&self, resource_app_id: &str, kind: PermissionKind) -> Vec<&Entry> {
         let app = resource_app_id.trim();
         let added = self.overlay.resource(app).map(|r| r.kind(kind));
-        let mut out: Vec<(&str, &MicrosoftPermission)> = added
-            .into_iter()
-            .flat_map(|t| t.entries.iter().map(|(n, p)| (&**n, p)))
-            .collect();
+        let mut out: Vec<&Entry> = added.into_iter().flat_map(|t| t.entries.iter()).collect();
         if let Some(base) = self.base().and_then(|t| t.resource(app)) {
             out.extend(
                 base.kind(kind)
                     .entries
                     .iter()
-                    .filter(|(n, _)| added.is_none_or(|a| !a.by_name.contains_key(&**n)))
-                    .map(|(n, p)| (&**n, p)),
+                    .filter(|e| added.is_none_or(|a| !a.by_name.contains_key(&*e.name))),
             );
         }
-        out.sort_by(|a, b| name_order(*a, *b));
+        out.sort_by(|a, b| name_order(a, b));
         out
     }
 
@@ -348,8 +355,7 @@ impl MicrosoftCatalog {
         self.resources()
             .iter()
             .map(|(_, app)| {
-                self.permissions(app, PermissionKind::Application).len()
-                    + self.permissions(app, PermissionKind::Delegated).len()
+                self.merged(app, PermissionKind::Application).len() + self.merged(app, PermissionKind::Delegated).len()
             })
             .sum()
     }
@@ -367,7 +373,9 @@ impl MicrosoftCatalog {
     /// Up to three names of the resource close to `name` (a misspelling), nearest
     /// first, the same kind before the other, then by name. Names more than a few
     /// edits away (one edit in four characters, at least one, at most three) are
-    /// not suggested, so a name that resembles nothing gets nothing.
+    /// not suggested, so a name that resembles nothing gets nothing. `name`
+    /// itself is never suggested back, even where only the other kind has it
+    /// (ask [`get`](Self::get) with the other kind for that).
     pub fn suggest(&self, resource_app_id: &str, kind: PermissionKind, name: &str) -> Vec<String> {
         let wanted: Vec<char> = name.trim().to_lowercase().chars().collect();
         if wanted.is_empty() {
@@ -378,7 +386,7 @@ impl MicrosoftCatalog {
         let mut found: Vec<(usize, bool, String, &str)> = Vec::new();
         let mut chars: Vec<char> = Vec::new();
         for k in [kind, other_kind(kind)] {
-            for (candidate, _) in self.permissions(resource_app_id, k) {
+            for candidate in self.merged(resource_app_id, k).into_iter().map(|e| &*e.name) {
                 if candidate == name || candidate.chars().count().abs_diff(wanted.len()) > limit {
                     continue;
                 }
@@ -447,12 +455,14 @@ impl MicrosoftCatalog {
 
 /// Case-insensitive name order, then exact name, then GUID: the order the
 /// generator writes (no allocation, so sorting a sorted list costs one pass).
-fn name_order(a: (&str, &MicrosoftPermission), b: (&str, &MicrosoftPermission)) -> std::cmp::Ordering {
-    a.0.chars()
+fn name_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    a.name
+        .chars()
         .flat_map(char::to_lowercase)
-        .cmp(b.0.chars().flat_map(char::to_lowercase))
-        .then_with(|| a.0.cmp(b.0))
-        .then_with(|| a.1.id.cmp(&b.1.id))
+        .cmp(b.name.chars().flat_map(char::to_lowercase))
+        .then_with(|| a.name.cmp(&b.name))
+        // Lower-case hexadecimal GUIDs sort as their values do.
+        .then_with(|| a.id.cmp(&b.id))
 }
 
 fn other_kind(kind: PermissionKind) -> PermissionKind {
@@ -565,7 +575,7 @@ impl ResourceTable {
 /// lower-case indexes are built on first use: most runs never ask.
 #[derive(Debug, Clone, Default)]
 struct KindTable {
-    entries: Vec<(Cow<'static, str>, MicrosoftPermission)>,
+    entries: Vec<Entry>,
     /// Exact name to its first entry.
     by_name: HashMap<Cow<'static, str>, usize>,
     by_id: OnceLock<HashMap<u128, usize>>,
@@ -573,12 +583,48 @@ struct KindTable {
     by_lower: OnceLock<HashMap<String, usize>>,
 }
 
+/// One permission of a table: name and GUID, and its facts, which for the
+/// embedded catalog are parsed from its row on first use.
+#[derive(Debug, Clone)]
+struct Entry {
+    name: Cow<'static, str>,
+    id: Option<u128>,
+    /// The row's JSON in the embedded file; empty when `facts` was given.
+    row: &'static str,
+    facts: OnceLock<MicrosoftPermission>,
+}
+
+impl Entry {
+    fn given(name: Cow<'static, str>, p: MicrosoftPermission) -> Entry {
+        Entry {
+            name,
+            id: guid_value(&p.id),
+            row: "",
+            facts: OnceLock::from(p),
+        }
+    }
+
+    fn facts(&self) -> &MicrosoftPermission {
+        self.facts.get_or_init(|| parse_row(self.row))
+    }
+}
+
+/// The facts of one embedded row.
+fn parse_row(row: &'static str) -> MicrosoftPermission {
+    match serde_json::from_str::<PermissionRow<'static>>(row) {
+        Ok(p) => p.into_permission(&|c| c),
+        // Every row is parsed by the tests (parse_bundled_permissions and the
+        // index test): a failure here is a build defect.
+        Err(e) => panic!("{PERMISSIONS_ORIGIN}: row {row}: {e}"),
+    }
+}
+
 impl KindTable {
     fn by_id(&self) -> &HashMap<u128, usize> {
         self.by_id.get_or_init(|| {
             let mut index = HashMap::with_capacity(self.entries.len());
-            for (i, (_, p)) in self.entries.iter().enumerate() {
-                if let Some(id) = guid_value(&p.id) {
+            for (i, e) in self.entries.iter().enumerate() {
+                if let Some(id) = e.id {
                     index.insert(id, i);
                 }
             }
@@ -589,8 +635,8 @@ impl KindTable {
     fn by_lower(&self) -> &HashMap<String, usize> {
         self.by_lower.get_or_init(|| {
             let mut index = HashMap::with_capacity(self.entries.len());
-            for (i, (name, _)) in self.entries.iter().enumerate() {
-                index.entry(name.to_lowercase()).or_insert(i);
+            for (i, e) in self.entries.iter().enumerate() {
+                index.entry(e.name.to_lowercase()).or_insert(i);
             }
             index
         })
@@ -601,35 +647,36 @@ impl KindTable {
         self.by_name.reserve(rows);
     }
 
-    /// Appends a row; a name's first row stays the one its name finds.
-    fn push(&mut self, name: Cow<'static, str>, p: MicrosoftPermission) {
+    /// Appends an entry; a name's first entry stays the one its name finds.
+    fn push(&mut self, e: Entry) {
         let i = self.entries.len();
-        if let (Some(index), Some(id)) = (self.by_id.get_mut(), guid_value(&p.id)) {
+        if let (Some(index), Some(id)) = (self.by_id.get_mut(), e.id) {
             index.insert(id, i);
         }
         if let Some(index) = self.by_lower.get_mut() {
-            index.entry(name.to_lowercase()).or_insert(i);
+            index.entry(e.name.to_lowercase()).or_insert(i);
         }
-        self.by_name.entry(name.clone()).or_insert(i);
-        self.entries.push((name, p));
+        self.by_name.entry(e.name.clone()).or_insert(i);
+        self.entries.push(e);
     }
 
-    /// Adds a row or replaces the row of the same name (an addition for a run).
+    /// Adds an entry or replaces the entry of the same name (an addition for a run).
     fn upsert(&mut self, name: &str, p: MicrosoftPermission) {
         let Some(&i) = self.by_name.get(name) else {
-            return self.push(Cow::Owned(name.to_string()), p);
+            return self.push(Entry::given(Cow::Owned(name.to_string()), p));
         };
+        let new = Entry::given(self.entries[i].name.clone(), p);
         if let Some(index) = self.by_id.get_mut() {
-            if let Some(old) = guid_value(&self.entries[i].1.id)
+            if let Some(old) = self.entries[i].id
                 && index.get(&old) == Some(&i)
             {
                 index.remove(&old);
             }
-            if let Some(id) = guid_value(&p.id) {
+            if let Some(id) = new.id {
                 index.insert(id, i);
             }
         }
-        self.entries[i].1 = p;
+        self.entries[i] = new;
     }
 }
 
@@ -675,23 +722,10 @@ impl Tables {
             table.application.reserve(applications);
             table.delegated.reserve(r.permissions.len() - applications);
             for p in r.permissions {
-                let id = if p.id.0.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Cow::Owned(p.id.0.to_ascii_lowercase())
-                } else {
-                    keep(p.id.0)
-                };
-                table.kind_mut(p.kind).push(
-                    keep(p.name),
-                    MicrosoftPermission {
-                        id,
-                        admin_consent: p.admin_consent,
-                        display_name: p.display_name.map(&keep),
-                        privilege_level: p.privilege_level.map(|l| l.0),
-                        enabled: p.enabled,
-                        provisioning_only: p.provisioning_only,
-                        rsc: p.rsc,
-                    },
-                );
+                let kind = p.kind;
+                let name = keep(p.name.clone());
+                let facts = p.into_permission(&keep);
+                table.kind_mut(kind).push(Entry::given(name, facts));
             }
             tables.resources.push(table);
         }
@@ -771,11 +805,75 @@ fn bundled_tables() -> &'static Tables {
     TABLES.get_or_init(|| {
         // The embedded file is checked whole by the tests (parse_bundled_permissions);
         // a failure here is a build defect, not something a user can cause.
+        if let Some(tables) = index_permissions(PERMISSIONS_JSON) {
+            return tables;
+        }
         match deserialize::<PermissionsFile<'static>>(PERMISSIONS_JSON, PERMISSIONS_ORIGIN) {
             Ok(file) => Tables::build(file, |c| c),
             Err(e) => panic!("embedded catalog: {e}"),
         }
     })
+}
+
+/// Indexes the embedded catalog without parsing its rows, in the layout
+/// `examples/refresh_catalog.rs` writes: a resource's header on one line
+/// (`    {"api": ..., "permissions": [`), then one row per line
+/// (`      {"type": "...", "name": "...", "id": "...", ...}`). A row's facts are
+/// parsed when first asked for. `None` when the text is laid out otherwise (a
+/// hand edit): then it is parsed whole.
+fn index_permissions(text: &'static str) -> Option<Tables> {
+    const OPEN: &str = "\n  \"resources\": [\n";
+    const CLOSE: &str = "\n  ]\n}";
+    let start = text.find(OPEN)? + OPEN.len();
+    let body = &text[start..start + text[start..].rfind(CLOSE)?];
+    let generated = text[..start]
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("\"generated\": "))
+        .and_then(|v| serde_json::from_str::<String>(v.trim_end_matches(',')).ok());
+    let mut tables = Tables {
+        resources: Vec::with_capacity(4),
+        generated,
+    };
+    for line in body.lines() {
+        if line.starts_with("    {\"api\": ") {
+            // The header closed by hand is a whole resource block without rows.
+            let whole = format!("{line}]}}");
+            let header: ResourceBlock = serde_json::from_str(&whole).ok()?;
+            if !header.permissions.is_empty() || tables.resource(&header.app_id.0).is_some() {
+                return None;
+            }
+            tables.resources.push(ResourceTable {
+                api: header.api.into_owned(),
+                app_id: header.app_id.0.to_ascii_lowercase(),
+                ..ResourceTable::default()
+            });
+        } else if let Some(row) = line.strip_prefix("      {\"type\": \"") {
+            let (kind, rest) = if let Some(rest) = row.strip_prefix("application\", \"name\": \"") {
+                (PermissionKind::Application, rest)
+            } else {
+                (
+                    PermissionKind::Delegated,
+                    row.strip_prefix("delegated\", \"name\": \"")?,
+                )
+            };
+            let (name, rest) = rest.split_once('"')?;
+            // An escape, an unsafe character or stray spaces: not for this fast path.
+            if name.is_empty() || name.contains('\\') || name.trim() != name || text::find_unsafe(name).is_some() {
+                return None;
+            }
+            let id = guid_value(rest.strip_prefix(", \"id\": \"")?.get(..36)?)?;
+            let json = line.trim();
+            tables.resources.last_mut()?.kind_mut(kind).push(Entry {
+                name: Cow::Borrowed(name),
+                id: Some(id),
+                row: json.strip_suffix(',').unwrap_or(json),
+                facts: OnceLock::new(),
+            });
+        } else if !matches!(line, "    ]}," | "    ]}") {
+            return None;
+        }
+    }
+    (!tables.resources.is_empty()).then_some(tables)
 }
 
 // ------------------------------------------------------------------ file format
@@ -825,6 +923,27 @@ struct PermissionRow<'a> {
     provisioning_only: bool,
     #[serde(default)]
     rsc: bool,
+}
+
+impl<'a> PermissionRow<'a> {
+    /// The row's facts; `keep` makes its text last (borrowed from the embedded
+    /// file as it is, copied from any other).
+    fn into_permission(self, keep: &dyn Fn(Cow<'a, str>) -> Cow<'static, str>) -> MicrosoftPermission {
+        let id = if self.id.0.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(self.id.0.to_ascii_lowercase())
+        } else {
+            keep(self.id.0)
+        };
+        MicrosoftPermission {
+            id,
+            admin_consent: self.admin_consent,
+            display_name: self.display_name.map(keep),
+            privilege_level: self.privilege_level.map(|l| l.0),
+            enabled: self.enabled,
+            provisioning_only: self.provisioning_only,
+            rsc: self.rsc,
+        }
+    }
 }
 
 /// A permission name: checked text, not empty, no surrounding spaces.
@@ -1339,6 +1458,61 @@ mod tests {
             c.get(APP, PermissionKind::Application, "Mail.Send").map(|p| &*p.id),
             Some("ffffffff-0000-0000-0000-000000000001")
         );
+    }
+
+    #[test]
+    fn the_permission_index_agrees_with_the_whole_parse() {
+        let indexed = index_permissions(PERMISSIONS_JSON).expect("the embedded catalog has the generator's layout");
+        let whole = parse_bundled_permissions().expect("the embedded catalog parses");
+        let Base::File(full) = &whole.base else {
+            panic!("from_json gives a file base")
+        };
+        assert!(indexed.generated.is_some());
+        assert_eq!(indexed.generated, full.generated);
+        assert_eq!(indexed.resources.len(), full.resources.len());
+        let mut rows = 0;
+        for (a, b) in indexed.resources.iter().zip(&full.resources) {
+            assert_eq!((&a.api, &a.app_id), (&b.api, &b.app_id));
+            for ((kind, x), (_, y)) in a.kinds().into_iter().zip(b.kinds()) {
+                assert_eq!(x.entries.len(), y.entries.len(), "{} {kind}", a.api);
+                for (e, f) in x.entries.iter().zip(&y.entries) {
+                    assert!(e.facts.get().is_none(), "indexing parses no row");
+                    assert_eq!((&e.name, e.id), (&f.name, f.id));
+                    assert_eq!(e.facts(), f.facts(), "{} {kind} {}", a.api, e.name);
+                    rows += 1;
+                }
+            }
+        }
+        assert!(rows > 1500);
+    }
+
+    #[test]
+    fn the_permission_index_refuses_other_layouts() {
+        let row = r#"      {"type": "application", "name": "A.B", "id": "aaaaaaaa-0000-0000-0000-000000000001", "admin_consent": true, "display_name": null, "privilege_level": null, "enabled": null}"#;
+        let file = |row: &str| {
+            format!(
+                "{{\n  \"resources\": [\n    {{\"api\": \"X\", \"app_id\": \"{APP}\", \"permissions\": [\n{row}\n    ]}}\n  ]\n}}\n"
+            )
+        };
+        let good: &'static str = Box::leak(file(row).into_boxed_str());
+        let tables = index_permissions(good).expect("generator layout");
+        assert_eq!(tables.resources[0].application.entries[0].name, "A.B");
+        assert_eq!(
+            tables.resources[0].application.entries[0].facts().admin_consent,
+            Some(true)
+        );
+        for bad in [
+            row.replace("\"A.B\"", "\"A\\u002eB\""),
+            row.replace("\"A.B\"", "\" A.B\""),
+            row.replace("\"type\": \"application\"", "\"type\": \"role\""),
+            row.replace("aaaaaaaa-0000", "aaaaaaaa_0000"),
+            format!("{row}\n    // a comment"),
+        ] {
+            let text: &'static str = Box::leak(file(&bad).into_boxed_str());
+            assert!(index_permissions(text).is_none(), "{bad}");
+        }
+        let compact: &'static str = Box::leak(file(row).replace('\n', "").into_boxed_str());
+        assert!(index_permissions(compact).is_none());
     }
 
     #[test]
