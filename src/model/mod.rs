@@ -15,6 +15,7 @@ pub mod import;
 pub mod lens;
 pub mod level;
 pub mod listing;
+pub mod microsoft;
 pub mod paths;
 pub mod permission;
 pub mod product;
