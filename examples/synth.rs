@@ -275,14 +275,75 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The bundled product files, for the permissions real vendors name.
+const BUNDLED_PRODUCTS: [&str; 7] = [
+    include_str!("../data/products/gitprotect.json"),
+    include_str!("../data/products/xopero-one.json"),
+    include_str!("../data/products/nakivo.json"),
+    include_str!("../data/products/avepoint-cloud-backup-express.json"),
+    include_str!("../data/products/avepoint-cloud-backup-azure.json"),
+    include_str!("../data/products/avepoint-cloud-backup-azure-devops.json"),
+    include_str!("../data/products/avepoint-cloud-backup-azure-ad-b2c.json"),
+];
+
 impl Reference {
     fn bundled() -> Reference {
         let apis: Value = serde_json::from_str(include_str!("../data/apis.json")).expect("bundled apis.json parses");
-        let perms: Value =
-            serde_json::from_str(include_str!("../data/permissions.json")).expect("bundled permissions.json parses");
+        let catalog: Value = serde_json::from_str(include_str!("../data/microsoft/permissions.json"))
+            .expect("bundled microsoft/permissions.json parses");
         let rules: Value =
             serde_json::from_str(include_str!("../data/workloads.json")).expect("bundled workloads.json parses");
-        let perms = perms["permissions"].as_array().cloned().unwrap_or_default();
+        // Realistic rows name what real vendors name: the bundled products' permissions,
+        // as Microsoft's catalog has them.
+        let asked: Vec<(String, String, String)> = BUNDLED_PRODUCTS
+            .iter()
+            .flat_map(|text| {
+                let product: Value = serde_json::from_str(text).expect("bundled product parses");
+                let apis = apis.clone();
+                product["apps"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .flat_map(|app| app["requirements"].as_array().cloned().unwrap_or_default())
+                    .filter_map(move |r| {
+                        let written = r["api"].as_str()?.to_lowercase();
+                        let app_id = apis["apis"].as_array()?.iter().find(|a| {
+                            a["name"].as_str().is_some_and(|n| n.to_lowercase() == written)
+                                || strings(a, "aliases").iter().any(|x| x.to_lowercase() == written)
+                        })?["app_id"]
+                            .as_str()?
+                            .to_lowercase();
+                        Some((
+                            app_id,
+                            r["type"].as_str()?.to_string(),
+                            r["permission"].as_str()?.to_string(),
+                        ))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let perms: Vec<Value> = catalog["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|res| {
+                let app_id = res["app_id"].as_str().unwrap_or_default().to_lowercase();
+                res["permissions"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |p| serde_json::json!({"resource": app_id, "type": p["type"], "permission": p["name"]}))
+            })
+            .filter(|p| {
+                asked.iter().any(|(a, t, n)| {
+                    p["resource"].as_str() == Some(a)
+                        && p["type"].as_str() == Some(t)
+                        && p["permission"].as_str() == Some(n)
+                })
+            })
+            .collect();
         let mut pools = Vec::new();
         for api in apis["apis"].as_array().into_iter().flatten() {
             let name = api["name"].as_str().unwrap_or_default().to_string();

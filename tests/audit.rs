@@ -406,7 +406,13 @@ fn a_service_principal_export_extends_the_catalog() {
     assert_eq!(mail_read.kind, PermissionKind::Delegated);
     assert_eq!(mail_read.fact.admin_consent, Some(false));
 
+    // Microsoft's embedded catalog knows the role; a catalog with nothing in it
+    // shows what an export adds (a tenant's own resource, a newer permission).
+    let known = bundled();
+    let by_embedded = grants::resolve(&known, &read("approleassignments.pwsh.json").grants);
+    find(&by_embedded, &known, "Microsoft Graph", "AccessReview.Read.All");
     let mut catalog = bundled();
+    catalog.microsoft = permscope::model::microsoft::MicrosoftCatalog::default();
     let before = grants::resolve(&catalog, &read("approleassignments.pwsh.json").grants);
     assert!(
         before
@@ -437,8 +443,9 @@ fn the_reference_graph_catalogs_import_and_name_guids() {
         .expect("Group.ReadWrite.All scope");
     assert_eq!(admin.fact.admin_consent, Some(true));
 
+    // An empty catalog: only the exports name the GUIDs.
     let mut catalog = bundled();
-    // AccessReview.Read.All is in the reference but not in data/permissions.json.
+    catalog.microsoft = permscope::model::microsoft::MicrosoftCatalog::default();
     let grant = r#"[{"AppRoleId": "d07a8cc0-3d51-4b77-b3b0-32704d1f69fa", "ResourceDisplayName": "Microsoft Graph", "ResourceId": "5e8d1c4a-7b3f-4e2a-9d6c-0f1a2b3c4d5e"}]"#;
     let export = exports::read_export(grant, "one.json").expect("parses");
     assert!(grants::resolve(&catalog, &export.grants)[0].is_unknown());
@@ -449,9 +456,9 @@ fn the_reference_graph_catalogs_import_and_name_guids() {
     // A delegated scope's GUID is now known too.
     assert_eq!(
         catalog
-            .facts
+            .microsoft
             .get(GRAPH, PermissionKind::Delegated, "Mail.Read")
-            .map(|f| f.id.as_str()),
+            .map(|f| &*f.id),
         Some("570282fd-fa5c-430d-a7fd-fc8dc98a9dca")
     );
     // The stand-in unknown GUID is unknown to Microsoft's catalog as well.

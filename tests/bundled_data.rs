@@ -386,16 +386,16 @@ fn same_guid_under_two_names_is_kept_apart() {
     let graph = &c.apis[c.api_index("Microsoft Graph").unwrap()].app_id;
     let exo = &c.apis[c.api_index("Office 365 Exchange Online").unwrap()].app_id;
     let g = c
-        .facts
+        .microsoft
         .get(graph, PermissionKind::Application, "Calendars.ReadWrite")
         .unwrap();
     let e = c
-        .facts
+        .microsoft
         .get(exo, PermissionKind::Application, "Calendars.ReadWrite.All")
         .unwrap();
     assert_eq!(g.id, e.id);
     assert!(
-        c.facts
+        c.microsoft
             .get(exo, PermissionKind::Application, "Calendars.ReadWrite")
             .is_none()
     );

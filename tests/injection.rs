@@ -24,8 +24,8 @@ use permscope::commands::vendors::VendorsFormat;
 use permscope::model::catalog::{Catalog, LoadReport};
 use permscope::model::compare::{CompareMode, Comparison};
 use permscope::model::export::{self, ExportFormat};
-use permscope::model::facts::{Facts, PermissionFact};
 use permscope::model::listing::{self, ListFormat};
+use permscope::model::microsoft::{MicrosoftCatalog, MicrosoftPermission};
 use permscope::model::permission::PermissionKind;
 use permscope::model::product::Origin;
 use permscope::model::query::{Query, QueryError};
@@ -373,19 +373,23 @@ fn risk_rules_and_facts_refuse_every_class() {
             // The CLI prints this through `neutralise`; the text itself says where and what.
             assert_clean("risk error", &permscope::model::text::neutralise(&e.to_string()));
         }
-        let facts = json!({ "permissions": [{ "resource": "00000003-0000-0000-c000-000000000000",
-            "type": "application", "permission": format!("Mail.{text}Read"), "id": "810c84a8-4a9e-49e6-bf7d-12d183f40d01",
-            "admin_consent": true }] });
+        let catalog = |name: String, display: String| {
+            json!({ "resources": [{ "api": "Microsoft Graph", "app_id": "00000003-0000-0000-c000-000000000000",
+                "permissions": [{ "type": "application", "name": name, "id": "810c84a8-4a9e-49e6-bf7d-12d183f40d01",
+                    "admin_consent": true, "display_name": display, "privilege_level": null, "enabled": true }] }] })
+            .to_string()
+        };
         assert!(
-            Facts::from_json(&facts.to_string()).is_err(),
-            "{class} in a fact's permission"
+            MicrosoftCatalog::from_json(&catalog("Mail.Read".into(), "Read mail".into()), "c.json").is_ok(),
+            "the clean catalog loads"
         );
-        let facts = json!({ "permissions": [{ "resource": "00000003-0000-0000-c000-000000000000",
-            "type": "application", "permission": "Mail.Read", "id": "810c84a8-4a9e-49e6-bf7d-12d183f40d01",
-            "admin_consent": true, "display_name": format!("Read {text} mail") }] });
         assert!(
-            Facts::from_json(&facts.to_string()).is_err(),
-            "{class} in a fact's display name"
+            MicrosoftCatalog::from_json(&catalog(format!("Mail.{text}Read"), "Read mail".into()), "c.json").is_err(),
+            "{class} in a catalog permission's name"
+        );
+        assert!(
+            MicrosoftCatalog::from_json(&catalog("Mail.Read".into(), format!("Read {text} mail")), "c.json").is_err(),
+            "{class} in a catalog permission's display name"
         );
     }
 }
@@ -498,14 +502,14 @@ fn poisoned() -> Catalog {
         .map(|r| (c.apis[r.api].app_id.clone(), r.kind, r.permission.clone()))
         .collect();
     for (app, kind, name) in keys {
-        c.facts.insert(
+        c.microsoft.insert(
             &app,
             kind,
             &name,
-            PermissionFact {
-                id: "810c84a8-4a9e-49e6-bf7d-12d183f40d01".into(),
+            MicrosoftPermission {
                 admin_consent: Some(true),
-                display_name: Some(p("display name")),
+                display_name: Some(p("display name").into()),
+                ..MicrosoftPermission::new("810c84a8-4a9e-49e6-bf7d-12d183f40d01")
             },
         );
     }

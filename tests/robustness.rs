@@ -29,8 +29,8 @@
 mod common;
 
 use permscope::model::catalog::Catalog;
-use permscope::model::facts::Facts;
 use permscope::model::level::RiskLevel;
+use permscope::model::microsoft::MicrosoftCatalog;
 use permscope::model::permission::PermissionKind;
 use permscope::model::product::{Origin, Phase};
 use permscope::model::query::{self, Query, Sort};
@@ -674,31 +674,33 @@ proptest! {
             let _ = rules.workload_for(&probe, &probe);
             let _ = rules.phases_in(&probe);
         }
-        match Facts::from_json(&lossy(&facts)) {
+        match MicrosoftCatalog::from_json(&lossy(&facts), "fuzz-catalog.json") {
             Ok(f) => {
                 for kind in [PermissionKind::Application, PermissionKind::Delegated] {
                     let _ = f.get(&probe, kind, &probe);
                     let _ = f.name_of(&probe, kind, &probe);
                     let _ = f.spelled_differently(&probe, kind, &probe);
+                    let _ = f.suggest(&probe, kind, &probe);
                 }
             }
-            Err(e) => prop_assert!(e.line() >= 1, "{}", e),
+            Err(e) => prop_assert!(e.to_string().starts_with("fuzz-catalog.json"), "{}", e),
         }
     }
 }
 
 static WORKLOAD_SEEDS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| vec![data_file("workloads.json")]);
 static FACT_SEEDS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
-    // The full catalog is large; a slice of it keeps cases fast and the shape intact.
-    let full: Value = serde_json::from_slice(&data_file("permissions.json")).unwrap();
+    // The full catalog is large; a slice of each resource keeps cases fast and the shape intact.
+    let full: Value = serde_json::from_slice(&data_file("microsoft/permissions.json")).unwrap();
     let mut small = full.clone();
-    if let Some(Value::Array(list)) = small.get_mut("permissions") {
-        list.truncate(12);
+    if let Some(Value::Array(resources)) = small.get_mut("resources") {
+        for r in resources {
+            if let Some(Value::Array(list)) = r.get_mut("permissions") {
+                list.truncate(6);
+            }
+        }
     }
-    vec![
-        serde_json::to_vec_pretty(&small).unwrap(),
-        data_file("permissions.json"),
-    ]
+    vec![serde_json::to_vec_pretty(&small).unwrap()]
 });
 
 fn query_strategy() -> impl Strategy<Value = (Query, Sort)> {
@@ -865,7 +867,7 @@ fn pathological_inputs_are_refused_promptly() {
                 assert!(e.line.unwrap_or(0) >= 1);
             }
             let _ = WorkloadRules::from_json(&text);
-            let _ = Facts::from_json(&text);
+            let _ = MicrosoftCatalog::from_json(&text, "c.json");
             let _ = permscope::model::read::grants::read_export(&text, "g.json");
             let _ = permscope::model::import::import(&c, &text, "g.csv", "x-vendor", "X", None);
             let _ = permscope::model::import::import(&c, &text, "g.json", "x-vendor", "X", None);

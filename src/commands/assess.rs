@@ -55,7 +55,7 @@ pub fn run(
     let mut list = Vec::new();
     for name in permissions {
         let rating = catalog.risk.rate(&api_name, kind, name);
-        let fact = api_index.and_then(|i| catalog.facts.get(&catalog.apis[i].app_id, kind, name));
+        let fact = api_index.and_then(|i| catalog.microsoft.get(&catalog.apis[i].app_id, kind, name));
         let askers: Vec<String> = catalog
             .requirements
             .iter()

@@ -35,7 +35,10 @@ pub fn run(catalog: &Catalog, report: &LoadReport, out: &mut dyn Write) -> anyho
                 "`{}` is in no permission catalog for {} {} permissions",
                 r.permission, api.name, r.kind
             );
-            if let Some(s) = catalog.facts.spelled_differently(&api.app_id, r.kind, &r.permission) {
+            if let Some(s) = catalog
+                .microsoft
+                .spelled_differently(&api.app_id, r.kind, &r.permission)
+            {
                 message.push_str(&format!(" (the catalog spells it `{s}`)"));
             }
             findings.push(Finding {

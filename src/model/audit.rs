@@ -136,7 +136,7 @@ pub fn audit(catalog: &Catalog, product: usize, grants: &[ResolvedGrant]) -> Aud
                     api_app_id: Some(api.app_id.clone()),
                     kind: r.kind,
                     permission: Some(r.permission.clone()),
-                    id: catalog.fact(r).map(|f| f.id.clone()),
+                    id: catalog.fact(r).map(|f| f.id.to_string()),
                     rating: Some(catalog.rating(row).clone()),
                     documented: vec![at],
                     granted: 0,

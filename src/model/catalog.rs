@@ -1,7 +1,7 @@
 //! The catalog: every API, product and requirement permscope knows, loaded and
 //! validated once, then read by the command line and the explorer alike.
 
-use crate::model::facts::{Facts, PermissionFact};
+use crate::model::microsoft::{MicrosoftCatalog, MicrosoftPermission};
 use crate::model::permission::PermissionKind;
 use crate::model::product::{Api, Origin, Product, Requirement};
 use crate::model::read::ReadError;
@@ -69,7 +69,8 @@ pub struct Catalog {
     pub products: Vec<Product>,
     /// Every requirement of every product, grouped by product, in document order.
     pub requirements: Vec<Requirement>,
-    pub facts: Facts,
+    /// Microsoft's catalog of the resources' permissions (with a run's `--catalog` additions).
+    pub microsoft: MicrosoftCatalog,
     pub workload_rules: WorkloadRules,
     pub risk: RiskBook,
     /// One slot per distinct permission (API, kind, claim) the rows ask for,
@@ -85,7 +86,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// An empty catalog with the bundled APIs, facts and rules.
+    /// An empty catalog with the bundled APIs, Microsoft's catalog and the rules.
     pub fn empty() -> Catalog {
         let file: ApisFile = serde_json::from_str(include_str!("../../data/apis.json"))
             .expect("bundled data/apis.json is valid (tested)");
@@ -102,7 +103,7 @@ impl Catalog {
                 .collect(),
             products: Vec::new(),
             requirements: Vec::new(),
-            facts: Facts::bundled(),
+            microsoft: MicrosoftCatalog::bundled(),
             workload_rules: WorkloadRules::bundled(),
             risk: RiskBook::bundled(),
             slots: Vec::new(),
@@ -303,8 +304,8 @@ impl Catalog {
     }
 
     /// Microsoft's facts for a requirement's permission, if the catalog has them.
-    pub fn fact(&self, r: &Requirement) -> Option<&PermissionFact> {
-        self.facts.get(&self.apis[r.api].app_id, r.kind, &r.permission)
+    pub fn fact(&self, r: &Requirement) -> Option<&MicrosoftPermission> {
+        self.microsoft.get(&self.apis[r.api].app_id, r.kind, &r.permission)
     }
 
     /// The product a requirement belongs to.

@@ -145,7 +145,7 @@ pub fn cell(catalog: &Catalog, row: usize, column: Column) -> Cow<'_, str> {
         Column::Description => Cow::Borrowed(r.description.as_deref().unwrap_or("")),
         Column::Purpose => Cow::Borrowed(r.purpose.as_deref().unwrap_or("")),
         Column::Reason => Cow::Borrowed(catalog.rating(row).reasons.first().map(String::as_str).unwrap_or("")),
-        Column::Id => Cow::Borrowed(catalog.fact(r).map(|f| f.id.as_str()).unwrap_or("-")),
+        Column::Id => Cow::Borrowed(catalog.fact(r).map(|f| &*f.id).unwrap_or("-")),
         Column::Line => Cow::Owned(r.line.to_string()),
         // A requirement is one product's row: it holds what it asks for.
         Column::Holder(_) => Cow::Borrowed("yes"),

@@ -135,7 +135,7 @@ impl Comparison {
             .collect();
         let id_of = |api: usize, kind: PermissionKind, name: &str| {
             catalog
-                .facts
+                .microsoft
                 .get(&catalog.apis[api].app_id, kind, name)
                 .map(|f| f.id.clone())
         };

@@ -14,8 +14,8 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
-use crate::model::facts::PermissionFact;
 use crate::model::level::RiskLevel;
+use crate::model::microsoft::MicrosoftPermission;
 use crate::model::permission::{PermissionKey, PermissionKind};
 use crate::model::product::Api;
 use crate::model::selection::Selection;
@@ -166,7 +166,7 @@ struct Item<'a> {
     api_short: String,
     /// Neutralised resource app id.
     app_id: String,
-    fact: Option<&'a PermissionFact>,
+    fact: Option<&'a MicrosoftPermission>,
     level: RiskLevel,
     /// Slugs of every product asking for it, in catalog order.
     products: Vec<String>,
@@ -175,7 +175,7 @@ struct Item<'a> {
 impl Item<'_> {
     /// The GUID, when the catalog knows it.
     fn id(&self) -> Option<&str> {
-        self.fact.map(|f| f.id.as_str())
+        self.fact.map(|f| &*f.id)
     }
 
     fn is_graph(&self) -> bool {
@@ -256,7 +256,7 @@ fn prepare<'a>(catalog: &'a Catalog, selection: &Selection, warnings: &mut Vec<S
             api_name: neutralise(&api_ref.name).into_owned(),
             api_short: neutralise(&api_ref.short).into_owned(),
             app_id: neutralise(&api_ref.app_id).into_owned(),
-            fact: catalog.facts.get(&api_ref.app_id, *kind, name),
+            fact: catalog.microsoft.get(&api_ref.app_id, *kind, name),
             level: s.and_then(|s| s.level).unwrap_or(RiskLevel::Unknown),
             products: s
                 .map(|s| s.products.iter().map(|&p| slug(p)).collect())
@@ -397,7 +397,7 @@ fn json(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
 
 // ---------------------------------------------------------------- csv
 
-fn consent_text(fact: Option<&PermissionFact>) -> &'static str {
+fn consent_text(fact: Option<&MicrosoftPermission>) -> &'static str {
     match fact.and_then(|f| f.admin_consent) {
         Some(true) => "yes",
         Some(false) => "no",

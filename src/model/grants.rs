@@ -61,7 +61,7 @@ pub fn extend_catalog(
         (None, None) => GRAPH_APP_ID.to_string(),
     };
     for e in &entries.entries {
-        catalog.facts.insert(&app_id, e.kind, &e.name, e.fact.clone());
+        catalog.microsoft.insert(&app_id, e.kind, &e.name, e.fact.clone());
     }
     Ok(entries.entries.len())
 }
@@ -149,11 +149,21 @@ pub fn resolve(catalog: &Catalog, grants: &[Grant]) -> Vec<ResolvedGrant> {
                     return None;
                 }
                 let ws = words.get(&(g.source.origin.as_str(), g.source.entry))?;
-                let api = infer_api(catalog, ws)?;
-                notes.push(format!(
+                let (api, also) = infer_api(catalog, ws)?;
+                let mut note = format!(
                     "resource inferred from the scope names: the export names it only by {}",
                     g.resource.label()
-                ));
+                );
+                if !also.is_empty() {
+                    note.push_str(&format!(
+                        " (the same scope names exist on {} too; Microsoft Graph is taken, as most apps use it)",
+                        also.iter()
+                            .map(|&i| catalog.apis[i].name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+                notes.push(note);
                 Some(api)
             });
         let app_id = api
@@ -163,13 +173,13 @@ pub fn resolve(catalog: &Catalog, grants: &[Grant]) -> Vec<ResolvedGrant> {
             (Some(name), id) => {
                 let fact_id = app_id
                     .as_deref()
-                    .and_then(|a| catalog.facts.get(a, g.kind, name).map(|f| f.id.clone()));
+                    .and_then(|a| catalog.microsoft.get(a, g.kind, name).map(|f| f.id.to_string()));
                 (Some(name.clone()), id.clone().or(fact_id))
             }
             (None, Some(id)) => {
                 let name = app_id
                     .as_deref()
-                    .and_then(|a| catalog.facts.name_of(a, g.kind, id).map(str::to_string));
+                    .and_then(|a| catalog.microsoft.name_of(a, g.kind, id).map(str::to_string));
                 if name.is_none() {
                     if id == DEFAULT_ACCESS_ID {
                         notes.push("default access: the assignment names no app role".into());
@@ -274,8 +284,12 @@ fn direct_api(catalog: &Catalog, r: &ResourceRef) -> Option<usize> {
         .or_else(|| r.display_name.as_deref().and_then(|n| catalog.api_index(n)))
 }
 
-/// The one API whose delegated scopes include the most of `words` (at least one).
-fn infer_api(catalog: &Catalog, words: &[&str]) -> Option<usize> {
+/// The one API whose delegated scopes include the most of `words` (at least
+/// one), with the other APIs that tie with it. Microsoft Graph wins a tie:
+/// Exchange Online still offers several of Graph's scope names (`Mail.Read`,
+/// `Calendars.Read`) from the days of its own REST API, and nearly every app
+/// today means Graph's.
+fn infer_api(catalog: &Catalog, words: &[&str]) -> Option<(usize, Vec<usize>)> {
     let scores: Vec<usize> = catalog
         .apis
         .iter()
@@ -283,9 +297,9 @@ fn infer_api(catalog: &Catalog, words: &[&str]) -> Option<usize> {
             words
                 .iter()
                 .filter(|w| {
-                    catalog.facts.get(&a.app_id, PermissionKind::Delegated, w).is_some()
+                    catalog.microsoft.get(&a.app_id, PermissionKind::Delegated, w).is_some()
                         || catalog
-                            .facts
+                            .microsoft
                             .spelled_differently(&a.app_id, PermissionKind::Delegated, w)
                             .is_some()
                 })
@@ -293,8 +307,16 @@ fn infer_api(catalog: &Catalog, words: &[&str]) -> Option<usize> {
         })
         .collect();
     let best = *scores.iter().max()?;
-    if best == 0 || scores.iter().filter(|s| **s == best).count() != 1 {
+    if best == 0 {
         return None;
     }
-    scores.iter().position(|s| *s == best)
+    let tied: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] == best).collect();
+    if let [one] = tied.as_slice() {
+        return Some((*one, Vec::new()));
+    }
+    let graph = tied
+        .iter()
+        .copied()
+        .find(|&i| catalog.apis[i].app_id == crate::model::read::grants::GRAPH_APP_ID)?;
+    Some((graph, tied.into_iter().filter(|&i| i != graph).collect()))
 }

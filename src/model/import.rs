@@ -631,7 +631,7 @@ fn from_csv(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, Imp
         let app_id = catalog.apis[api_index].app_id.clone();
         for k in kinds {
             let (name, as_written) = if grants::is_guid(&claim) {
-                match catalog.facts.name_of(&app_id, k, &claim) {
+                match catalog.microsoft.name_of(&app_id, k, &claim) {
                     Some(name) => (name.to_string(), Some(claim.clone())),
                     None => {
                         unresolved.push(Unresolved {

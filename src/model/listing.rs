@@ -257,7 +257,7 @@ fn csv(catalog: &Catalog, rows: &[usize]) -> String {
             r.purpose.as_deref().unwrap_or_default().to_string(),
             workloads,
             r.condition.clone().unwrap_or_default(),
-            fact.map(|f| f.id.clone()).unwrap_or_default(),
+            fact.map(|f| f.id.to_string()).unwrap_or_default(),
             fact.and_then(|f| f.admin_consent)
                 .map(|b| b.to_string())
                 .unwrap_or_default(),

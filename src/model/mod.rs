@@ -9,7 +9,6 @@ pub mod columns;
 pub mod compare;
 pub mod document;
 pub mod export;
-pub mod facts;
 pub mod grants;
 pub mod import;
 pub mod lens;

@@ -14,7 +14,7 @@
 //! single object when there is one result). Keys are matched ignoring case.
 //! Errors name the file, line, column and JSON path of the offending field.
 
-use crate::model::facts::PermissionFact;
+use crate::model::microsoft::MicrosoftPermission;
 use crate::model::permission::PermissionKind;
 use crate::model::read::json::{self, Fault, LineIndex, Step};
 use crate::model::read::{ReadError, file};
@@ -216,7 +216,7 @@ pub struct CatalogEntry {
     pub kind: PermissionKind,
     /// The claim (`value`).
     pub name: String,
-    pub fact: PermissionFact,
+    pub fact: MicrosoftPermission,
 }
 
 /// The permissions one resource defines, read from its service principal or a bare list.
@@ -804,12 +804,13 @@ impl<'t> Doc<'t> {
         Ok(Some(CatalogEntry {
             kind: PermissionKind::Application,
             name: value,
-            fact: PermissionFact {
-                id,
+            fact: MicrosoftPermission {
                 admin_consent: Some(true),
                 display_name: self
                     .text_field(obj, path, "displayName")?
-                    .filter(|d| text::find_unsafe(d).is_none()),
+                    .filter(|d| text::find_unsafe(d).is_none())
+                    .map(Cow::Owned),
+                ..MicrosoftPermission::new(&id)
             },
         }))
     }
@@ -827,12 +828,13 @@ impl<'t> Doc<'t> {
         Ok(Some(CatalogEntry {
             kind: PermissionKind::Delegated,
             name: value,
-            fact: PermissionFact {
-                id,
+            fact: MicrosoftPermission {
                 admin_consent,
                 display_name: self
                     .text_field(obj, path, "adminConsentDisplayName")?
-                    .filter(|d| text::find_unsafe(d).is_none()),
+                    .filter(|d| text::find_unsafe(d).is_none())
+                    .map(Cow::Owned),
+                ..MicrosoftPermission::new(&id)
             },
         }))
     }
