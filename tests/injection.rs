@@ -614,12 +614,14 @@ fn vendors_show_check_and_assess_text_are_clean_with_poisoned_data() {
     let (out, _) = run_command(|o| permscope::commands::vendors::run(&c, VendorsFormat::Table, o));
     assert_clean("vendors", &out);
     let claim = c.requirements[0].permission.clone();
-    let (out, err) = run_command(|o| permscope::commands::show::run(&c, &claim, None, None, ShowFormat::Text, o));
+    let (out, err) =
+        run_command(|o| permscope::commands::show::run(&c, &claim, None, None, false, ShowFormat::Text, o));
     assert!(err.is_empty(), "{err}");
     assert!(out.contains("asked for by"), "{out}");
     assert_clean("show", &out);
     // Not found: the error quotes the argument and suggests names.
-    let (_, err) = run_command(|o| permscope::commands::show::run(&c, &all_classes(), None, None, ShowFormat::Text, o));
+    let (_, err) =
+        run_command(|o| permscope::commands::show::run(&c, &all_classes(), None, None, false, ShowFormat::Text, o));
     assert_clean("show error", &err);
     let report = LoadReport {
         errors: vec![ReadError {
@@ -650,7 +652,7 @@ fn vendors_show_and_assess_json_are_clean_with_poisoned_data() {
     let (out, _) = run_command(|o| permscope::commands::vendors::run(&c, VendorsFormat::Json, o));
     assert_clean("vendors json", &out);
     let claim = c.requirements[0].permission.clone();
-    let (out, _) = run_command(|o| permscope::commands::show::run(&c, &claim, None, None, ShowFormat::Json, o));
+    let (out, _) = run_command(|o| permscope::commands::show::run(&c, &claim, None, None, false, ShowFormat::Json, o));
     assert_clean("show json", &out);
     let (out, _) = run_command(|o| {
         permscope::commands::assess::run(

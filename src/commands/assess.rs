@@ -3,6 +3,7 @@
 use crate::commands::context::{ShowFormat, parse_kind, say};
 use crate::model::catalog::Catalog;
 use crate::model::permission::PermissionKind;
+use crate::model::published;
 use crate::model::text::truncate;
 use clap::Args;
 use serde_json::json;
@@ -41,7 +42,10 @@ pub fn names(args: &AssessArgs) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-/// Rates permissions whether or not any product names them.
+/// Rates permissions whether or not any product names them. A name Microsoft
+/// does not publish on the resource is said to be unknown before anything
+/// else (with close published names), its rating by rules is marked as a
+/// guess, and the exit code is 1.
 pub fn run(
     catalog: &Catalog,
     permissions: &[String],
@@ -53,54 +57,97 @@ pub fn run(
     let api_index = catalog.apis.iter().position(|a| a.matches_loose(api));
     let api_name = api_index.map_or(api.to_string(), |i| catalog.apis[i].name.clone());
     let mut list = Vec::new();
+    let mut unknown = 0;
     for name in permissions {
-        let rating = catalog.risk.rate(&api_name, kind, name);
-        let fact = api_index.and_then(|i| catalog.microsoft.get(&catalog.apis[i].app_id, kind, name));
+        let name = name.trim();
+        // The catalog's spelling when only case differs: that is what gets granted.
+        let lookup = api_index.map(|i| published::lookup(catalog, i, kind, name));
+        let (name, known, suggestions) = match &lookup {
+            Some(published::Lookup::Known(spelled)) => (spelled.clone(), true, Vec::new()),
+            Some(published::Lookup::Unknown { suggestions }) => (name.to_string(), false, suggestions.clone()),
+            None => (name.to_string(), false, Vec::new()),
+        };
+        if !known {
+            unknown += 1;
+        }
+        let mut rating = catalog.risk.rate(&api_name, kind, &name);
+        let note = match (known, api_index) {
+            (true, _) => None,
+            (false, Some(i)) => {
+                let mut s = published::unknown_sentence(catalog, i, kind, &name, &suggestions);
+                if !s.ends_with('?') {
+                    s.push('.');
+                }
+                s.push_str(" The rating below is a guess by permscope's general rules from the name alone.");
+                Some(s)
+            }
+            (false, None) => Some(format!(
+                "`{api}` is not a resource permscope knows, so nothing is known of `{name}`; the rating below is a guess from the name alone."
+            )),
+        };
+        if let Some(n) = &note {
+            rating.reasons.insert(0, n.clone());
+        }
+        let fact = api_index.and_then(|i| catalog.microsoft.get(&catalog.apis[i].app_id, kind, &name));
         let askers: Vec<String> = catalog
             .requirements
             .iter()
-            .filter(|r| Some(r.api) == api_index && r.kind == kind && r.permission == *name)
+            .filter(|r| Some(r.api) == api_index && r.kind == kind && r.permission == name)
             .map(|r| catalog.products[r.product].slug.clone())
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        list.push((name, rating, fact, askers));
+        let operations = api_index.map(|i| published::operations_summary(catalog, i, kind, &name));
+        list.push((name, known, suggestions, rating, fact, askers, operations));
     }
+    let code = if unknown == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
     if format == ShowFormat::Json {
         let arr: Vec<_> = list
             .iter()
-            .map(|(name, rating, fact, askers)| {
+            .map(|(name, known, suggestions, rating, fact, askers, operations)| {
                 json!({
                     "api": api_name,
                     "permission": name,
                     "type": kind.as_str(),
-                    "id": fact.map(|f| f.id.clone()),
+                    "published": known,
+                    "suggestions": suggestions,
+                    "id": fact.map(|f| f.id.to_string()),
+                    "admin_consent": fact.and_then(|f| f.admin_consent),
                     "risk": rating,
+                    "operations": operations,
                     "asked_for_by": askers,
                 })
             })
             .collect();
         writeln!(out, "{}", crate::model::text::json_pretty(&arr))?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(code);
     }
-    for (name, rating, _fact, askers) in &list {
+    for (name, known, _, rating, _fact, askers, operations) in &list {
         say(
             out,
             &format!(
-                "{:<4}  {:>3}  {} ({} {})",
+                "{:<4}  {:>3}  {} ({} {}){}",
                 rating.level.badge(),
                 rating.score,
                 truncate(name, 80),
                 api_name,
-                kind
+                kind,
+                if *known { "" } else { "  UNKNOWN NAME" }
             ),
         )?;
         for reason in &rating.reasons {
             say(out, &format!("            - {reason}"))?;
         }
+        if let Some(o) = operations {
+            say(out, &format!("            API operations: {o}"))?;
+        }
         if !askers.is_empty() {
             say(out, &format!("            asked for by: {}", askers.join(", ")))?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }

@@ -5,6 +5,7 @@
 
 pub mod assess;
 pub mod audit;
+pub mod catalog;
 pub mod check;
 pub mod compare;
 pub mod context;
@@ -50,6 +51,8 @@ pub enum Command {
     List(list::ListArgs),
     /// Every product that asks for a permission, with each vendor's words.
     Show(show::ShowArgs),
+    /// Every permission Microsoft publishes for the four resources, rated, with who asks for it.
+    Catalog(catalog::CatalogArgs),
     /// Validate the data and report every problem; exit 1 if any.
     Check,
     /// Print the chosen permissions in a format admins paste (scopes, PowerShell,
@@ -100,9 +103,11 @@ fn run_on(
             &args.permission,
             args.api.as_deref(),
             args.kind,
+            args.operations,
             args.format,
             out,
         ),
+        Command::Catalog(args) => catalog::run(catalog, args, out),
         Command::Check => check::run(catalog, report, out),
         Command::Export(args) => export::run(catalog, args, out),
         Command::Doctor => doctor::run(global, out),

@@ -1,17 +1,20 @@
-//! `permscope show PERMISSION`: every product that asks for a permission, with each vendor's words.
+//! `permscope show PERMISSION`: what Microsoft publishes about a permission,
+//! what it lets an app call, its rating, and every product row that asks for it.
 
 use crate::commands::context::{ShowFormat, parse_kind, say};
 use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
+use crate::model::describe::{self, Fact};
 use crate::model::listing::row_json;
 use crate::model::permission::PermissionKind;
-use crate::model::query::group_by_permission;
+use crate::model::published;
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// Every product that asks for a permission, with each vendor's words.
+/// What Microsoft publishes about a permission, what it lets an app call, its
+/// rating, and every product that asks for it with each vendor's words.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The claim, e.g. Mail.ReadWrite (case-insensitive).
@@ -22,16 +25,56 @@ pub struct ShowArgs {
     /// Only this type.
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_kind)]
     pub kind: Option<PermissionKind>,
+    /// List every API operation the permission grants, not only the first ones.
+    #[arg(long)]
+    pub operations: bool,
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
     pub format: ShowFormat,
 }
 
-/// Prints every product row that asks for `permission`, with its rating and facts.
+/// Operations listed in text before "and N more".
+const FIRST_OPERATIONS: usize = 10;
+
+/// One permission to show: published, asked for, or both.
+struct Subject {
+    api: usize,
+    kind: PermissionKind,
+    /// Microsoft's spelling, else the rows' spelling.
+    name: String,
+    rows: Vec<usize>,
+}
+
+/// The permissions called `wanted` (ignoring case) on the APIs and kinds allowed.
+fn subjects(catalog: &Catalog, wanted: &str, apis: &[usize], kinds: &[PermissionKind]) -> Vec<Subject> {
+    let mut out = Vec::new();
+    for &api in apis {
+        for &kind in kinds {
+            let rows: Vec<usize> = (0..catalog.requirements.len())
+                .filter(|&i| {
+                    let r = &catalog.requirements[i];
+                    r.api == api && r.kind == kind && r.permission.eq_ignore_ascii_case(wanted)
+                })
+                .collect();
+            let published = catalog.microsoft.spelling(&catalog.apis[api].app_id, kind, wanted);
+            let name = match (published, rows.first()) {
+                (Some(name), _) => name.to_string(),
+                (None, Some(&r)) => catalog.requirements[r].permission.clone(),
+                (None, None) => continue,
+            };
+            out.push(Subject { api, kind, name, rows });
+        }
+    }
+    out
+}
+
+/// Prints what is known about `permission`; an error naming close published
+/// names when Microsoft publishes no such permission and no product asks for it.
 pub fn run(
     catalog: &Catalog,
     permission: &str,
     api: Option<&str>,
     kind: Option<PermissionKind>,
+    all_operations: bool,
     format: ShowFormat,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
@@ -39,152 +82,136 @@ pub fn run(
     if let Some(api) = api {
         q.add_api(catalog, api)?;
     }
+    let apis: Vec<usize> = if q.apis.is_empty() {
+        (0..catalog.apis.len()).collect()
+    } else {
+        q.apis.clone()
+    };
+    let kinds: Vec<PermissionKind> = match kind {
+        Some(k) => vec![k],
+        None => vec![PermissionKind::Application, PermissionKind::Delegated],
+    };
     let wanted = permission.trim();
-    let rows: Vec<usize> = (0..catalog.requirements.len())
-        .filter(|&i| {
-            let r = &catalog.requirements[i];
-            r.permission.eq_ignore_ascii_case(wanted)
-                && kind.is_none_or(|k| k == r.kind)
-                && (q.apis.is_empty() || q.apis.contains(&r.api))
-        })
-        .collect();
-    if rows.is_empty() {
-        let mut names: Vec<&str> = catalog
-            .requirements
-            .iter()
-            .map(|r| r.permission.as_str())
-            .filter(|p| !p.is_empty())
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let m = crate::model::query::Matcher;
-        let terms = vec![wanted.to_lowercase()];
-        let mut close: Vec<(i64, &str)> = names
-            .iter()
-            .filter_map(|n| m.score_row(&[n], &terms).map(|s| (s, *n)))
-            .collect();
-        close.sort_by_key(|c| std::cmp::Reverse(c.0));
-        let hint: Vec<&str> = close.iter().take(5).map(|c| c.1).collect();
-        let mut msg = format!("no bundled or loaded product asks for `{wanted}`");
-        if !hint.is_empty() {
-            msg.push_str(&format!("; did you mean: {}", hint.join(", ")));
+    let found = subjects(catalog, wanted, &apis, &kinds);
+    if found.is_empty() {
+        let mut suggestions: Vec<String> = Vec::new();
+        for &a in &apis {
+            for &k in &kinds {
+                for s in catalog.microsoft.suggest(&catalog.apis[a].app_id, k, wanted) {
+                    if !suggestions.contains(&s) {
+                        suggestions.push(s);
+                    }
+                }
+            }
         }
-        msg.push_str(". To rate a permission no product asks for, use `permscope assess`.");
+        suggestions.truncate(3);
+        let on = if apis.len() == catalog.apis.len() {
+            "any of the resources permscope covers".to_string()
+        } else {
+            apis.iter()
+                .map(|&a| catalog.apis[a].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut msg =
+            format!("`{wanted}` is not a permission Microsoft publishes for {on}, and no loaded product asks for it");
+        if suggestions.is_empty() {
+            msg.push_str("; no published name is close to it");
+        } else {
+            msg.push_str(&format!("; did you mean {}?", suggestions.join(", ")));
+        }
         anyhow::bail!(msg);
     }
-    let groups = group_by_permission(catalog, rows);
     if format == ShowFormat::Json {
-        let list: Vec<_> = groups
+        let list: Vec<_> = found
             .iter()
-            .map(|g| {
-                let first = &catalog.requirements[g.rows[0]];
-                let fact = catalog.fact(first);
+            .map(|s| {
+                let a = &catalog.apis[s.api];
+                let fact = catalog.microsoft.get(&a.app_id, s.kind, &s.name);
+                let rating = catalog.risk.rate(&a.name, s.kind, &s.name);
+                let operations = published::operation_lines(catalog, s.api, s.kind, &s.name);
+                let counts = published::operation_counts(catalog, s.api, s.kind, &s.name);
                 json!({
-                    "api": catalog.apis[g.api].name,
-                    "permission": g.permission,
-                    "type": g.kind.as_str(),
-                    "id": fact.map(|f| f.id.clone()),
+                    "api": a.name,
+                    "api_app_id": a.app_id,
+                    "permission": s.name,
+                    "type": s.kind.as_str(),
+                    "published": fact.is_some(),
+                    "id": fact.map(|f| f.id.to_string()),
                     "admin_consent": fact.and_then(|f| f.admin_consent),
-                    "risk": catalog.rating(g.rows[0]),
-                    "requirements": g.rows.iter().map(|&i| row_json(catalog, i)).collect::<Vec<_>>(),
+                    "display_name": fact.and_then(|f| f.display_name.as_deref()),
+                    "privilege_level": fact.and_then(|f| f.privilege_level),
+                    "risk": rating,
+                    "operations": {
+                        "summary": published::operations_summary(catalog, s.api, s.kind, &s.name),
+                        "count": counts.map(|c| c.0),
+                        "least_privileged": counts.map(|c| c.1),
+                        "list": operations,
+                    },
+                    "requirements": s.rows.iter().map(|&i| row_json(catalog, i)).collect::<Vec<_>>(),
                 })
             })
             .collect();
         writeln!(out, "{}", crate::model::text::json_pretty(&list))?;
         return Ok(ExitCode::SUCCESS);
     }
-    for g in &groups {
-        let first = &catalog.requirements[g.rows[0]];
-        let api = &catalog.apis[g.api];
-        let fact = catalog.fact(first);
-        let rating = catalog.rating(g.rows[0]);
-        say(
-            out,
-            &format!("{} — {}, {}", claim_label(&g.permission), api.name, g.kind),
-        )?;
-        match fact {
-            Some(f) => {
-                say(out, &format!("  id: {} (on resource {})", f.id, api.app_id))?;
-                let consent = match f.admin_consent {
-                    Some(true) => "required",
-                    Some(false) => "not required (users can consent)",
-                    None => "not stated by the catalog",
-                };
-                say(out, &format!("  admin consent: {consent}"))?;
-            }
-            None => say(
-                out,
-                "  id: not in the permission catalog (typo, retired or preview name?)",
-            )?,
+    let print = |out: &mut dyn Write, indent: &str, facts: &[Fact]| -> std::io::Result<()> {
+        for f in facts {
+            say(out, &format!("{indent}{}: {}", f.label, f.value))?;
         }
-        say(
-            out,
-            &format!(
-                "  risk: {} (score {}, {:?})",
-                rating.level.as_str(),
-                rating.score,
-                rating.basis
-            )
-            .to_lowercase(),
-        )?;
+        Ok(())
+    };
+    for s in &found {
+        let a = &catalog.apis[s.api];
+        let rating = catalog.risk.rate(&a.name, s.kind, &s.name);
+        say(out, &format!("{} — {}, {}", claim_label(&s.name), a.name, s.kind))?;
+        let facts = describe::permission_facts(catalog, s.api, s.kind, &s.name, &rating);
+        let (before_ops, ops) = facts.split_at(facts.len().saturating_sub(1));
+        print(out, "  ", before_ops)?;
         for reason in &rating.reasons {
             say(out, &format!("    - {reason}"))?;
         }
-        let mut products: Vec<usize> = g.rows.iter().map(|&i| catalog.requirements[i].product).collect();
-        products.dedup();
-        say(
-            out,
-            &format!(
-                "  asked for by {} row(s) in {} product(s):",
-                g.rows.len(),
-                products.len()
-            ),
-        )?;
-        for &i in &g.rows {
+        print(out, "  ", ops)?;
+        let lines = published::operation_lines(catalog, s.api, s.kind, &s.name);
+        let shown = if all_operations {
+            lines.len()
+        } else {
+            lines.len().min(FIRST_OPERATIONS)
+        };
+        for line in &lines[..shown] {
+            say(out, &format!("    {line}"))?;
+        }
+        if shown < lines.len() {
+            say(
+                out,
+                &format!(
+                    "    … and {} more (add --operations to list them all)",
+                    lines.len() - shown
+                ),
+            )?;
+        }
+        if s.rows.is_empty() {
+            say(out, "  no bundled or loaded product asks for it")?;
+        } else {
+            let mut products: Vec<usize> = s.rows.iter().map(|&i| catalog.requirements[i].product).collect();
+            products.dedup();
+            say(
+                out,
+                &format!(
+                    "  asked for by {} row(s) in {} product(s):",
+                    s.rows.len(),
+                    products.len()
+                ),
+            )?;
+        }
+        for &i in &s.rows {
             let r = &catalog.requirements[i];
             let p = &catalog.products[r.product];
             say(
                 out,
                 &format!("  * {} ({}), app \"{}\"", p.slug, p.vendor, p.apps[r.app].name),
             )?;
-            if let Some(d) = &r.description {
-                say(out, &format!("      description: {d}"))?;
-            }
-            if let Some(pu) = &r.purpose {
-                say(out, &format!("      purpose: {pu}"))?;
-            }
-            for w in &r.workloads {
-                let phases: Vec<&str> = w.phases.iter().map(|p| p.as_str()).collect();
-                say(
-                    out,
-                    &format!(
-                        "      workload: {}{}{}",
-                        w.workload,
-                        if phases.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" — {}", phases.join(", "))
-                        },
-                        if w.documented { "" } else { " (derived by permscope)" }
-                    ),
-                )?;
-            }
-            if let Some(c) = &r.condition {
-                say(out, &format!("      condition: {c}"))?;
-            }
-            for (k, v) in &r.attributes {
-                say(out, &format!("      {k}: {v}"))?;
-            }
-            for n in &r.notes {
-                say(out, &format!("      note: {n}"))?;
-            }
-            say(
-                out,
-                &format!(
-                    "      source: {} line {} (\"{}\")",
-                    p.source.file, r.line, p.source.title
-                ),
-            )?;
+            print(out, "      ", &describe::row_facts(catalog, i))?;
         }
         writeln!(out)?;
     }
