@@ -14,6 +14,7 @@
 
 use permscope::model::microsoft::{self, GRAPH_APP_ID, MicrosoftCatalog, OperationMap};
 use permscope::model::permission::PermissionKind;
+use permscope::model::read::microsoft::{parse_bundled_operations, parse_bundled_permissions};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -65,13 +66,13 @@ fn main() {
     row(
         "parse permissions.json (fresh, from_json)",
         &repeat(runs, || {
-            black_box(microsoft::parse_bundled_permissions().map(|c| c.len()).unwrap_or(0));
+            black_box(parse_bundled_permissions().map(|c| c.len()).unwrap_or(0));
         }),
     );
     row(
         "parse graph-operations.json (fresh)",
         &repeat(runs.div_ceil(2), || {
-            black_box(microsoft::parse_bundled_operations().unwrap_or(0));
+            black_box(parse_bundled_operations().unwrap_or(0));
         }),
     );
 

@@ -11,6 +11,7 @@ use permscope::model::microsoft::{
     self, GRAPH_APP_ID, GraphOperations, HttpMethod, MicrosoftCatalog, MicrosoftPermission, OperationMap,
 };
 use permscope::model::permission::PermissionKind;
+use permscope::model::read::microsoft::{graph_operation_names, parse_bundled_operations, parse_bundled_permissions};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -207,8 +208,8 @@ fn scheme(kind: PermissionKind) -> &'static str {
 
 #[test]
 fn embedded_files_parse_whole_and_count() {
-    let parsed = microsoft::parse_bundled_permissions().unwrap_or_else(|e| panic!("{e}"));
-    let operations = microsoft::parse_bundled_operations().unwrap_or_else(|e| panic!("{e}"));
+    let parsed = parse_bundled_permissions().unwrap_or_else(|e| panic!("{e}"));
+    let operations = parse_bundled_operations().unwrap_or_else(|e| panic!("{e}"));
     let c = catalog();
     println!(
         "permissions per resource and kind (catalog generated {:?}):",
@@ -243,7 +244,7 @@ fn embedded_files_parse_whole_and_count() {
     assert!(c.permissions(SHAREPOINT, APP).len() > 15 && c.permissions(SHAREPOINT, DEL).len() > 20);
     assert!(!c.permissions(DEVOPS, APP).is_empty() && c.permissions(DEVOPS, DEL).len() > 50);
     assert!(operations > 800);
-    assert_eq!(microsoft::graph_operation_names().len(), operations);
+    assert_eq!(graph_operation_names().len(), operations);
     assert!(c.generated().is_some_and(|d| d.len() == 10));
 }
 
@@ -811,7 +812,7 @@ fn operations_match_microsofts_path_sets() {
             listed_names.insert(name.as_str());
         }
     }
-    let embedded: BTreeSet<&str> = microsoft::graph_operation_names().into_iter().collect();
+    let embedded: BTreeSet<&str> = graph_operation_names().into_iter().collect();
     assert_eq!(
         embedded, listed_names,
         "the map covers exactly the permissions Microsoft lists paths for"

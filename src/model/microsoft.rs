@@ -5,22 +5,20 @@
 //!
 //! Both come from `data/microsoft/` (written by `examples/refresh_catalog.rs`
 //! from Microsoft's published catalogs; the schemas there say how) and are
-//! embedded in the binary. Nothing is read before it is needed: the first lookup
-//! indexes the permissions file (names and GUIDs, borrowed from the embedded
-//! text; about a millisecond) and a permission's other facts are parsed from its
-//! row when first asked for; the first [`MicrosoftCatalog::operations`] indexes
-//! where each permission's entry of the operation map is, and each call parses
-//! just that entry. Both indexes rely on the layout the generator writes and
-//! fall back to parsing the file whole when it is laid out otherwise.
+//! embedded in the binary. Their format, the embedding and the lazy indexing
+//! are `model/read/microsoft.rs` (with [`MicrosoftCatalog::bundled`],
+//! [`MicrosoftCatalog::from_json`] and [`MicrosoftCatalog::operations`]); this
+//! file holds what a catalog is: its tables, their lookups and suggestions, and
+//! how Microsoft's listings of a permission's calls combine. Nothing is read
+//! before it is needed: a table's entry may hold just its row of the embedded
+//! text, read the first time its facts are asked for.
 //!
 //! Everything is keyed on (resource app id, kind, name): the same GUID carries
 //! different names on Graph and Exchange, and one name (`User.Read.All`) means
 //! different things on Graph and SharePoint.
 
 use crate::model::permission::PermissionKind;
-use crate::model::text;
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -28,11 +26,6 @@ use std::sync::{Arc, OnceLock};
 
 /// Microsoft Graph's resource app id.
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
-
-const PERMISSIONS_JSON: &str = include_str!("../../data/microsoft/permissions.json");
-const OPERATIONS_JSON: &str = include_str!("../../data/microsoft/graph-operations.json");
-const PERMISSIONS_ORIGIN: &str = "data/microsoft/permissions.json";
-const OPERATIONS_ORIGIN: &str = "data/microsoft/graph-operations.json";
 
 /// At most this many names come back from [`MicrosoftCatalog::suggest`].
 const MAX_SUGGESTIONS: usize = 3;
@@ -70,32 +63,6 @@ impl MicrosoftPermission {
             id: Cow::Owned(id.trim().to_ascii_lowercase()),
             ..MicrosoftPermission::default()
         }
-    }
-}
-
-/// A catalog file that could not be read, located as precisely as the fault allows.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct CatalogError {
-    /// The file (or `data/microsoft/...` for the embedded data).
-    pub origin: String,
-    /// Line and column (1-based), when the fault is at one place in the text.
-    pub location: Option<(usize, usize)>,
-    /// JSON path of the faulty value, e.g. `resources[0].permissions[12].id`
-    /// (empty for the document as a whole).
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for CatalogError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.origin)?;
-        if let Some((line, column)) = self.location {
-            write!(f, ":{line}:{column}")?;
-        }
-        if !self.path.is_empty() {
-            write!(f, ": {}", self.path)?;
-        }
-        write!(f, ": {}", self.message)
     }
 }
 
@@ -210,41 +177,34 @@ enum Base {
     /// Nothing underneath: only what was inserted.
     #[default]
     Empty,
-    /// The embedded `data/microsoft/permissions.json`.
-    Bundled,
+    /// The embedded `data/microsoft/permissions.json`: the function indexes it
+    /// on its first call (once per process) and gives the shared tables.
+    Bundled(fn() -> &'static Tables),
     /// A catalog file read at run time.
     File(Arc<Tables>),
 }
 
 impl MicrosoftCatalog {
-    /// The catalog embedded in the binary (parsed on first use).
-    pub fn bundled() -> MicrosoftCatalog {
+    /// A catalog over tables made on first use and shared (the embedded one:
+    /// [`MicrosoftCatalog::bundled`]).
+    pub(crate) fn shared(tables: fn() -> &'static Tables) -> MicrosoftCatalog {
         MicrosoftCatalog {
-            base: Base::Bundled,
+            base: Base::Bundled(tables),
             overlay: Tables::default(),
         }
     }
 
-    /// Reads a catalog in the format of `data/microsoft/permissions.json`,
-    /// checking it whole (GUIDs unique per resource and kind). `origin` names
-    /// the file in errors.
-    pub fn from_json(text: &str, origin: &str) -> Result<MicrosoftCatalog, CatalogError> {
-        let file: PermissionsFile = deserialize(text, origin)?;
-        check_file(&file, origin)?;
-        let tables = Tables::build(file, |c| Cow::Owned(c.into_owned()));
-        Ok(MicrosoftCatalog {
+    /// A catalog over the tables of one file ([`MicrosoftCatalog::from_json`]).
+    pub(crate) fn of_file(tables: Tables) -> MicrosoftCatalog {
+        MicrosoftCatalog {
             base: Base::File(Arc::new(tables)),
             overlay: Tables::default(),
-        })
+        }
     }
 
-    /// Adds (or overrides with) every permission of a file in the format of
-    /// `data/microsoft/permissions.json`; returns how many it held.
-    pub fn extend_from_json(&mut self, text: &str, origin: &str) -> Result<usize, CatalogError> {
-        let file = MicrosoftCatalog::from_json(text, origin)?;
-        let Base::File(tables) = &file.base else {
-            return Ok(0);
-        };
+    /// Adds (or overrides with) every permission of `tables` for this run;
+    /// returns how many they held ([`MicrosoftCatalog::extend_from_json`]).
+    pub(crate) fn add_tables(&mut self, tables: &Tables) -> usize {
         let mut n = 0;
         for r in &tables.resources {
             for (kind, table) in r.kinds() {
@@ -254,7 +214,7 @@ impl MicrosoftCatalog {
                 }
             }
         }
-        Ok(n)
+        n
     }
 
     /// Adds or replaces one permission for this run (a tenant's export naming a
@@ -266,7 +226,7 @@ impl MicrosoftCatalog {
     fn base(&self) -> Option<&Tables> {
         match &self.base {
             Base::Empty => None,
-            Base::Bundled => Some(bundled_tables()),
+            Base::Bundled(tables) => Some(tables()),
             Base::File(t) => Some(t),
         }
     }
@@ -410,47 +370,6 @@ impl MicrosoftCatalog {
         }
         out
     }
-
-    /// The Microsoft Graph calls a permission of a kind grants, from Microsoft's
-    /// published map (exact name, else ignoring case); [`OperationMap::NoPublishedMap`]
-    /// for every resource but Graph.
-    pub fn operations(&self, resource_app_id: &str, kind: PermissionKind, name: &str) -> OperationMap {
-        if !resource_app_id.trim().eq_ignore_ascii_case(GRAPH_APP_ID) {
-            return OperationMap::NoPublishedMap;
-        }
-        let Some(sets) = bundled_operations().path_sets(name) else {
-            return OperationMap::NotListed;
-        };
-        // (path, method) -> (least, also requires)
-        type Facts = (bool, Vec<Cow<'static, str>>);
-        let mut ops: BTreeMap<(Cow<'static, str>, HttpMethod), Facts> = BTreeMap::new();
-        for set in sets.iter().filter(|s| s.kinds.contains(&kind)) {
-            for (path, p) in &set.paths {
-                for method in &set.methods {
-                    let e = ops.entry((path.0.clone(), *method)).or_default();
-                    e.0 |= p.least.contains(&kind);
-                    e.1.extend(p.also_requires.iter().map(|t| t.0.clone()));
-                }
-            }
-        }
-        if ops.is_empty() {
-            return OperationMap::NotListed;
-        }
-        let operations = ops
-            .into_iter()
-            .map(|((path, method), (least, mut also_requires))| {
-                also_requires.sort_unstable();
-                also_requires.dedup();
-                GraphOperation {
-                    method,
-                    path,
-                    least,
-                    also_requires,
-                }
-            })
-            .collect();
-        OperationMap::Listed(GraphOperations { operations })
-    }
 }
 
 /// Case-insensitive name order, then exact name, then GUID: the order the
@@ -530,25 +449,95 @@ pub fn guid_value(s: &str) -> Option<u128> {
     Some(v)
 }
 
+// ------------------------------------------------------------------ operations
+
+/// One listing of Microsoft's operation map for a permission: these methods on
+/// these paths, for these kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Listing {
+    pub(crate) kinds: Vec<PermissionKind>,
+    pub(crate) methods: Vec<HttpMethod>,
+    pub(crate) paths: Vec<ListedPath>,
+}
+
+/// One path of a [`Listing`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ListedPath {
+    /// Microsoft's path, with its placeholders and its casing.
+    pub(crate) path: Cow<'static, str>,
+    /// The kinds for which Microsoft calls the permission the least privileged for the path.
+    pub(crate) least: Vec<PermissionKind>,
+    /// Other permissions Microsoft names for the path (`AlsoRequires=`).
+    pub(crate) also_requires: Vec<Cow<'static, str>>,
+}
+
+impl OperationMap {
+    /// What a permission's listings grant to one kind: one operation per
+    /// method and path, the facts of every listing of it merged.
+    /// [`OperationMap::NotListed`] when no listing is for the kind.
+    pub(crate) fn from_listings(listings: &[Listing], kind: PermissionKind) -> OperationMap {
+        // (path, method) -> (least, also requires)
+        type Facts = (bool, Vec<Cow<'static, str>>);
+        let mut ops: BTreeMap<(Cow<'static, str>, HttpMethod), Facts> = BTreeMap::new();
+        for listing in listings.iter().filter(|l| l.kinds.contains(&kind)) {
+            for p in &listing.paths {
+                for method in &listing.methods {
+                    let e = ops.entry((p.path.clone(), *method)).or_default();
+                    e.0 |= p.least.contains(&kind);
+                    e.1.extend(p.also_requires.iter().cloned());
+                }
+            }
+        }
+        if ops.is_empty() {
+            return OperationMap::NotListed;
+        }
+        let operations = ops
+            .into_iter()
+            .map(|((path, method), (least, mut also_requires))| {
+                also_requires.sort_unstable();
+                also_requires.dedup();
+                GraphOperation {
+                    method,
+                    path,
+                    least,
+                    also_requires,
+                }
+            })
+            .collect();
+        OperationMap::Listed(GraphOperations { operations })
+    }
+}
+
 // ------------------------------------------------------------------ tables
 
 /// Permissions of every resource, indexed.
 #[derive(Debug, Clone, Default)]
-struct Tables {
-    resources: Vec<ResourceTable>,
-    generated: Option<String>,
+pub(crate) struct Tables {
+    pub(crate) resources: Vec<ResourceTable>,
+    /// When the file was generated, as it says.
+    pub(crate) generated: Option<String>,
 }
 
+/// The permissions of one resource.
 #[derive(Debug, Clone, Default)]
-struct ResourceTable {
-    api: String,
+pub(crate) struct ResourceTable {
+    pub(crate) api: String,
     /// Lower case.
-    app_id: String,
+    pub(crate) app_id: String,
     application: KindTable,
     delegated: KindTable,
 }
 
 impl ResourceTable {
+    /// A resource without permissions yet; `app_id` is stored lower-cased.
+    pub(crate) fn new(api: String, app_id: &str) -> ResourceTable {
+        ResourceTable {
+            api,
+            app_id: app_id.to_ascii_lowercase(),
+            ..ResourceTable::default()
+        }
+    }
+
     fn kind(&self, kind: PermissionKind) -> &KindTable {
         match kind {
             PermissionKind::Application => &self.application,
@@ -556,14 +545,14 @@ impl ResourceTable {
         }
     }
 
-    fn kind_mut(&mut self, kind: PermissionKind) -> &mut KindTable {
+    pub(crate) fn kind_mut(&mut self, kind: PermissionKind) -> &mut KindTable {
         match kind {
             PermissionKind::Application => &mut self.application,
             PermissionKind::Delegated => &mut self.delegated,
         }
     }
 
-    fn kinds(&self) -> [(PermissionKind, &KindTable); 2] {
+    pub(crate) fn kinds(&self) -> [(PermissionKind, &KindTable); 2] {
         [
             (PermissionKind::Application, &self.application),
             (PermissionKind::Delegated, &self.delegated),
@@ -574,8 +563,8 @@ impl ResourceTable {
 /// The permissions of one resource and kind, with their indexes. The GUID and
 /// lower-case indexes are built on first use: most runs never ask.
 #[derive(Debug, Clone, Default)]
-struct KindTable {
-    entries: Vec<Entry>,
+pub(crate) struct KindTable {
+    pub(crate) entries: Vec<Entry>,
     /// Exact name to its first entry.
     by_name: HashMap<Cow<'static, str>, usize>,
     by_id: OnceLock<HashMap<u128, usize>>,
@@ -584,38 +573,54 @@ struct KindTable {
 }
 
 /// One permission of a table: name and GUID, and its facts, which for the
-/// embedded catalog are parsed from its row on first use.
+/// embedded catalog are read from its row on first use.
 #[derive(Debug, Clone)]
-struct Entry {
-    name: Cow<'static, str>,
-    id: Option<u128>,
-    /// The row's JSON in the embedded file; empty when `facts` was given.
-    row: &'static str,
-    facts: OnceLock<MicrosoftPermission>,
+pub(crate) struct Entry {
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) id: Option<u128>,
+    /// The row the facts are read from on first use; `None` when they were given.
+    row: Option<Row>,
+    pub(crate) facts: OnceLock<MicrosoftPermission>,
+}
+
+/// A row of an embedded file, and what reads a permission's facts from it.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    json: &'static str,
+    read: fn(&'static str) -> MicrosoftPermission,
 }
 
 impl Entry {
-    fn given(name: Cow<'static, str>, p: MicrosoftPermission) -> Entry {
+    /// An entry with its facts.
+    pub(crate) fn given(name: Cow<'static, str>, p: MicrosoftPermission) -> Entry {
         Entry {
             name,
             id: guid_value(&p.id),
-            row: "",
+            row: None,
             facts: OnceLock::from(p),
         }
     }
 
-    fn facts(&self) -> &MicrosoftPermission {
-        self.facts.get_or_init(|| parse_row(self.row))
+    /// An entry of an embedded file whose facts `read` gets from `row` when
+    /// first asked for.
+    pub(crate) fn lazy(
+        name: &'static str,
+        id: u128,
+        row: &'static str,
+        read: fn(&'static str) -> MicrosoftPermission,
+    ) -> Entry {
+        Entry {
+            name: Cow::Borrowed(name),
+            id: Some(id),
+            row: Some(Row { json: row, read }),
+            facts: OnceLock::new(),
+        }
     }
-}
 
-/// The facts of one embedded row.
-fn parse_row(row: &'static str) -> MicrosoftPermission {
-    match serde_json::from_str::<PermissionRow<'static>>(row) {
-        Ok(p) => p.into_permission(&|c| c),
-        // Every row is parsed by the tests (parse_bundled_permissions and the
-        // index test): a failure here is a build defect.
-        Err(e) => panic!("{PERMISSIONS_ORIGIN}: row {row}: {e}"),
+    pub(crate) fn facts(&self) -> &MicrosoftPermission {
+        // A given entry's facts are set from the start: it never gets here.
+        self.facts
+            .get_or_init(|| self.row.map_or_else(MicrosoftPermission::default, |r| (r.read)(r.json)))
     }
 }
 
@@ -642,13 +647,13 @@ impl KindTable {
         })
     }
 
-    fn reserve(&mut self, rows: usize) {
+    pub(crate) fn reserve(&mut self, rows: usize) {
         self.entries.reserve(rows);
         self.by_name.reserve(rows);
     }
 
     /// Appends an entry; a name's first entry stays the one its name finds.
-    fn push(&mut self, e: Entry) {
+    pub(crate) fn push(&mut self, e: Entry) {
         let i = self.entries.len();
         if let (Some(index), Some(id)) = (self.by_id.get_mut(), e.id) {
             index.insert(id, i);
@@ -681,7 +686,7 @@ impl KindTable {
 }
 
 impl Tables {
-    fn resource(&self, app_id: &str) -> Option<&ResourceTable> {
+    pub(crate) fn resource(&self, app_id: &str) -> Option<&ResourceTable> {
         self.resources.iter().find(|r| r.app_id.eq_ignore_ascii_case(app_id))
     }
 
@@ -690,506 +695,12 @@ impl Tables {
         let i = match self.resources.iter().position(|r| r.app_id == app_id) {
             Some(i) => i,
             None => {
-                self.resources.push(ResourceTable {
-                    api: api.to_string(),
-                    app_id,
-                    ..ResourceTable::default()
-                });
+                self.resources.push(ResourceTable::new(api.to_string(), &app_id));
                 self.resources.len() - 1
             }
         };
         self.resources[i].kind_mut(kind).upsert(name, p);
     }
-
-    /// Tables from a parsed file; `keep` makes its text last (borrowed from the
-    /// embedded file as it is, copied from any other).
-    fn build<'a>(file: PermissionsFile<'a>, keep: impl Fn(Cow<'a, str>) -> Cow<'static, str>) -> Tables {
-        let mut tables = Tables {
-            resources: Vec::with_capacity(file.resources.len()),
-            generated: file.source.map(|s| s.generated.into_owned()),
-        };
-        for r in file.resources {
-            let mut table = ResourceTable {
-                api: r.api.into_owned(),
-                app_id: r.app_id.0.to_ascii_lowercase(),
-                ..ResourceTable::default()
-            };
-            let applications = r
-                .permissions
-                .iter()
-                .filter(|p| p.kind == PermissionKind::Application)
-                .count();
-            table.application.reserve(applications);
-            table.delegated.reserve(r.permissions.len() - applications);
-            for p in r.permissions {
-                let kind = p.kind;
-                let name = keep(p.name.clone());
-                let facts = p.into_permission(&keep);
-                table.kind_mut(kind).push(Entry::given(name, facts));
-            }
-            tables.resources.push(table);
-        }
-        tables
-    }
-}
-
-/// One block per resource, and no GUID twice within a resource and kind.
-fn check_file(file: &PermissionsFile, origin: &str) -> Result<(), CatalogError> {
-    for (ri, r) in file.resources.iter().enumerate() {
-        if file.resources[..ri]
-            .iter()
-            .any(|o| o.app_id.0.eq_ignore_ascii_case(&r.app_id.0))
-        {
-            return Err(semantic(
-                origin,
-                format!("resources[{ri}].app_id"),
-                "a second block for this resource",
-            ));
-        }
-        let mut seen: HashMap<(PermissionKind, u128), &str> = HashMap::with_capacity(r.permissions.len());
-        for (pi, p) in r.permissions.iter().enumerate() {
-            let Some(id) = guid_value(&p.id.0) else { continue };
-            if let Some(other) = seen.insert((p.kind, id), &p.name) {
-                return Err(semantic(
-                    origin,
-                    format!("resources[{ri}].permissions[{pi}].id"),
-                    &format!("{} {} has the id of {other} ({})", p.kind, p.name, p.id.0),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn semantic(origin: &str, path: String, message: &str) -> CatalogError {
-    CatalogError {
-        origin: origin.to_string(),
-        location: None,
-        path,
-        message: message.to_string(),
-    }
-}
-
-/// Deserializes, naming the JSON path and the line and column of any fault.
-fn deserialize<'de, T: Deserialize<'de>>(text: &'de str, origin: &str) -> Result<T, CatalogError> {
-    // Nearly every file is valid: parse plainly (faster), and only when that
-    // fails parse again tracking the path to name the field.
-    if let Ok(value) = serde_json::from_str(text) {
-        return Ok(value);
-    }
-    let located = |e: &serde_json::Error, path: String| CatalogError {
-        origin: origin.to_string(),
-        location: (e.line() > 0).then(|| (e.line(), e.column())),
-        path,
-        message: strip_position(&e.to_string()),
-    };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        located(e.inner(), if path == "." { String::new() } else { path })
-    })?;
-    de.end().map_err(|e| located(&e, String::new()))?;
-    Ok(value)
-}
-
-/// serde_json appends " at line L column C"; the error carries them apart.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
-}
-
-fn bundled_tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        // The embedded file is checked whole by the tests (parse_bundled_permissions);
-        // a failure here is a build defect, not something a user can cause.
-        if let Some(tables) = index_permissions(PERMISSIONS_JSON) {
-            return tables;
-        }
-        match deserialize::<PermissionsFile<'static>>(PERMISSIONS_JSON, PERMISSIONS_ORIGIN) {
-            Ok(file) => Tables::build(file, |c| c),
-            Err(e) => panic!("embedded catalog: {e}"),
-        }
-    })
-}
-
-/// Indexes the embedded catalog without parsing its rows, in the layout
-/// `examples/refresh_catalog.rs` writes: a resource's header on one line
-/// (`    {"api": ..., "permissions": [`), then one row per line
-/// (`      {"type": "...", "name": "...", "id": "...", ...}`). A row's facts are
-/// parsed when first asked for. `None` when the text is laid out otherwise (a
-/// hand edit): then it is parsed whole.
-fn index_permissions(text: &'static str) -> Option<Tables> {
-    const OPEN: &str = "\n  \"resources\": [\n";
-    const CLOSE: &str = "\n  ]\n}";
-    let start = text.find(OPEN)? + OPEN.len();
-    let body = &text[start..start + text[start..].rfind(CLOSE)?];
-    let generated = text[..start]
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("\"generated\": "))
-        .and_then(|v| serde_json::from_str::<String>(v.trim_end_matches(',')).ok());
-    let mut tables = Tables {
-        resources: Vec::with_capacity(4),
-        generated,
-    };
-    for line in body.lines() {
-        if line.starts_with("    {\"api\": ") {
-            // The header closed by hand is a whole resource block without rows.
-            let whole = format!("{line}]}}");
-            let header: ResourceBlock = serde_json::from_str(&whole).ok()?;
-            if !header.permissions.is_empty() || tables.resource(&header.app_id.0).is_some() {
-                return None;
-            }
-            tables.resources.push(ResourceTable {
-                api: header.api.into_owned(),
-                app_id: header.app_id.0.to_ascii_lowercase(),
-                ..ResourceTable::default()
-            });
-        } else if let Some(row) = line.strip_prefix("      {\"type\": \"") {
-            let (kind, rest) = if let Some(rest) = row.strip_prefix("application\", \"name\": \"") {
-                (PermissionKind::Application, rest)
-            } else {
-                (
-                    PermissionKind::Delegated,
-                    row.strip_prefix("delegated\", \"name\": \"")?,
-                )
-            };
-            let (name, rest) = rest.split_once('"')?;
-            // An escape, an unsafe character or stray spaces: not for this fast path.
-            if name.is_empty() || name.contains('\\') || name.trim() != name || text::find_unsafe(name).is_some() {
-                return None;
-            }
-            let id = guid_value(rest.strip_prefix(", \"id\": \"")?.get(..36)?)?;
-            let json = line.trim();
-            tables.resources.last_mut()?.kind_mut(kind).push(Entry {
-                name: Cow::Borrowed(name),
-                id: Some(id),
-                row: json.strip_suffix(',').unwrap_or(json),
-                facts: OnceLock::new(),
-            });
-        } else if !matches!(line, "    ]}," | "    ]}") {
-            return None;
-        }
-    }
-    (!tables.resources.is_empty()).then_some(tables)
-}
-
-// ------------------------------------------------------------------ file format
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PermissionsFile<'a> {
-    #[serde(rename = "$schema", default)]
-    _schema: Option<IgnoredAny>,
-    #[serde(default, borrow)]
-    source: Option<SourceBlock<'a>>,
-    #[serde(borrow)]
-    resources: Vec<ResourceBlock<'a>>,
-}
-
-/// Only the date is read; the rest of the block is for people.
-#[derive(Deserialize)]
-struct SourceBlock<'a> {
-    #[serde(borrow)]
-    generated: Cow<'a, str>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ResourceBlock<'a> {
-    #[serde(borrow, deserialize_with = "text::checked_cow")]
-    api: Cow<'a, str>,
-    app_id: Guid<'a>,
-    #[serde(borrow)]
-    permissions: Vec<PermissionRow<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PermissionRow<'a> {
-    #[serde(rename = "type")]
-    kind: PermissionKind,
-    #[serde(borrow, deserialize_with = "claim")]
-    name: Cow<'a, str>,
-    id: Guid<'a>,
-    admin_consent: Option<bool>,
-    #[serde(borrow, default, deserialize_with = "text::checked_opt_cow")]
-    display_name: Option<Cow<'a, str>>,
-    privilege_level: Option<PrivilegeLevel>,
-    enabled: Option<bool>,
-    #[serde(default)]
-    provisioning_only: bool,
-    #[serde(default)]
-    rsc: bool,
-}
-
-impl<'a> PermissionRow<'a> {
-    /// The row's facts; `keep` makes its text last (borrowed from the embedded
-    /// file as it is, copied from any other).
-    fn into_permission(self, keep: &dyn Fn(Cow<'a, str>) -> Cow<'static, str>) -> MicrosoftPermission {
-        let id = if self.id.0.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(self.id.0.to_ascii_lowercase())
-        } else {
-            keep(self.id.0)
-        };
-        MicrosoftPermission {
-            id,
-            admin_consent: self.admin_consent,
-            display_name: self.display_name.map(keep),
-            privilege_level: self.privilege_level.map(|l| l.0),
-            enabled: self.enabled,
-            provisioning_only: self.provisioning_only,
-            rsc: self.rsc,
-        }
-    }
-}
-
-/// A permission name: checked text, not empty, no surrounding spaces.
-fn claim<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
-    let s = text::checked_cow(d)?;
-    if s.is_empty() || s.trim() != s {
-        return Err(serde::de::Error::custom(
-            "a permission name must be non-empty without surrounding spaces",
-        ));
-    }
-    Ok(s)
-}
-
-/// A GUID as written (borrowed where it can be).
-struct Guid<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Guid<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = text::checked_cow(d)?;
-        match guid_value(&s) {
-            Some(_) => Ok(Guid(s)),
-            None => Err(serde::de::Error::custom(format!(
-                "`{}` is not a GUID (8-4-4-4-12 hexadecimal digits)",
-                text::neutralise(&text::truncate(&s, 60))
-            ))),
-        }
-    }
-}
-
-struct PrivilegeLevel(u8);
-
-impl<'de> Deserialize<'de> for PrivilegeLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match u8::deserialize(d)? {
-            l @ 1..=5 => Ok(PrivilegeLevel(l)),
-            l => Err(serde::de::Error::custom(format!("privilege_level {l} is outside 1-5"))),
-        }
-    }
-}
-
-// ------------------------------------------------------------------ operations
-
-/// Microsoft's operation map, as embedded: where each permission's entry is.
-struct OperationIndex {
-    /// Permission name to the JSON text of its path sets, a slice of the
-    /// embedded file, parsed when asked.
-    slices: HashMap<&'static str, &'static str>,
-    /// Lower-cased name to the map's spelling.
-    by_lower: HashMap<String, &'static str>,
-    /// The whole map parsed, when the file is not laid out as the generator
-    /// writes it (a hand edit) or a slice does not parse on its own.
-    parsed: OnceLock<HashMap<Cow<'static, str>, Vec<PathSet<'static>>>>,
-}
-
-impl fmt::Debug for OperationIndex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "OperationIndex({} permissions)", self.slices.len())
-    }
-}
-
-impl OperationIndex {
-    fn new(text: &'static str) -> OperationIndex {
-        let slices = index_operations(text).unwrap_or_default();
-        let index = OperationIndex {
-            by_lower: slices.keys().map(|k| (k.to_lowercase(), *k)).collect(),
-            slices,
-            parsed: OnceLock::new(),
-        };
-        if index.slices.is_empty() {
-            // Not the generator's layout: parse it all now.
-            index.whole();
-        }
-        index
-    }
-
-    /// The whole map, parsed once.
-    fn whole(&self) -> &HashMap<Cow<'static, str>, Vec<PathSet<'static>>> {
-        self.parsed
-            .get_or_init(|| match parse_operations(OPERATIONS_JSON, OPERATIONS_ORIGIN) {
-                Ok(doc) => doc.permissions,
-                // Checked by the tests (parse_bundled_operations); a build defect.
-                Err(e) => panic!("embedded operation map: {e}"),
-            })
-    }
-
-    /// The path sets of a permission (exact name, else ignoring case).
-    fn path_sets(&self, name: &str) -> Option<Cow<'_, [PathSet<'static>]>> {
-        if self.slices.is_empty() {
-            let whole = self.whole();
-            let sets = whole.get(name).or_else(|| {
-                let lower = name.to_lowercase();
-                whole.iter().find(|(k, _)| k.to_lowercase() == lower).map(|(_, v)| v)
-            })?;
-            return Some(Cow::Borrowed(sets));
-        }
-        let key = match self.slices.get_key_value(name) {
-            Some((k, _)) => *k,
-            None => *self.by_lower.get(&name.to_lowercase())?,
-        };
-        match serde_json::from_str::<Vec<PathSet<'static>>>(self.slices[key]) {
-            Ok(sets) => Some(Cow::Owned(sets)),
-            Err(_) => self.whole().get(key).map(|v| Cow::Borrowed(v.as_slice())),
-        }
-    }
-
-    fn names(&'static self) -> Vec<&'static str> {
-        if self.slices.is_empty() {
-            return self.whole().keys().map(|k| &**k).collect();
-        }
-        self.slices.keys().copied().collect()
-    }
-}
-
-/// Finds each permission's entry in the layout `examples/refresh_catalog.rs`
-/// writes (`    "Name": [` at the start of a line, its path sets up to the next
-/// such line). `None` when the text is laid out otherwise.
-fn index_operations(text: &'static str) -> Option<HashMap<&'static str, &'static str>> {
-    const OPEN: &str = "\n  \"permissions\": {\n";
-    const CLOSE: &str = "\n  }\n}";
-    let start = text.find(OPEN)? + OPEN.len();
-    let body = &text[start..start + text[start..].rfind(CLOSE)?];
-    let mut starts: Vec<usize> = Vec::with_capacity(1024);
-    if body.starts_with("    \"") {
-        starts.push(0);
-    }
-    // Line starts found with a single-byte search (memchr), the fastest scan std has.
-    starts.extend(
-        body.match_indices('\n')
-            .map(|(i, _)| i + 1)
-            .filter(|&i| body.as_bytes().get(i..i + 5) == Some(b"    \"")),
-    );
-    let mut slices = HashMap::with_capacity(starts.len());
-    for (k, &s) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(body.len(), |&next| next);
-        let entry = body[s..end].trim_end();
-        let entry = entry.strip_suffix(',').unwrap_or(entry).strip_prefix("    ")?;
-        let (key, value) = entry.split_once(": ")?;
-        // A name with an escape cannot be borrowed: not the generator's output.
-        let name: &'static str = serde_json::from_str(key).ok()?;
-        if !(value.starts_with('[') && value.ends_with(']')) || slices.insert(name, value).is_some() {
-            return None;
-        }
-    }
-    (!slices.is_empty()).then_some(slices)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OperationsDoc {
-    #[serde(rename = "$schema", default)]
-    _schema: Option<IgnoredAny>,
-    #[serde(rename = "source")]
-    _source: IgnoredAny,
-    resource_app_id: Cow<'static, str>,
-    #[serde(borrow)]
-    permissions: HashMap<Cow<'static, str>, Vec<PathSet<'static>>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PathSet<'a> {
-    kinds: Vec<PermissionKind>,
-    methods: Vec<HttpMethod>,
-    #[serde(borrow, deserialize_with = "path_list")]
-    paths: Vec<(Text<'a>, PathFacts<'a>)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PathFacts<'a> {
-    #[serde(default)]
-    least: Vec<PermissionKind>,
-    #[serde(default, borrow)]
-    also_requires: Vec<Text<'a>>,
-}
-
-/// Checked text, borrowed from the input where it holds no escape.
-#[derive(Debug, Clone, PartialEq)]
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        text::checked_cow(d).map(Text)
-    }
-}
-
-/// A JSON object of paths read as pairs in file order: no hashing, keys borrowed.
-fn path_list<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(Text<'a>, PathFacts<'a>)>, D::Error> {
-    struct Pairs<'a>(std::marker::PhantomData<&'a ()>);
-    impl<'de: 'a, 'a> serde::de::Visitor<'de> for Pairs<'a> {
-        type Value = Vec<(Text<'a>, PathFacts<'a>)>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object of paths")
-        }
-        fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0));
-            while let Some(pair) = map.next_entry::<Text<'de>, PathFacts<'de>>()? {
-                out.push(pair);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_map(Pairs(std::marker::PhantomData))
-}
-
-fn parse_operations(text: &'static str, origin: &str) -> Result<OperationsDoc, CatalogError> {
-    let doc: OperationsDoc = deserialize(text, origin)?;
-    if !doc.resource_app_id.eq_ignore_ascii_case(GRAPH_APP_ID) {
-        return Err(semantic(
-            origin,
-            "resource_app_id".into(),
-            "the operation map is Microsoft Graph's",
-        ));
-    }
-    Ok(doc)
-}
-
-fn bundled_operations() -> &'static OperationIndex {
-    static OPERATIONS: OnceLock<OperationIndex> = OnceLock::new();
-    OPERATIONS.get_or_init(|| OperationIndex::new(OPERATIONS_JSON))
-}
-
-/// Parses both embedded files now, into the copies every catalog shares (for a
-/// caller that would rather pay the cost up front than on the first lookup).
-pub fn warm_up() {
-    bundled_tables();
-    bundled_operations();
-}
-
-/// Parses the embedded permissions afresh and checks them whole, not into the
-/// shared copy: for `check`, the tests and the benchmark.
-pub fn parse_bundled_permissions() -> Result<MicrosoftCatalog, CatalogError> {
-    MicrosoftCatalog::from_json(PERMISSIONS_JSON, PERMISSIONS_ORIGIN)
-}
-
-/// Parses the embedded operation map afresh, whole; returns how many
-/// permissions it covers.
-pub fn parse_bundled_operations() -> Result<usize, CatalogError> {
-    parse_operations(OPERATIONS_JSON, OPERATIONS_ORIGIN).map(|o| o.permissions.len())
-}
-
-/// Every Graph permission name Microsoft's operation map lists operations for, sorted.
-pub fn graph_operation_names() -> Vec<&'static str> {
-    let mut names = bundled_operations().names();
-    names.sort_unstable();
-    names
 }
 
 #[cfg(test)]
@@ -1413,40 +924,6 @@ mod tests {
     }
 
     #[test]
-    fn errors_say_where() {
-        let bad_guid = "{\"resources\": [\n  {\"api\": \"X\", \"app_id\": \"11111111-2222-3333-4444-555555555555\", \"permissions\": [\n    {\"type\": \"application\", \"name\": \"A.B\", \"id\": \"nope\", \"admin_consent\": true, \"display_name\": null, \"privilege_level\": null, \"enabled\": null}\n  ]}\n]}";
-        let e = MicrosoftCatalog::from_json(bad_guid, "x.json").unwrap_err();
-        assert_eq!(e.path, "resources[0].permissions[0].id");
-        assert_eq!(e.location.map(|(l, _)| l), Some(3));
-        assert!(e.message.contains("`nope` is not a GUID"), "{e}");
-        assert!(e.to_string().starts_with("x.json:3:"), "{e}");
-
-        let level = bad_guid
-            .replace("\"nope\"", "\"aaaaaaaa-0000-0000-0000-000000000001\"")
-            .replace("\"privilege_level\": null", "\"privilege_level\": 9");
-        let e = MicrosoftCatalog::from_json(&level, "x.json").unwrap_err();
-        assert_eq!(e.path, "resources[0].permissions[0].privilege_level");
-        assert!(e.message.contains("outside 1-5"), "{e}");
-
-        let unknown = level.replace("\"privilege_level\": 9", "\"privilege_level\": 1, \"risk\": 1");
-        let e = MicrosoftCatalog::from_json(&unknown, "x.json").unwrap_err();
-        assert!(e.message.contains("unknown field `risk`"), "{e}");
-
-        let escape = level
-            .replace("\"A.B\"", "\"A.\\u001b[31mB\"")
-            .replace("\"privilege_level\": 9", "\"privilege_level\": 1");
-        let e = MicrosoftCatalog::from_json(&escape, "x.json").unwrap_err();
-        assert_eq!(e.path, "resources[0].permissions[0].name");
-
-        let twice = "{\"resources\": [{\"api\": \"X\", \"app_id\": \"11111111-2222-3333-4444-555555555555\", \"permissions\": [\
-            {\"type\": \"application\", \"name\": \"A.B\", \"id\": \"aaaaaaaa-0000-0000-0000-000000000001\"},\
-            {\"type\": \"application\", \"name\": \"C.D\", \"id\": \"AAAAAAAA-0000-0000-0000-000000000001\"}]}]}";
-        let e = MicrosoftCatalog::from_json(twice, "x.json").unwrap_err();
-        assert_eq!(e.path, "resources[0].permissions[1].id");
-        assert!(e.message.contains("has the id of A.B"), "{e}");
-    }
-
-    #[test]
     fn extend_from_json_layers_a_file() {
         let mut c = sample();
         let n = c
@@ -1462,97 +939,6 @@ mod tests {
         assert_eq!(
             c.get(APP, PermissionKind::Application, "Mail.Send").map(|p| &*p.id),
             Some("ffffffff-0000-0000-0000-000000000001")
-        );
-    }
-
-    #[test]
-    fn the_permission_index_agrees_with_the_whole_parse() {
-        let indexed = index_permissions(PERMISSIONS_JSON).expect("the embedded catalog has the generator's layout");
-        let whole = parse_bundled_permissions().expect("the embedded catalog parses");
-        let Base::File(full) = &whole.base else {
-            panic!("from_json gives a file base")
-        };
-        assert!(indexed.generated.is_some());
-        assert_eq!(indexed.generated, full.generated);
-        assert_eq!(indexed.resources.len(), full.resources.len());
-        let mut rows = 0;
-        for (a, b) in indexed.resources.iter().zip(&full.resources) {
-            assert_eq!((&a.api, &a.app_id), (&b.api, &b.app_id));
-            for ((kind, x), (_, y)) in a.kinds().into_iter().zip(b.kinds()) {
-                assert_eq!(x.entries.len(), y.entries.len(), "{} {kind}", a.api);
-                for (e, f) in x.entries.iter().zip(&y.entries) {
-                    assert!(e.facts.get().is_none(), "indexing parses no row");
-                    assert_eq!((&e.name, e.id), (&f.name, f.id));
-                    assert_eq!(e.facts(), f.facts(), "{} {kind} {}", a.api, e.name);
-                    rows += 1;
-                }
-            }
-        }
-        assert!(rows > 1500);
-    }
-
-    #[test]
-    fn the_permission_index_refuses_other_layouts() {
-        let row = r#"      {"type": "application", "name": "A.B", "id": "aaaaaaaa-0000-0000-0000-000000000001", "admin_consent": true, "display_name": null, "privilege_level": null, "enabled": null}"#;
-        let file = |row: &str| {
-            format!(
-                "{{\n  \"resources\": [\n    {{\"api\": \"X\", \"app_id\": \"{APP}\", \"permissions\": [\n{row}\n    ]}}\n  ]\n}}\n"
-            )
-        };
-        let good: &'static str = Box::leak(file(row).into_boxed_str());
-        let tables = index_permissions(good).expect("generator layout");
-        assert_eq!(tables.resources[0].application.entries[0].name, "A.B");
-        assert_eq!(
-            tables.resources[0].application.entries[0].facts().admin_consent,
-            Some(true)
-        );
-        for bad in [
-            row.replace("\"A.B\"", "\"A\\u002eB\""),
-            row.replace("\"A.B\"", "\" A.B\""),
-            row.replace("\"type\": \"application\"", "\"type\": \"role\""),
-            row.replace("aaaaaaaa-0000", "aaaaaaaa_0000"),
-            format!("{row}\n    // a comment"),
-        ] {
-            let text: &'static str = Box::leak(file(&bad).into_boxed_str());
-            assert!(index_permissions(text).is_none(), "{bad}");
-        }
-        let compact: &'static str = Box::leak(file(row).replace('\n', "").into_boxed_str());
-        assert!(index_permissions(compact).is_none());
-    }
-
-    #[test]
-    fn the_operation_index_slices_agree_with_the_whole_parse() {
-        let whole = parse_operations(OPERATIONS_JSON, OPERATIONS_ORIGIN)
-            .expect("embedded map parses")
-            .permissions;
-        let slices = index_operations(OPERATIONS_JSON).expect("the embedded map has the generator's layout");
-        assert_eq!(slices.len(), whole.len());
-        for (name, sets) in &whole {
-            let slice = slices.get(&**name).unwrap_or_else(|| panic!("{name} not indexed"));
-            let parsed: Vec<PathSet> = serde_json::from_str(slice).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(&parsed, sets, "{name}");
-        }
-    }
-
-    #[test]
-    fn the_operation_index_refuses_other_layouts() {
-        let compact = r#"{"source": {}, "resource_app_id": "00000003-0000-0000-c000-000000000000", "permissions": {"A.B": [{"kinds": ["application"], "methods": ["GET"], "paths": {"/a": {}}}]}}"#;
-        assert_eq!(index_operations(compact), None);
-        let escaped = "{\n  \"permissions\": {\n    \"A\\u002eB\": [\n    ]\n  }\n}";
-        assert_eq!(index_operations(escaped), None, "a name with an escape");
-        let laid_out =
-            "{\n  \"permissions\": {\n    \"A.B\": [\n      {}\n    ],\n    \"C.D\": [\n      {}\n    ]\n  }\n}\n";
-        let index = index_operations(laid_out).expect("generator layout");
-        assert_eq!(index.get("A.B"), Some(&"[\n      {}\n    ]"));
-        assert_eq!(index.get("C.D"), Some(&"[\n      {}\n    ]"));
-    }
-
-    #[test]
-    fn operations_outside_graph_have_no_published_map() {
-        let c = MicrosoftCatalog::bundled();
-        assert_eq!(
-            c.operations(APP, PermissionKind::Application, "Mail.Send"),
-            OperationMap::NoPublishedMap
         );
     }
 }

@@ -11,6 +11,7 @@ pub mod file;
 pub mod folder;
 pub mod grants;
 pub mod json;
+pub mod microsoft;
 pub mod product;
 pub mod rules;
 
