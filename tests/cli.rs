@@ -218,7 +218,7 @@ fn show_gives_every_product_and_the_facts() {
     assert!(out.contains("nakivo") && out.contains("avepoint-cloud-backup-express"));
     let o = permscope(&["show", "Mail.ReadWrit"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("did you mean: Mail.ReadWrite"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("did you mean Mail.ReadWrite"), "{}", stderr(&o));
 }
 
 #[test]
