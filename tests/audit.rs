@@ -735,8 +735,8 @@ fn a_csv_becomes_a_product_file_that_loads() {
             (4, "Graph".into(), A, "Files.ReadWrite.All".into()),
             (6, "Exchange".into(), A, "full_access_as_app".into()),
             (7, "Graph".into(), D, "offline_access".into()),
-            (8, "SharePoint".into(), A, "Sites.FullControl.All".into()),
-            (8, "SharePoint".into(), D, "Sites.FullControl.All".into()),
+            (8, "SharePoint".into(), A, "Sites.Selected".into()),
+            (8, "SharePoint".into(), D, "Sites.Selected".into()),
         ]
     );
     let r = &loaded.requirements[loaded.rows_of(p).start + 1];

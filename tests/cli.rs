@@ -242,7 +242,11 @@ fn check_is_clean_on_bundled_data_and_fails_on_a_bad_file() {
         out.contains("bad.json:10:") && out.contains("line numbers start at 1"),
         "{out}"
     );
-    assert!(out.contains("`Mail.Raed` is in no permission catalog"), "{out}");
+    assert!(
+        out.contains("`Mail.Raed` is not a permission Microsoft publishes for Microsoft Graph"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean Mail.Read"), "{out}");
 }
 
 #[test]

@@ -31,16 +31,15 @@ pub fn run(catalog: &Catalog, report: &LoadReport, out: &mut dyn Write) -> anyho
             continue;
         }
         if catalog.fact(r).is_none() {
-            let mut message = format!(
-                "`{}` is in no permission catalog for {} {} permissions",
-                r.permission, api.name, r.kind
-            );
-            if let Some(s) = catalog
-                .microsoft
-                .spelled_differently(&api.app_id, r.kind, &r.permission)
-            {
-                message.push_str(&format!(" (the catalog spells it `{s}`)"));
-            }
+            let message = match crate::model::published::lookup(catalog, r.api, r.kind, &r.permission) {
+                crate::model::published::Lookup::Known(spelled) => format!(
+                    "`{}` is spelled `{spelled}` in Microsoft's catalog of {} {} permissions",
+                    r.permission, api.name, r.kind
+                ),
+                crate::model::published::Lookup::Unknown { suggestions } => {
+                    crate::model::published::unknown_sentence(catalog, r.api, r.kind, &r.permission, &suggestions)
+                }
+            };
             findings.push(Finding {
                 place,
                 message,

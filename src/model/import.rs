@@ -78,6 +78,10 @@ pub enum ImportError {
         origin: String,
         unresolved: Vec<Unresolved>,
     },
+    /// Some names are not permissions Microsoft publishes on their resource;
+    /// a product file names what can be granted.
+    #[error("{origin}: {} Microsoft does not publish:\n{}\nCorrect the names (or ask the vendor which permissions it means) and import again.", plural(.unknown.len()), unknown_list(.unknown))]
+    Unknown { origin: String, unknown: Vec<UnknownName> },
     /// A value given on the command line is unusable.
     #[error("--{field}: {message}")]
     Argument { field: &'static str, message: String },
@@ -110,6 +114,67 @@ fn plural(n: usize) -> String {
 
 fn list(items: &[Unresolved]) -> String {
     items.iter().map(|u| format!("  - {u}")).collect::<Vec<_>>().join("\n")
+}
+
+/// A name the input gives that Microsoft does not publish on its resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName {
+    /// The unknown name, with the resource and kind it was looked up on and
+    /// the close published names: the one wording every command uses.
+    pub sentence: String,
+    /// 1-based line in the input.
+    pub line: u32,
+}
+
+fn unknown_list(items: &[UnknownName]) -> String {
+    items
+        .iter()
+        .map(|u| format!("  - line {}: {}", u.line, text::neutralise(&u.sentence)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Refuses names Microsoft does not publish on their resource (listing each,
+/// with close published names), and writes Microsoft's spelling where only
+/// case differs (keeping the input's in `permission_as_written`): what
+/// `import` writes, `check` accepts.
+fn check_names(catalog: &Catalog, imported: &mut Imported, origin: &str) -> Result<(), ImportError> {
+    let mut unknown = Vec::new();
+    for (_, rows) in &mut imported.apps {
+        for row in rows.iter_mut() {
+            let Some(api) = catalog.api_index(&row.api) else {
+                continue;
+            };
+            match crate::model::published::lookup(catalog, api, row.kind, &row.permission) {
+                crate::model::published::Lookup::Known(spelled) => {
+                    if spelled != row.permission {
+                        if row.permission_as_written.is_none() {
+                            row.permission_as_written = Some(row.permission.clone());
+                        }
+                        row.permission = spelled;
+                    }
+                }
+                crate::model::published::Lookup::Unknown { suggestions } => unknown.push(UnknownName {
+                    sentence: crate::model::published::unknown_sentence(
+                        catalog,
+                        api,
+                        row.kind,
+                        &row.permission,
+                        &suggestions,
+                    ),
+                    line: row.line,
+                }),
+            }
+        }
+    }
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(ImportError::Unknown {
+            origin: origin.to_string(),
+            unknown,
+        })
+    }
 }
 
 // ------------------------------------------------------------------ the product file written
@@ -204,11 +269,12 @@ pub fn import(
     let text = input_text.strip_prefix('\u{feff}').unwrap_or(input_text);
     let file = file_name(origin);
 
-    let imported = if is_json(text, origin) {
+    let mut imported = if is_json(text, origin) {
         from_export(catalog, text, origin)?
     } else {
         from_csv(catalog, text, origin)?
     };
+    check_names(catalog, &mut imported, origin)?;
 
     let product = given_name
         .or_else(|| imported.app_name.clone())
