@@ -170,6 +170,9 @@ struct Item<'a> {
     level: RiskLevel,
     /// Slugs of every product asking for it, in catalog order.
     products: Vec<String>,
+    /// Why no GUID is known: the name is not one Microsoft publishes there
+    /// (with close published names).
+    unknown: Option<String>,
 }
 
 impl Item<'_> {
@@ -261,16 +264,29 @@ fn prepare<'a>(catalog: &'a Catalog, selection: &Selection, warnings: &mut Vec<S
             products: s
                 .map(|s| s.products.iter().map(|&p| slug(p)).collect())
                 .unwrap_or_default(),
+            unknown: match crate::model::published::lookup(catalog, *api, *kind, name) {
+                crate::model::published::Lookup::Unknown { suggestions } if suggestions.is_empty() => {
+                    Some("Microsoft publishes no such permission there".to_string())
+                }
+                crate::model::published::Lookup::Unknown { suggestions } => Some(format!(
+                    "Microsoft publishes no such permission there (did you mean {}?)",
+                    neutralise(&suggestions.join(", "))
+                )),
+                crate::model::published::Lookup::Known(_) => None,
+            },
         });
     }
     items
 }
 
 fn no_guid(item: &Item, consequence: &str) -> String {
-    format!(
-        "No GUID known for {}: it is not in permscope's permission catalog, so {consequence}.",
-        item.describe()
-    )
+    match &item.unknown {
+        Some(why) => format!("No GUID known for {}: {why}, so {consequence}.", item.describe()),
+        None => format!(
+            "No GUID known for {}: it is not in permscope's permission catalog, so {consequence}.",
+            item.describe()
+        ),
+    }
 }
 
 /// Consecutive items on the same resource (items are in resource order).
