@@ -59,15 +59,35 @@ fn references(modules: &BTreeSet<String>, module: &str, code: &str) -> BTreeSet<
             .chars()
             .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == ':')
             .collect();
-        let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
-        for n in (1..=parts.len()).rev() {
-            let candidate = format!("crate::{}", parts[..n].join("::"));
-            if modules.contains(&candidate) {
-                out.insert(candidate);
-                break;
+        let after = &tail[path.len()..];
+        // `crate::a::b::{c, d}` imports `a::b::c` and `a::b::d`, not `a::b` itself.
+        let mut paths: Vec<String> = Vec::new();
+        if path.ends_with("::")
+            && let Some(group) = after.strip_prefix('{')
+            && let Some(end) = group.find('}')
+        {
+            for name in group[..end].split(',') {
+                let name: String = name
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == ':')
+                    .collect();
+                paths.push(format!("{path}{name}"));
+            }
+        } else {
+            paths.push(path.clone());
+        }
+        for path in paths {
+            let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
+            for n in (1..=parts.len()).rev() {
+                let candidate = format!("crate::{}", parts[..n].join("::"));
+                if modules.contains(&candidate) {
+                    out.insert(candidate);
+                    break;
+                }
             }
         }
-        rest = &tail[path.len()..];
+        rest = after;
     }
     if code.contains("super::")
         && let Some((parent, _)) = module.rsplit_once("::")

@@ -225,7 +225,7 @@ fn initial_screen_shows_rows_detail_and_hints() {
     assert!(s.contains("Mail.Read") && s.contains("fixture-a"));
     // Detail of the first row: GUID from the catalog, source line, workloads.
     assert!(s.contains("810c84a8-4a9e-49e6-bf7d-12d183f40d01"), "{s}");
-    assert!(s.contains("a.txt line 3"));
+    assert!(s.contains("a.txt line 3"), "{s}");
     assert!(s.contains("Exchange Online — Discovery, Backup"));
     assert!(s.contains("q  quit") && s.contains("?  help"));
 }

@@ -52,6 +52,10 @@ pub enum Action {
     OpenAudit,
     /// Choose products to compare, then open the compare view.
     OpenCompare,
+    /// Browse every permission Microsoft publishes (the catalog mode).
+    OpenCatalog,
+    /// List every API operation of the permission in the detail pane, or only the first.
+    ToggleOperations,
     /// In the compare view: all, differences, only in one, in every product.
     CycleCompareMode,
     /// In the compare view: move the product column focus.

@@ -6,6 +6,7 @@ use crate::model::export::{self, ExportFormat};
 use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
+use crate::model::published::{self, Published};
 use crate::model::query::{self, Hit, PermissionGroup, Query, Sort};
 use crate::model::selection::{self, Preset, Selection};
 use crate::tui::action::{Action, Effect};
@@ -47,6 +48,23 @@ impl CompareView {
     /// The matrix row under the cursor.
     pub fn current(&self) -> Option<&crate::model::compare::MatrixRow> {
         self.visible.get(self.cursor).map(|&i| &self.cmp.rows[i])
+    }
+}
+
+/// The catalog mode's state: every permission Microsoft publishes, the ones
+/// the filters let through, and where the reviewer is.
+#[derive(Debug, Clone)]
+pub struct CatalogView {
+    pub rows: Arc<Vec<Published>>,
+    /// Indices into `rows`, in display order.
+    pub visible: Vec<usize>,
+    pub cursor: usize,
+}
+
+impl CatalogView {
+    /// The permission under the cursor.
+    pub fn current(&self) -> Option<&Published> {
+        self.visible.get(self.cursor).map(|&i| &self.rows[i])
     }
 }
 
@@ -142,6 +160,12 @@ pub struct App {
     pub last_copied: Option<String>,
     /// The compare view, when open.
     pub compare: Option<CompareView>,
+    /// The catalog mode, when open.
+    pub catalog_view: Option<CatalogView>,
+    /// Every published permission, rated once when the catalog mode first opens.
+    published: Option<Arc<Vec<Published>>>,
+    /// The detail pane lists every API operation, not only the first ones.
+    pub all_operations: bool,
     /// Grants from --grants, resolved against the catalog, for the audit screen.
     pub grants: Vec<crate::model::grants::ResolvedGrant>,
     /// The audit screen, when open, and its scroll.
@@ -181,6 +205,9 @@ impl App {
             export_format: ExportFormat::Names,
             last_copied: None,
             compare: None,
+            catalog_view: None,
+            published: None,
+            all_operations: false,
             grants: Vec::new(),
             audit: None,
             results,
@@ -203,6 +230,8 @@ impl App {
             Focus::Input
         } else if self.audit.is_some() {
             Focus::Audit
+        } else if self.catalog_view.is_some() {
+            Focus::Catalog
         } else if self.compare.is_some() {
             Focus::Compare
         } else if self.detail_focus {
@@ -227,6 +256,7 @@ impl App {
     /// only extends the previous one narrows its results instead of rescanning.
     #[must_use]
     fn refilter(&mut self) -> Vec<Effect> {
+        self.rebuild_catalog_view();
         match self.results.next(&self.catalog, &self.query, self.sort, self.grouped) {
             Next::Show(result) => {
                 self.show_hits(result.query, result.hits, result.groups);
@@ -323,6 +353,19 @@ impl App {
         }
     }
 
+    /// Re-applies the filters to the catalog mode, keeping the cursor on the
+    /// same permission when it is still shown.
+    fn rebuild_catalog_view(&mut self) {
+        let Some(view) = &self.catalog_view else { return };
+        let keep = view.visible.get(view.cursor).copied();
+        let visible = published::filter(&view.rows, &self.query, self.sort);
+        let cursor = keep.and_then(|k| visible.iter().position(|&i| i == k)).unwrap_or(0);
+        if let Some(view) = &mut self.catalog_view {
+            view.visible = visible;
+            view.cursor = cursor;
+        }
+    }
+
     fn clamp(&mut self) {
         if self.entries.is_empty() {
             self.cursor = 0;
@@ -354,6 +397,23 @@ impl App {
             }
             Focus::Compare => {
                 if let Some(v) = &mut self.compare
+                    && !v.visible.is_empty()
+                {
+                    let n = v.visible.len() as isize;
+                    v.cursor = (v.cursor as isize + delta).clamp(0, n - 1) as usize;
+                }
+            }
+            Focus::Catalog => {
+                if let Some(v) = &mut self.catalog_view
+                    && !v.visible.is_empty()
+                {
+                    let n = v.visible.len() as isize;
+                    v.cursor = (v.cursor as isize + delta).clamp(0, n - 1) as usize;
+                    self.detail_scroll = 0;
+                }
+            }
+            Focus::Input if self.catalog_view.is_some() => {
+                if let Some(v) = &mut self.catalog_view
                     && !v.visible.is_empty()
                 {
                     let n = v.visible.len() as isize;
@@ -480,6 +540,34 @@ impl App {
                     self.audit = Some((crate::model::audit::audit(&self.catalog, product, &self.grants), 0));
                 }
             }
+            Action::OpenCatalog => {
+                let rows = match &self.published {
+                    Some(rows) => Arc::clone(rows),
+                    None => {
+                        let rows = Arc::new(published::all(&self.catalog));
+                        self.published = Some(Arc::clone(&rows));
+                        rows
+                    }
+                };
+                let n = rows.len();
+                self.catalog_view = Some(CatalogView {
+                    rows,
+                    visible: Vec::new(),
+                    cursor: 0,
+                });
+                self.rebuild_catalog_view();
+                self.status = Some(format!(
+                    "Every permission Microsoft publishes ({n}): the filters for API, type, risk and the search apply; Esc returns"
+                ));
+            }
+            Action::ToggleOperations => {
+                self.all_operations = !self.all_operations;
+                self.status = Some(if self.all_operations {
+                    "The detail pane lists every API operation".into()
+                } else {
+                    "The detail pane lists the first API operations".into()
+                });
+            }
             Action::OpenCompare => {
                 let ticked: Vec<bool> = (0..self.catalog.products.len())
                     .map(|i| self.query.products.contains(&i))
@@ -512,6 +600,28 @@ impl App {
             }
             Action::SelectColumnAll | Action::SelectColumnBeyond => {
                 self.select_column(action == Action::SelectColumnAll)
+            }
+            Action::ToggleSelect if self.catalog_view.is_some() => {
+                if let Some(key) = self.catalog_view.as_ref().and_then(|v| v.current()).map(|p| p.key()) {
+                    self.selection.toggle(key);
+                    self.move_by(1);
+                }
+            }
+            Action::SelectVisible | Action::InvertVisible if self.catalog_view.is_some() => {
+                let keys: Vec<_> = self
+                    .catalog_view
+                    .as_ref()
+                    .map(|v| v.visible.iter().map(|&i| v.rows[i].key()).collect())
+                    .unwrap_or_default();
+                let n = keys.len();
+                if action == Action::SelectVisible {
+                    self.selection.extend(keys);
+                    self.status = Some(format!("Selected the {n} visible permissions"));
+                } else {
+                    for k in keys {
+                        self.selection.toggle(k);
+                    }
+                }
             }
             Action::ToggleSelect => {
                 let row = match &self.compare {
@@ -604,6 +714,7 @@ impl App {
                 Focus::Input => return self.apply(Action::CancelFilter),
                 Focus::Audit => self.audit = None,
                 Focus::Compare => self.compare = None,
+                Focus::Catalog => self.catalog_view = None,
                 Focus::Detail => self.detail_focus = false,
                 Focus::Table => {}
             },
@@ -759,6 +870,9 @@ impl App {
     fn recount_selected_hidden(&mut self) {
         self.selected_hidden = if self.selection.is_empty() {
             0
+        } else if let Some(v) = &self.catalog_view {
+            let shown: std::collections::HashSet<_> = v.visible.iter().map(|&i| v.rows[i].key()).collect();
+            self.selection.iter().filter(|k| !shown.contains(*k)).count()
         } else {
             let visible = self.visible_slots();
             self.selection

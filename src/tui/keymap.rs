@@ -11,6 +11,7 @@ pub enum Focus {
     Picker,
     Input,
     Audit,
+    Catalog,
     Compare,
     Detail,
     Table,
@@ -25,6 +26,7 @@ impl Focus {
             Focus::Detail => "Detail pane",
             Focus::Compare => "Compare view",
             Focus::Audit => "Audit screen",
+            Focus::Catalog => "Catalog",
             Focus::Table => "Table",
         }
     }
@@ -98,22 +100,32 @@ pub struct Binding {
     pub hint: Option<&'static str>,
 }
 
-/// Where the browsing keys work: the table, its detail pane and the compare view.
-const BROWSE: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Compare];
+/// Where the browsing keys work: the table, its detail pane, the compare view and the catalog.
+const BROWSE: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog];
 /// Keys that only make sense on the requirements table.
 const TABLE: &[Focus] = &[Focus::Table, Focus::Detail];
-/// Filters apply in the table and the compare view alike.
-const FILTERS: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Compare];
+/// Filters apply in the table, the compare view and the catalog alike.
+const FILTERS: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog];
+/// Keys of a permission list: the table and the catalog.
+const LISTS: &[Focus] = &[Focus::Table, Focus::Detail, Focus::Catalog];
 const COMPARE: &[Focus] = &[Focus::Compare];
 const MOVING: &[Focus] = &[
     Focus::Table,
     Focus::Detail,
     Focus::Compare,
+    Focus::Catalog,
     Focus::Audit,
     Focus::Picker,
     Focus::Help,
 ];
-const CLOSE: &[Focus] = &[Focus::Help, Focus::Picker, Focus::Audit, Focus::Detail, Focus::Compare];
+const CLOSE: &[Focus] = &[
+    Focus::Help,
+    Focus::Picker,
+    Focus::Audit,
+    Focus::Detail,
+    Focus::Compare,
+    Focus::Catalog,
+];
 const PICKER: &[Focus] = &[Focus::Picker];
 const INPUT: &[Focus] = &[Focus::Input];
 const HELP: &[Focus] = &[Focus::Help];
@@ -121,6 +133,7 @@ const ANY: &[Focus] = &[
     Focus::Table,
     Focus::Detail,
     Focus::Compare,
+    Focus::Catalog,
     Focus::Audit,
     Focus::Input,
     Focus::Picker,
@@ -148,7 +161,7 @@ impl Default for Keymap {
     fn default() -> Self {
         let rows: Vec<Row> = vec![
             (vec![ctrl('c')], Action::Quit, ANY, "quit at once", None),
-            (vec![key('q')], Action::Quit, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Audit], "quit", Some("quit")),
+            (vec![key('q')], Action::Quit, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog, Focus::Audit], "quit", Some("quit")),
             (vec![key('j'), code(KeyCode::Down)], Action::MoveDown, MOVING, "move down", None),
             (vec![key('k'), code(KeyCode::Up)], Action::MoveUp, MOVING, "move up", None),
             (vec![ctrl('d'), code(KeyCode::PageDown)], Action::PageDown, MOVING, "half a page down", None),
@@ -158,7 +171,7 @@ impl Default for Keymap {
             (vec![key('/')], Action::OpenFilter, FILTERS, "fuzzy search (permission, description, purpose, product)", Some("search")),
             (vec![code(KeyCode::Tab)], Action::SwitchPane, TABLE, "switch between table and detail pane", Some("pane")),
             (vec![key('m')], Action::ToggleGrouping, TABLE, "one row per product row / per distinct permission", Some("merge")),
-            (vec![key('s')], Action::CycleSort, TABLE, "cycle sort: relevance, risk, name, API, product", Some("sort")),
+            (vec![key('s')], Action::CycleSort, LISTS, "cycle sort: relevance, risk, name, API, product", Some("sort")),
             (vec![key('p')], Action::PickProducts, TABLE, "choose products", Some("products")),
             (vec![key('a')], Action::PickApis, FILTERS, "choose APIs", None),
             (vec![key('w')], Action::PickWorkloads, FILTERS, "choose workloads", None),
@@ -168,6 +181,8 @@ impl Default for Keymap {
             (vec![key('x')], Action::ClearFilters, FILTERS, "clear every filter and the search", Some("clear")),
             (vec![key('c')], Action::OpenCompare, TABLE, "compare products side by side", Some("compare")),
             (vec![key('u')], Action::OpenAudit, TABLE, "audit the row's product against the --grants files", None),
+            (vec![key('M')], Action::OpenCatalog, TABLE, "browse every permission Microsoft publishes (the catalog)", Some("catalog")),
+            (vec![key('o')], Action::ToggleOperations, LISTS, "list every API operation of the permission, or the first few", None),
             (vec![key('m')], Action::CycleCompareMode, COMPARE, "cycle rows: all, differences, only in one, in every product", Some("mode")),
             (vec![key('h'), code(KeyCode::Left)], Action::PrevColumn, COMPARE, "focus the previous product column", None),
             (vec![key('l'), code(KeyCode::Right)], Action::NextColumn, COMPARE, "focus the next product column", None),
@@ -180,7 +195,7 @@ impl Default for Keymap {
             (vec![key('P')], Action::PickPreset, TABLE, "select a preset of the row's product (all, backup only, delegated, critical)", None),
             (vec![key('y')], Action::CopySelection, BROWSE, "copy the selection (last format; names at first)", Some("copy")),
             (vec![key('Y')], Action::PickFormat, BROWSE, "choose a format and copy (names, scopes, JSON, CSV, Markdown, PowerShell, az, manifest)", None),
-            (vec![key('?')], Action::ToggleHelp, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Audit, Focus::Help], "show or hide this help", Some("help")),
+            (vec![key('?')], Action::ToggleHelp, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog, Focus::Audit, Focus::Help], "show or hide this help", Some("help")),
             (vec![ctrl('z')], Action::Suspend, BROWSE, "suspend to the shell (fg to return)", None),
             (vec![code(KeyCode::Esc)], Action::Close, CLOSE, "close the top layer (never quits)", Some("close")),
             (vec![key(' ')], Action::PickerToggle, PICKER, "tick or untick the option", Some("tick")),

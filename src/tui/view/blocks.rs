@@ -1,7 +1,7 @@
 //! Small pieces every view uses: the view state kept between frames, a
 //! centred popup area and an empty line.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::Line;
 
 /// View state kept between frames, apart from the domain.
@@ -26,4 +26,25 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 /// An empty line, for spacing.
 pub fn blank() -> Line<'static> {
     Line::from("")
+}
+
+/// Side by side when wide, stacked otherwise; stacked, a table of few lines
+/// takes only the height it needs and leaves the rest to the detail pane.
+pub fn split_body(area: Rect, lines: usize) -> (Rect, Rect) {
+    if area.width >= 150 {
+        let parts = Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints([Constraint::Percentage(58), Constraint::Percentage(42)])
+            .split(area);
+        (parts[0], parts[1])
+    } else {
+        // Borders and the header take three lines; at least a few lines each way.
+        let wanted = u16::try_from(lines.saturating_add(3)).unwrap_or(u16::MAX).max(6);
+        let table = wanted.min(area.height * 55 / 100);
+        let parts = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Length(table), Constraint::Min(0)])
+            .split(area);
+        (parts[0], parts[1])
+    }
 }

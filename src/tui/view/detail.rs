@@ -1,8 +1,12 @@
-//! The detail pane: everything known about the highlighted permission and
-//! every product row that asks for it.
+//! The detail pane: everything known about the highlighted permission (in
+//! the words `show` uses) and every product row that asks for it.
 
 use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
+use crate::model::describe::{self, Fact};
+use crate::model::permission::PermissionKind;
+use crate::model::published::{self, Published};
+use crate::model::risk::Rating;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::view::blocks::blank;
@@ -11,57 +15,96 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-fn field(theme: &Theme, label: &str, value: &str) -> Line<'static> {
+fn fact_line(theme: &Theme, indent: &str, f: &Fact) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{label}: "), theme.dim()),
-        Span::raw(value.to_string()),
+        Span::styled(
+            format!("{indent}{}: ", f.label),
+            if f.warn { theme.warn() } else { theme.dim() },
+        ),
+        Span::raw(f.value.clone()),
     ])
+}
+
+/// The permission's own lines: name, Microsoft's facts, rating and reasons,
+/// and what it lets an app call (the first operations, or all of them).
+fn permission_lines(
+    catalog: &Catalog,
+    api: usize,
+    kind: PermissionKind,
+    name: &str,
+    rating: &Rating,
+    theme: &Theme,
+    all_operations: bool,
+) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(vec![
+        Span::styled(format!(" {} ", rating.level.badge()), theme.risk(rating.level)),
+        Span::raw(" "),
+        Span::styled(claim_label(name).to_string(), theme.title()),
+        Span::raw(format!("  {} · {kind}", catalog.apis[api].name)),
+    ])];
+    let ops = published::operation_lines(catalog, api, kind, name);
+    for mut f in describe::permission_facts(catalog, api, kind, name, rating) {
+        if f.label == "API operations" && !ops.is_empty() {
+            f.value.push_str(if all_operations { ":" } else { " (o lists them)" });
+        }
+        out.push(fact_line(theme, "", &f));
+        if f.label == "risk" {
+            out.extend(rating.reasons.iter().map(|r| Line::from(format!("  • {r}"))));
+        }
+    }
+    if all_operations {
+        out.extend(ops.iter().map(|o| Line::from(format!("  {o}"))));
+    }
+    out
+}
+
+/// The lines of one vendor row that asks for the permission.
+fn row_lines(catalog: &Catalog, row: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let r = &catalog.requirements[row];
+    let p = &catalog.products[r.product];
+    let mut out = vec![
+        blank(),
+        Line::from(vec![
+            Span::styled(p.slug.clone(), theme.title()),
+            Span::raw(format!(" — {} · app \"{}\"", p.vendor, p.apps[r.app].name)),
+        ]),
+    ];
+    out.extend(
+        describe::row_facts(catalog, row)
+            .iter()
+            .map(|f| fact_line(theme, "  ", f)),
+    );
+    out
 }
 
 /// The lines of the detail pane for a set of requirement rows of one permission.
 pub(crate) fn lines(catalog: &Catalog, rows: &[usize], theme: &Theme) -> Vec<Line<'static>> {
-    lines_upto(catalog, rows, theme, usize::MAX)
+    lines_upto(catalog, rows, theme, usize::MAX, false)
 }
 
 /// Like [`lines`], but stops adding product rows once `limit` lines are
 /// there: a pane showing lines up to `limit` looks the same, and a
 /// permission asked for by hundreds of rows costs no more to draw than one.
-pub(crate) fn lines_upto(catalog: &Catalog, rows: &[usize], theme: &Theme, limit: usize) -> Vec<Line<'static>> {
+pub(crate) fn lines_upto(
+    catalog: &Catalog,
+    rows: &[usize],
+    theme: &Theme,
+    limit: usize,
+    all_operations: bool,
+) -> Vec<Line<'static>> {
     let Some(&first) = rows.first() else {
         return vec![Line::from("Nothing selected.")];
     };
     let r = &catalog.requirements[first];
-    let api = &catalog.apis[r.api];
-    let rating = catalog.rating(first);
-    let mut out = vec![Line::from(vec![
-        Span::styled(format!(" {} ", rating.level.badge()), theme.risk(rating.level)),
-        Span::raw(" "),
-        Span::styled(claim_label(&r.permission).to_string(), theme.title()),
-        Span::raw(format!("  {} · {}", api.name, r.kind)),
-    ])];
-    match catalog.fact(r) {
-        Some(f) => {
-            out.push(field(theme, "id", &format!("{} on {}", f.id, api.app_id)));
-            let consent = match f.admin_consent {
-                Some(true) => "required",
-                Some(false) => "not required (users can consent)",
-                None => "not stated by the catalog",
-            };
-            out.push(field(theme, "admin consent", consent));
-        }
-        None => out.push(Line::from(Span::styled(
-            "id: not in Microsoft's catalog for this API and type (typo, retired or preview name?)",
-            theme.warn(),
-        ))),
-    }
-    out.push(field(
+    let mut out = permission_lines(
+        catalog,
+        r.api,
+        r.kind,
+        &r.permission,
+        catalog.rating(first),
         theme,
-        "risk",
-        &format!("{} (score {}, {})", rating.level.as_str(), rating.score, basis(rating)),
-    ));
-    for reason in &rating.reasons {
-        out.push(Line::from(format!("  • {reason}")));
-    }
+        all_operations,
+    );
     let mut products: Vec<usize> = rows.iter().map(|&i| catalog.requirements[i].product).collect();
     products.sort_unstable();
     products.dedup();
@@ -85,65 +128,42 @@ pub(crate) fn lines_upto(catalog: &Catalog, rows: &[usize], theme: &Theme, limit
         if out.len() >= limit {
             break;
         }
-        let r = &catalog.requirements[i];
-        let p = &catalog.products[r.product];
-        out.push(blank());
-        out.push(Line::from(vec![
-            Span::styled(p.slug.clone(), theme.title()),
-            Span::raw(format!(" — {} · app \"{}\"", p.vendor, p.apps[r.app].name)),
-        ]));
-        if let Some(d) = &r.description {
-            out.push(field(theme, "  description", d));
-        }
-        if let Some(pu) = &r.purpose {
-            out.push(field(theme, "  purpose", pu));
-        }
-        for w in &r.workloads {
-            let phases: Vec<&str> = w.phases.iter().map(|p| p.as_str()).collect();
-            let mut v = w.workload.to_string();
-            if !phases.is_empty() {
-                v.push_str(&format!(" — {}", phases.join(", ")));
-            }
-            if !w.documented {
-                v.push_str("  (derived by permscope, not in the document)");
-            }
-            out.push(field(theme, "  workload", &v));
-        }
-        if let Some(c) = &r.condition {
-            out.push(field(theme, "  condition", c));
-        }
-        for (k, v) in &r.attributes {
-            out.push(field(theme, &format!("  {k}"), v));
-        }
-        if *r.api_as_written != *api.name {
-            out.push(field(theme, "  API as written", &r.api_as_written));
-        }
-        if let Some(w) = &r.permission_as_written {
-            out.push(field(theme, "  claim as written", w));
-        }
-        for n in &r.notes {
-            out.push(Line::from(vec![
-                Span::styled("  note: ", theme.warn()),
-                Span::raw(n.clone()),
-            ]));
-        }
-        let mut src = format!("{} line {} — \"{}\"", p.source.file, r.line, p.source.title);
-        if let Some(v) = &p.source.version {
-            src.push_str(&format!(", version {v}"));
-        }
-        if let Some(d) = &p.source.date {
-            src.push_str(&format!(", {d}"));
-        }
-        out.push(field(theme, "  source", &src));
+        out.extend(row_lines(catalog, i, theme));
     }
     out
 }
 
-fn basis(rating: &crate::model::risk::Rating) -> &'static str {
-    match rating.basis {
-        crate::model::risk::RiskBasis::Reviewed => "reviewed entry",
-        crate::model::risk::RiskBasis::Rule => "general rule",
+/// The lines for a permission of Microsoft's catalog: its facts, and the
+/// rows of every product that asks for it.
+pub(crate) fn published_lines(
+    catalog: &Catalog,
+    p: &Published,
+    theme: &Theme,
+    all_operations: bool,
+) -> Vec<Line<'static>> {
+    let mut out = permission_lines(catalog, p.api, p.kind, &p.name, &p.rating, theme, all_operations);
+    out.push(blank());
+    let rows: Vec<usize> = (0..catalog.requirements.len())
+        .filter(|&i| {
+            let r = &catalog.requirements[i];
+            r.api == p.api && r.kind == p.kind && r.permission == p.name
+        })
+        .collect();
+    if rows.is_empty() {
+        out.push(Line::from(Span::styled(
+            "No loaded product asks for it.",
+            theme.header(),
+        )));
+        return out;
     }
+    out.push(Line::from(Span::styled(
+        format!("Asked for by {} row(s) in {} product(s)", rows.len(), p.asked_by.len()),
+        theme.header(),
+    )));
+    for i in rows {
+        out.extend(row_lines(catalog, i, theme));
+    }
+    out
 }
 
 pub(super) fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -156,7 +176,7 @@ pub(super) fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // Lines below the pane's last visible row are not built.
     let limit = usize::from(app.detail_scroll) + usize::from(area.height);
     let text = match app.current() {
-        Some(e) => lines_upto(&app.catalog, e.rows(), theme, limit),
+        Some(e) => lines_upto(&app.catalog, e.rows(), theme, limit, app.all_operations),
         None => vec![Line::from("Nothing to show.")],
     };
     frame.render_widget(

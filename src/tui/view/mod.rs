@@ -3,6 +3,7 @@
 
 mod audit;
 mod blocks;
+mod catalog;
 mod compare;
 mod detail;
 mod explorer;
@@ -15,7 +16,7 @@ use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::{Constraint, Direction, Layout};
 use ratatui::widgets::Paragraph;
 
 /// Smallest terminal the explorer draws in.
@@ -51,10 +52,12 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
     }
     if let Some((a, scroll)) = &app.audit {
         audit::render(frame, rows[2], a, *scroll, theme);
+    } else if let Some(view) = &app.catalog_view {
+        catalog::render(frame, rows[2], app, view, theme);
     } else if let Some(cmp) = &app.compare {
         compare::render(frame, rows[2], app, cmp, theme);
     } else {
-        let (table_area, detail_area) = split_body(rows[2]);
+        let (table_area, detail_area) = blocks::split_body(rows[2], app.entries.len());
         explorer::table(frame, table_area, app, theme, view);
         detail::pane(frame, detail_area, app, theme);
     }
@@ -76,23 +79,6 @@ fn scrub(buffer: &mut ratatui::buffer::Buffer) {
         if crate::model::text::find_unsafe(cell.symbol()).is_some() {
             cell.set_symbol("\u{fffd}");
         }
-    }
-}
-
-/// Side by side when wide, stacked otherwise.
-fn split_body(area: Rect) -> (Rect, Rect) {
-    if area.width >= 150 {
-        let parts = Layout::default()
-            .direction(Direction::Horizontal)
-            .constraints([Constraint::Percentage(58), Constraint::Percentage(42)])
-            .split(area);
-        (parts[0], parts[1])
-    } else {
-        let parts = Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
-            .split(area);
-        (parts[0], parts[1])
     }
 }
 

@@ -10,6 +10,31 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub(super) fn header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if let Some(view) = &app.catalog_view {
+        let mut spans = vec![
+            Span::styled("permscope catalog ", theme.header()),
+            Span::raw(format!(
+                "{} of {} published permissions",
+                view.visible.len(),
+                view.rows.len()
+            )),
+        ];
+        let q = &app.query;
+        if !q.products.is_empty() || !q.workloads.is_empty() || q.phase.is_some() {
+            spans.push(Span::styled(
+                " · product, workload and phase filters apply to vendor rows only",
+                theme.dim(),
+            ));
+        }
+        let filters = app.filter_summary();
+        if !filters.is_empty() {
+            spans.push(Span::raw(" · "));
+            spans.push(Span::styled(neutralise(&filters.join(" ")).into_owned(), theme.warn()));
+        }
+        spans.push(Span::styled(format!(" · sort: {}", app.sort.as_str()), theme.dim()));
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     let total = app.catalog.requirements.len();
     let shown = app.hits().len();
     let mut spans = vec![
@@ -56,9 +81,10 @@ pub(super) fn footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, 
         spans.push(Span::styled(neutralise(msg).into_owned(), theme.warn()));
         spans.push(Span::raw("  "));
     }
-    let (pos, len) = match &app.compare {
-        Some(v) => (v.cursor, v.visible.len()),
-        None => (app.cursor, app.entries.len()),
+    let (pos, len) = match (&app.catalog_view, &app.compare) {
+        (Some(v), _) => (v.cursor, v.visible.len()),
+        (None, Some(v)) => (v.cursor, v.visible.len()),
+        (None, None) => (app.cursor, app.entries.len()),
     };
     if len > 0 {
         spans.push(Span::styled(format!("{}/{len} ", pos + 1), theme.dim()));
