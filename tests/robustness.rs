@@ -719,6 +719,7 @@ fn query_strategy() -> impl Strategy<Value = (Query, Sort)> {
             (
                 Query {
                     products,
+                    apps: Vec::new(),
                     apis,
                     kind,
                     workloads,

@@ -144,6 +144,8 @@ pub struct App {
     pub compare: Option<CompareView>,
     /// Grants from --grants, resolved against the catalog, for the audit screen.
     pub grants: Vec<crate::model::grants::ResolvedGrant>,
+    /// Who holds each of those grants, to check each app's against its own.
+    pub holders: crate::model::holders::Holders,
     /// The audit screen, when open, and its scroll.
     pub audit: Option<(crate::model::audit::Audit, u16)>,
     /// The shown search result, recent ones, and whether the worker searches.
@@ -182,6 +184,7 @@ impl App {
             last_copied: None,
             compare: None,
             grants: Vec::new(),
+            holders: Default::default(),
             audit: None,
             results,
             selected_hidden: 0,
@@ -269,6 +272,12 @@ impl App {
     /// The explorer with grants (from `--grants`) to audit products against.
     pub fn with_grants(mut self, grants: Vec<crate::model::grants::ResolvedGrant>) -> App {
         self.grants = grants;
+        self
+    }
+
+    /// Who holds the grants (from `--grants`), so each app's are audited against that app.
+    pub fn with_holders(mut self, holders: crate::model::holders::Holders) -> App {
+        self.holders = holders;
         self
     }
 
@@ -477,7 +486,9 @@ impl App {
                     );
                 } else if let Some(row) = self.current().map(|e| e.rows()[0]) {
                     let product = self.catalog.requirements[row].product;
-                    self.audit = Some((crate::model::audit::audit(&self.catalog, product, &self.grants), 0));
+                    let audit =
+                        crate::model::audit::audit_apps(&self.catalog, product, None, &self.grants, &self.holders);
+                    self.audit = Some((audit, 0));
                 }
             }
             Action::OpenCompare => {
@@ -514,35 +525,44 @@ impl App {
                 self.select_column(action == Action::SelectColumnAll)
             }
             Action::ToggleSelect => {
-                let row = match &self.compare {
-                    Some(v) => v.current().map(|r| r.first_row),
-                    None => self.current().map(|e| e.rows()[0]),
+                // The permission, for the apps of the rows it stands for here.
+                let rows: Vec<usize> = match &self.compare {
+                    Some(v) => v
+                        .visible
+                        .get(v.cursor)
+                        .map(|&i| compare_rows(v, i))
+                        .unwrap_or_default(),
+                    None => self.current().map(|e| e.rows().to_vec()).unwrap_or_default(),
                 };
-                if let Some(row) = row {
-                    self.selection.toggle_row(&self.catalog, row);
+                if !rows.is_empty() {
+                    self.selection.toggle_rows(&self.catalog, &rows);
                     self.move_by(1);
                 }
             }
             Action::SelectVisible => {
-                let keys: Vec<_> = match &self.compare {
-                    Some(v) => v
-                        .visible
-                        .iter()
-                        .map(|&i| selection::key_of(&self.catalog, v.cmp.rows[i].first_row))
-                        .collect(),
-                    None => self
-                        .distinct_visible_rows()
-                        .into_iter()
-                        .map(|row| selection::key_of(&self.catalog, row))
-                        .collect(),
+                let n = match &self.compare {
+                    Some(v) => {
+                        let rows: Vec<usize> = v.visible.iter().flat_map(|&i| compare_rows(v, i)).collect();
+                        self.selection.add_rows(&self.catalog, rows)
+                    }
+                    None => {
+                        let hits = Arc::clone(self.hits());
+                        self.selection.add_rows(&self.catalog, hits.iter().map(|h| h.row))
+                    }
                 };
-                let n = keys.len();
-                self.selection.extend(keys);
                 self.status = Some(format!("Selected the {n} visible rows' permissions"));
             }
             Action::InvertVisible => {
+                let mut rows_of: std::collections::HashMap<u32, Vec<usize>> = Default::default();
+                for h in self.hits().iter() {
+                    rows_of.entry(self.catalog.slot(h.row)).or_default().push(h.row);
+                }
                 for row in self.distinct_visible_rows() {
-                    self.selection.toggle(selection::key_of(&self.catalog, row));
+                    let key = selection::key_of(&self.catalog, row);
+                    if !self.selection.remove(&key) {
+                        let rows = rows_of.get(&self.catalog.slot(row)).cloned().unwrap_or_default();
+                        self.selection.add_rows(&self.catalog, rows);
+                    }
                 }
             }
             Action::ClearSelection => {
@@ -552,9 +572,16 @@ impl App {
             Action::PickPreset => {
                 if let Some(&row) = self.current().map(|e| &e.rows()[0]) {
                     let product = self.catalog.requirements[row].product;
+                    let mut options: Vec<String> = Preset::ALL.iter().map(|p| p.label().to_string()).collect();
+                    // A tenant consents to each app apart: each app's own set,
+                    // ready for its manifest.
+                    let apps = &self.catalog.products[product].apps;
+                    if apps.len() > 1 {
+                        options.extend(apps.iter().map(|a| format!("Everything the app {} asks for", a.name)));
+                    }
                     self.picker = Some(Picker {
                         kind: PickerKind::Preset(product),
-                        options: Preset::ALL.iter().map(|p| p.label().to_string()).collect(),
+                        options,
                         ticked: Vec::new(),
                         cursor: 0,
                     });
@@ -675,16 +702,24 @@ impl App {
                 }
             }
             PickerKind::Preset(product) => {
-                if let Some(preset) = Preset::ALL.get(p.cursor) {
-                    let set = Selection::preset(&self.catalog, product, *preset);
-                    let n = set.len();
-                    self.selection = set;
-                    self.status = Some(format!(
-                        "Selected {n} permissions: {} of {}",
+                let prod = &self.catalog.products[product];
+                let (app, preset) = match Preset::ALL.get(p.cursor) {
+                    Some(preset) => (None, *preset),
+                    None => (Some(p.cursor - Preset::ALL.len()), Preset::Everything),
+                };
+                let set = Selection::preset_of(&self.catalog, product, app, preset);
+                let n = set.len();
+                let apps = set.apps().len();
+                self.selection = set;
+                self.status = Some(match app.and_then(|a| prod.apps.get(a)) {
+                    Some(a) => format!("Selected {n} permissions: everything the app {} of {} asks for", a.name, prod.slug),
+                    None if apps > 1 => format!(
+                        "Selected {n} permissions: {} of {}, for its {apps} apps (a manifest or scope string is one app's: P again picks one app)",
                         preset.label(),
-                        self.catalog.products[product].slug
-                    ));
-                }
+                        prod.slug
+                    ),
+                    None => format!("Selected {n} permissions: {} of {}", preset.label(), prod.slug),
+                });
                 return Vec::new();
             }
         }
@@ -709,13 +744,19 @@ impl App {
                 .filter(|i| others.iter().all(|b| b.contains(i)))
                 .collect()
         };
-        let keys: Vec<_> = rows
+        // The column's own rows: the selection is for that product's apps.
+        let column = v.column;
+        let picked: Vec<usize> = rows
             .iter()
-            .map(|&i| selection::key_of(&self.catalog, v.cmp.rows[i].first_row))
-            .filter(|k| !k.name.is_empty())
+            .filter(|&&i| !v.cmp.rows[i].permission.is_empty())
+            .flat_map(|&i| match &v.cmp.rows[i].cells[column] {
+                crate::model::compare::Cell::Asks(rows) => rows.clone(),
+                _ => Vec::new(),
+            })
             .collect();
-        let n = keys.len();
-        self.selection = keys.into_iter().collect();
+        let mut set = Selection::new();
+        let n = set.add_rows(&self.catalog, picked);
+        self.selection = set;
         self.status = Some(if all {
             format!("Selected {n} permissions: everything {slug} asks for (within the filters)")
         } else {
@@ -730,6 +771,15 @@ impl App {
             return Vec::new();
         }
         let out = export::export(&self.catalog, &self.selection, self.export_format);
+        if out.refused {
+            // Never a merged manifest: say why, and how to pick one app.
+            self.status = Some(format!(
+                "Not copied as {}. {} P on a row offers each app's set.",
+                self.export_format.as_str(),
+                out.warnings.first().map_or("", |w| w.as_str())
+            ));
+            return Vec::new();
+        }
         if out.text.is_empty() || out.count == 0 {
             // Never wipe the clipboard with an empty export: say why instead.
             self.status = Some(format!(
@@ -833,6 +883,20 @@ impl App {
             out.push(format!("search=\"{}\"", q.text));
         }
         out
+    }
+}
+
+/// The requirement rows a compare matrix row stands for: the focused
+/// product's, when it asks for the permission, else every product's that does.
+fn compare_rows(v: &CompareView, i: usize) -> Vec<usize> {
+    let row = &v.cmp.rows[i];
+    let asks = |c: &crate::model::compare::Cell| match c {
+        crate::model::compare::Cell::Asks(rows) => rows.clone(),
+        _ => Vec::new(),
+    };
+    match row.cells.get(v.column).map(asks) {
+        Some(mine) if !mine.is_empty() => mine,
+        _ => row.cells.iter().flat_map(asks).collect(),
     }
 }
 
