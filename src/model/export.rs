@@ -281,11 +281,17 @@ fn blocks<'i, 'a>(catalog: &Catalog, items: &'i [Item<'a>], apps: &[AppRef]) -> 
     out
 }
 
-/// "Xopero ONE Registrator (xopero-one): 4, Xopero ONE MS365 PRO (xopero-one): 16".
-fn block_list(blocks: &[Block]) -> String {
+/// "Xopero ONE Registrator (xopero-one) with 4 permissions, Xopero ONE MS365 PRO (xopero-one) with 16".
+fn block_list<'b>(blocks: impl IntoIterator<Item = &'b Block<'b, 'b>>) -> String {
     blocks
-        .iter()
-        .map(|b| format!("{}: {}", b.title(), b.items.len()))
+        .into_iter()
+        .map(|b| {
+            format!(
+                "{} with {}",
+                b.title(),
+                plural(b.items.len(), "permission", "permissions")
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -303,7 +309,7 @@ fn apps_statement(blocks: &[Block], format: ExportFormat) -> String {
         ExportFormat::Scopes | ExportFormat::Manifest => "written for the one app that holds any",
     };
     format!(
-        "The selection is for {n} apps, each consented to apart: {how} ({}).",
+        "The selection is for {n} apps, each consented to apart: {how}. The apps: {}.",
         block_list(blocks)
     )
 }
@@ -311,13 +317,9 @@ fn apps_statement(blocks: &[Block], format: ExportFormat) -> String {
 /// Why a format that is one app registration's was not written for several apps.
 fn refusal(what: &str, blocks: &[&Block]) -> String {
     format!(
-        "Nothing written: {what} belongs to one app registration, and the selection is for {} apps ({}): export one app's permissions at a time.",
+        "Nothing written: {what} is one app registration's, and the selection is for {} apps, each consented to apart: {}. Export one app's permissions at a time.",
         blocks.len(),
-        blocks
-            .iter()
-            .map(|b| format!("{}: {}", b.title(), b.items.len()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        block_list(blocks.iter().copied())
     )
 }
 
@@ -764,7 +766,7 @@ fn script_for(blocks: &[Block]) -> String {
             many.len(),
             many.iter()
                 .enumerate()
-                .map(|(n, b)| format!("{} {}", n + 1, b.title()))
+                .map(|(n, b)| format!("app {} is {}", n + 1, b.title()))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
