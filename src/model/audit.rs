@@ -428,26 +428,23 @@ pub fn audit_apps(
     let mut notices = Vec::new();
     if whole && p.apps.len() > 1 {
         let held = if strangers.is_empty() {
-            "the export names no holder that is one of them".to_string()
+            "the export names no holder".to_string()
+        } else {
+            format!("held by {}", strangers.join("; "))
+        };
+        let apps_list = p.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
+        notices.push(if apps.is_empty() {
+            format!(
+                "{} installs {} apps ({apps_list}), and the grants do not say which holds them ({held}): they were checked against every app's documented permissions together. Name the app (audit --app NAME) to check them against its own.",
+                p.slug,
+                p.apps.len()
+            )
         } else {
             format!(
-                "they are held by {}, which is none of them",
-                strangers.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+                "Some grants do not say which of {}'s apps ({apps_list}) holds them ({held}): those were checked against every app's documented permissions together.",
+                p.slug
             )
-        };
-        notices.push(format!(
-            "{} installs {} apps ({}) and {held}: {} checked against every app's documented permissions together. Name the app (audit --app NAME) to check its grants against its own.",
-            p.slug,
-            p.apps.len(),
-            p.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
-            if apps.is_empty() { "the grants are" } else { "those grants are" }
-        ));
-    } else if app.is_none() && !strangers.is_empty() {
-        notices.push(format!(
-            "Some grants are held by {}, which is no app of {}: they were checked against its documented permissions all the same.",
-            strangers.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "),
-            p.slug
-        ));
+        });
     }
     Audit {
         product,
@@ -650,12 +647,13 @@ fn granted_at(e: &AuditEntry) -> String {
     out
 }
 
-/// "line 45, line 69", each with its app (`with_app`) when the product has several.
+/// "line 45, line 69", each with its app when the product has several
+/// (`with_app`) and it is not the entry's own.
 fn documented_at(e: &AuditEntry, with_app: bool) -> String {
     e.documented
         .iter()
         .map(|d| {
-            if with_app {
+            if with_app && e.app.as_deref() != Some(d.app.as_str()) {
                 format!("line {} ({})", d.line, d.app)
             } else {
                 format!("line {}", d.line)
@@ -845,13 +843,21 @@ fn section_table(audit: &Audit, entries: &[AuditEntry], flagged: bool, width: us
     let multi = audit.app_count > 1;
     let detail = |e: &AuditEntry| -> String {
         let mut parts = Vec::new();
+        // A flagged grant that is documented is documented for another app:
+        // that comes first, before the columns are cut to fit.
+        let first = flagged && !e.documented.is_empty();
+        if first {
+            parts.extend(entry_notes(audit, e));
+        }
         if !e.documented.is_empty() {
             parts.push(format!("documented at {}", documented_at(e, multi)));
         }
         if !e.sources.is_empty() {
             parts.push(format!("granted in {}", granted_at(e)));
         }
-        parts.extend(entry_notes(audit, e));
+        if !first {
+            parts.extend(entry_notes(audit, e));
+        }
         parts.join("; ")
     };
     let mut cols = vec![

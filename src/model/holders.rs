@@ -75,8 +75,9 @@ impl Holders {
     }
 
     /// The app of `product` holding the grant read at `source`, with how it was
-    /// known and the holder as named; `Err` with the holder's name when there
-    /// is a holder but it is none of the apps, `Ok(None)` when the export names none.
+    /// known and the holder as named; `Err` saying who holds it when the
+    /// holder is none of the apps (or only an id nothing names), `Ok(None)`
+    /// when the export names no holder.
     pub fn app_of(
         &self,
         catalog: &Catalog,
@@ -108,9 +109,13 @@ impl Holders {
                 return Ok(Some((i, MatchedBy::ObjectId, format!("{id} ({name})"))));
             }
         }
-        match p.display_name.clone().or(id) {
-            Some(label) => Err(label),
-            None => Ok(None),
+        match (&p.display_name, id) {
+            (Some(name), _) => Err(format!("\"{name}\", which is none of the apps")),
+            (None, Some(id)) => Err(match self.names.get(&id) {
+                Some(name) => format!("\"{name}\" (object id {id}), which is none of the apps"),
+                None => format!("the object id {id}, which no export here names"),
+            }),
+            (None, None) => Ok(None),
         }
     }
 }
