@@ -23,15 +23,13 @@
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::facts::PermissionFact;
-use crate::model::level::RiskLevel;
-use crate::model::permission::{PermissionKey, PermissionKind};
-use crate::model::product::Api;
+use crate::model::permission::PermissionKind;
+use crate::model::exportable::{Block, Item, block_list, blocks, by_resource, distinct, no_guid, of_kind, plural, prepare};
 use crate::model::query::AppRef;
 use crate::model::selection::Selection;
-use crate::model::text::{neutralise, one_line};
+use crate::model::text::one_line;
 use crate::model::text::{csv_field, md_code};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// The resource app id of Microsoft Graph, whose scopes may be written bare.
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
@@ -190,112 +188,6 @@ pub fn export(catalog: &Catalog, selection: &Selection, format: ExportFormat) ->
     }
 }
 
-/// One exportable permission, with everything the formats need.
-struct Item<'a> {
-    /// Position in the export's items: the same item may sit in two apps' blocks.
-    index: usize,
-    kind: PermissionKind,
-    api: &'a Api,
-    /// Neutralised claim.
-    name: String,
-    /// Neutralised resource name.
-    api_name: String,
-    /// Neutralised resource short name.
-    api_short: String,
-    /// Neutralised resource app id.
-    app_id: String,
-    fact: Option<&'a PermissionFact>,
-    level: RiskLevel,
-    /// Slugs of the products asking for it (of its apps when it has any), in catalog order.
-    products: Vec<String>,
-    /// The apps it was picked for, in catalog order (empty: picked without a row).
-    apps: Vec<AppRef>,
-    /// `(slug, app name)` of those apps, neutralised.
-    app_names: Vec<(String, String)>,
-}
-
-impl Item<'_> {
-    /// The GUID, when the catalog knows it.
-    fn id(&self) -> Option<&str> {
-        self.fact.map(|f| f.id.as_str())
-    }
-
-    fn is_graph(&self) -> bool {
-        self.api.app_id.eq_ignore_ascii_case(GRAPH_APP_ID)
-    }
-
-    /// "`Foo.Read` (Microsoft Graph, application)".
-    fn describe(&self) -> String {
-        format!("`{}` ({}, {})", self.name, self.api_name, self.kind)
-    }
-}
-
-/// Items for one app registration: the unit a manifest, a scope string or a
-/// script block is for.
-struct Block<'i, 'a> {
-    /// `None` for permissions picked without a row (or when no app is known).
-    app: Option<AppRef>,
-    /// "Xopero ONE MS365 PRO (xopero-one)", neutralised; `None` without an app.
-    label: Option<String>,
-    items: Vec<&'i Item<'a>>,
-}
-
-impl Block<'_, '_> {
-    /// The label, or what a block without an app holds.
-    fn title(&self) -> &str {
-        self.label
-            .as_deref()
-            .unwrap_or("permissions selected without a vendor's app")
-    }
-}
-
-/// The items split by app. One block when the selection names at most one app
-/// (permissions picked without a row join it); otherwise one block per app,
-/// in catalog order, holding what was picked for it (a permission picked for
-/// two apps sits in both), then one for permissions picked without a row.
-fn blocks<'i, 'a>(catalog: &Catalog, items: &'i [Item<'a>], apps: &[AppRef]) -> Vec<Block<'i, 'a>> {
-    let label = |a: &AppRef| neutralise(&a.label(catalog)).into_owned();
-    if apps.len() <= 1 {
-        return vec![Block {
-            app: apps.first().copied(),
-            label: apps.first().map(label),
-            items: items.iter().collect(),
-        }];
-    }
-    let mut out: Vec<Block> = apps
-        .iter()
-        .map(|a| Block {
-            app: Some(*a),
-            label: Some(label(a)),
-            items: items.iter().filter(|i| i.apps.contains(a)).collect(),
-        })
-        .collect();
-    let free: Vec<&Item> = items.iter().filter(|i| i.apps.is_empty()).collect();
-    if !free.is_empty() {
-        out.push(Block {
-            app: None,
-            label: None,
-            items: free,
-        });
-    }
-    out
-}
-
-/// "Xopero ONE Registrator (xopero-one) with 4 permissions, Xopero ONE MS365 PRO (xopero-one) with 16".
-fn block_list<'b>(blocks: impl IntoIterator<Item = &'b Block<'b, 'b>>) -> String {
-    blocks
-        .into_iter()
-        .map(|b| {
-            format!(
-                "{} with {}",
-                b.title(),
-                plural(b.items.len(), "permission", "permissions")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The first warning of an export for several apps: how the text treats them.
 fn apps_statement(blocks: &[Block], format: ExportFormat) -> String {
     let n = blocks.iter().filter(|b| b.app.is_some()).count();
@@ -321,132 +213,6 @@ fn refusal(what: &str, blocks: &[&Block]) -> String {
         blocks.len(),
         block_list(blocks.iter().copied())
     )
-}
-
-/// Resolves the selection against the catalog, skipping (with a warning)
-/// what can never be exported. A permission's level, products and source
-/// lines come from the rows of the apps it was picked for (every row asking
-/// for it when it was picked without one).
-fn prepare<'a>(catalog: &'a Catalog, selection: &Selection, warnings: &mut Vec<String>) -> Vec<Item<'a>> {
-    let mut rows: HashMap<(usize, PermissionKind, &str), Vec<usize>> = HashMap::new();
-    for (i, r) in catalog.requirements.iter().enumerate() {
-        rows.entry((r.api, r.kind, r.permission.as_str())).or_default().push(i);
-    }
-    let slug = |p: usize| {
-        catalog
-            .products
-            .get(p)
-            .map_or_else(|| format!("product #{p}"), |p| neutralise(&p.slug).into_owned())
-    };
-    let mut items = Vec::new();
-    for key in selection {
-        let PermissionKey { api, kind, name } = key;
-        let Some(api_ref) = catalog.apis.get(*api) else {
-            warnings.push(format!(
-                "Skipped `{}` ({kind}): resource #{api} is not in the catalog.",
-                neutralise(name)
-            ));
-            continue;
-        };
-        let apps: Vec<AppRef> = selection.apps_of(key).collect();
-        let in_scope: Vec<usize> = rows
-            .get(&(*api, *kind, name.as_str()))
-            .map(|all| {
-                all.iter()
-                    .copied()
-                    .filter(|&i| apps.is_empty() || apps.contains(&AppRef::of_row(catalog, i)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if name.is_empty() {
-            warnings.push(format!(
-                "Skipped a blank permission on {} ({kind}): the vendor's table leaves the claim cell empty{}, so there is nothing to grant.",
-                neutralise(&api_ref.name),
-                cited_lines(catalog, &in_scope)
-            ));
-            continue;
-        }
-        if name.chars().any(char::is_whitespace) {
-            warnings.push(format!(
-                "Skipped `{}` ({}, {kind}): a claim has no spaces, so this is not one.",
-                neutralise(name),
-                neutralise(&api_ref.name)
-            ));
-            continue;
-        }
-        let mut products: Vec<usize> = in_scope.iter().map(|&i| catalog.requirements[i].product).collect();
-        products.sort_unstable();
-        products.dedup();
-        items.push(Item {
-            index: items.len(),
-            kind: *kind,
-            api: api_ref,
-            name: neutralise(name).into_owned(),
-            api_name: neutralise(&api_ref.name).into_owned(),
-            api_short: neutralise(&api_ref.short).into_owned(),
-            app_id: neutralise(&api_ref.app_id).into_owned(),
-            fact: catalog.facts.get(&api_ref.app_id, *kind, name),
-            level: in_scope
-                .iter()
-                .map(|&i| catalog.rating(i).level)
-                .max()
-                .unwrap_or(RiskLevel::Unknown),
-            products: products.into_iter().map(slug).collect(),
-            app_names: apps
-                .iter()
-                .map(|a| (slug(a.product), neutralise(a.name(catalog)).into_owned()))
-                .collect(),
-            apps,
-        });
-    }
-    items
-}
-
-/// " (gitprotect, Xopero ONE MS365 PRO: lines 213, 248)": where `rows` are, by
-/// product and app; empty without rows.
-fn cited_lines(catalog: &Catalog, rows: &[usize]) -> String {
-    let mut by_app: Vec<(AppRef, Vec<u32>)> = Vec::new();
-    for &i in rows {
-        let app = AppRef::of_row(catalog, i);
-        let line = catalog.requirements[i].line;
-        match by_app.iter_mut().find(|(a, _)| *a == app) {
-            Some((_, lines)) => lines.push(line),
-            None => by_app.push((app, vec![line])),
-        }
-    }
-    if by_app.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = by_app
-        .iter()
-        .map(|(a, lines)| {
-            let slug = catalog.products.get(a.product).map_or("?", |p| p.slug.as_str());
-            let list = lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-            format!(
-                "{}, {}: line{} {list}",
-                neutralise(slug),
-                neutralise(a.name(catalog)),
-                if lines.len() == 1 { "" } else { "s" }
-            )
-        })
-        .collect();
-    format!(" ({})", parts.join("; "))
-}
-
-fn no_guid(item: &Item, consequence: &str) -> String {
-    format!(
-        "No GUID known for {}: it is not in permscope's permission catalog, so {consequence}.",
-        item.describe()
-    )
-}
-
-/// Consecutive items on the same resource (items are in resource order).
-fn by_resource<'i, 'a>(items: &'i [&'i Item<'a>]) -> Vec<&'i [&'i Item<'a>]> {
-    items.chunk_by(|a, b| std::ptr::eq(a.api, b.api)).collect()
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 // ---------------------------------------------------------------- names
@@ -723,11 +489,6 @@ fn ps_quote(s: &str) -> String {
     out
 }
 
-/// Items of `kind` in a block.
-fn of_kind<'i, 'a>(items: &[&'i Item<'a>], kind: PermissionKind) -> Vec<&'i Item<'a>> {
-    items.iter().copied().filter(|i| i.kind == kind).collect()
-}
-
 /// "4 application permissions and 2 delegated scopes" over `items`.
 fn kinds_summary(items: &[&Item]) -> String {
     let application = of_kind(items, PermissionKind::Application).len();
@@ -743,14 +504,6 @@ fn kinds_summary(items: &[&Item]) -> String {
         parts.push("nothing".to_string());
     }
     parts.join(" and ")
-}
-
-/// Every distinct item of the blocks, in selection order.
-fn distinct<'i, 'a>(blocks: &[Block<'i, 'a>]) -> Vec<&'i Item<'a>> {
-    let mut all: Vec<&Item> = blocks.iter().flat_map(|b| b.items.iter().copied()).collect();
-    all.sort_by_key(|i| i.index);
-    all.dedup_by_key(|i| i.index);
-    all
 }
 
 /// The `# For ...` line naming the app(s) a script is for.

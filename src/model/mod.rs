@@ -10,6 +10,7 @@ pub mod compare;
 pub mod document;
 pub mod equivalence;
 pub mod export;
+pub mod exportable;
 pub mod facts;
 pub mod grants;
 pub mod holders;
