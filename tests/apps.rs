@@ -309,3 +309,144 @@ fn a_report_for_one_app_covers_that_app_only() {
         "{md}"
     );
 }
+
+// ------------------------------------------------------------ the explorer
+
+use permscope::tui::action::{Action, Effect};
+use permscope::tui::app::App;
+
+/// The explorer on the bundled data, filtered to one product.
+fn explorer_on(slug: &str) -> App {
+    let mut app = App::new(bundled());
+    let at = app.catalog.product_index(slug).unwrap();
+    app.update(Action::PickProducts);
+    for _ in 0..at {
+        app.update(Action::MoveDown);
+    }
+    app.update(Action::PickerToggle);
+    app.update(Action::PickerAccept);
+    assert_eq!(app.query.products, vec![at]);
+    app
+}
+
+/// Picks option `n` of the open picker.
+fn pick(app: &mut App, n: usize) -> Vec<Effect> {
+    for _ in 0..n {
+        app.update(Action::MoveDown);
+    }
+    app.update(Action::PickerAccept)
+}
+
+fn copies(effects: &[Effect]) -> Vec<(String, Vec<String>)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Copy { text, warnings, .. } => Some((text.clone(), warnings.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_explorer_never_copies_a_merged_manifest_and_says_why() {
+    let mut app = explorer_on("xopero-one");
+    // Everything the product asks for: both apps.
+    app.update(Action::PickPreset);
+    pick(&mut app, 0);
+    assert_eq!(app.selection.apps().len(), 2);
+    let status = app.status.clone().unwrap();
+    assert!(status.contains("for its 2 apps"), "{status}");
+    // Copy as a manifest: refused, nothing reaches the clipboard, the status says why.
+    app.update(Action::PickFormat);
+    let effects = pick(&mut app, 7);
+    assert!(copies(&effects).is_empty(), "{effects:?}");
+    let status = app.status.clone().unwrap();
+    assert!(status.starts_with("Not copied as manifest."), "{status}");
+    assert!(
+        status.contains("Xopero ONE Registrator (xopero-one) with 4 permissions")
+            && status.contains("Xopero ONE MS365 PRO (xopero-one) with 15 permissions")
+            && status.contains("P on a row offers each app's set"),
+        "{status}"
+    );
+    // As az CLI: one block per app, and the first warning (shown in the status line) says so.
+    app.update(Action::PickFormat);
+    app.update(Action::MoveTop);
+    let effects = pick(&mut app, 6);
+    let copied = copies(&effects);
+    assert_eq!(copied.len(), 1);
+    assert!(copied[0].0.contains("# ---- App 1: Xopero ONE Registrator (xopero-one)\n"));
+    assert!(copied[0].0.contains("# ---- App 2: Xopero ONE MS365 PRO (xopero-one)\n"));
+    assert!(copied[0].1[0].starts_with("The selection is for 2 apps"), "{:?}", copied[0].1);
+}
+
+#[test]
+fn the_explorer_selects_one_apps_set_and_copies_its_manifest() {
+    let mut app = explorer_on("xopero-one");
+    app.update(Action::PickPreset);
+    let options = app.picker.as_ref().unwrap().options.clone();
+    assert_eq!(options[4], "Everything the app Xopero ONE Registrator asks for");
+    assert_eq!(options[5], "Everything the app Xopero ONE MS365 PRO asks for");
+    pick(&mut app, 5);
+    // 15 permissions, and the blank Exchange Online row the export skips.
+    assert_eq!(app.selection.len(), 16);
+    assert_eq!(app.selection.apps().len(), 1);
+    assert!(app.status.as_deref().unwrap().contains("everything the app Xopero ONE MS365 PRO of xopero-one asks for"));
+    app.update(Action::PickFormat);
+    let copied = copies(&pick(&mut app, 7));
+    assert_eq!(copied.len(), 1);
+    let v: Value = serde_json::from_str(&copied[0].0).unwrap();
+    assert!(v["requiredResourceAccess"].is_array());
+    assert!(!copied[0].0.contains("0e263e50-5827-48a4-b97c-d940288653c7"), "no Directory.AccessAsUser.All");
+    // A single-app product's presets are the four it always had.
+    let mut nakivo = explorer_on("nakivo");
+    nakivo.update(Action::PickPreset);
+    assert_eq!(nakivo.picker.as_ref().unwrap().options.len(), 4);
+}
+
+#[test]
+fn rows_picked_from_two_apps_are_kept_apart() {
+    let mut app = explorer_on("xopero-one");
+    // The first row is the registrator's Directory.AccessAsUser.All; row 5 the backup app's Mail.ReadWrite.
+    app.update(Action::ToggleSelect);
+    for _ in 0..3 {
+        app.update(Action::MoveDown);
+    }
+    app.update(Action::ToggleSelect);
+    assert_eq!(app.selection.len(), 2);
+    assert_eq!(app.selection.apps().len(), 2);
+    app.update(Action::PickFormat);
+    assert!(copies(&pick(&mut app, 7)).is_empty());
+    assert!(app.status.as_deref().unwrap().starts_with("Not copied as manifest."));
+}
+
+#[test]
+fn the_audit_screen_checks_each_apps_grants_against_that_app() {
+    let c = bundled();
+    let mut raw = Vec::new();
+    for f in [ASSIGNMENTS, DELEGATED] {
+        raw.extend(read_export_file(&fixture(f)).unwrap().grants);
+    }
+    let resolved = grants::resolve(&c, &raw);
+    let mut app = App::new(c).with_grants(resolved).with_holders(Holders::from_grants(&raw));
+    let at = app.catalog.product_index("xopero-one").unwrap();
+    app.update(Action::PickProducts);
+    for _ in 0..at {
+        app.update(Action::MoveDown);
+    }
+    app.update(Action::PickerToggle);
+    app.update(Action::PickerAccept);
+    app.update(Action::OpenAudit);
+    let (audit, _) = app.audit.as_ref().unwrap();
+    assert_eq!(audit.other_app.len(), 1);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(150, 50)).unwrap();
+    let keymap = permscope::tui::keymap::Keymap::default();
+    let mut vs = permscope::tui::view::ViewState::default();
+    terminal
+        .draw(|f| permscope::tui::view::render(f, &app, &keymap, &permscope::tui::theme::Theme::mono(), &mut vs))
+        .unwrap();
+    let s = permscope::tui::view::buffer_text(terminal.backend().buffer()).join("\n");
+    assert!(s.contains("Checked against the app Xopero ONE MS365 PRO"), "{s}");
+    assert!(s.contains("Granted, documented only for another app (flagged) (1)"), "{s}");
+    assert!(s.contains("Directory.AccessAsUser.All"), "{s}");
+    assert!(s.contains("documented for Xopero ONE Registrator, not for this app"), "{s}");
+}

@@ -23,15 +23,20 @@ fn entry_line(e: &AuditEntry, flagged: bool, multi: bool, width: usize, theme: &
         let lines: Vec<String> = e.documented.iter().map(|d| d.line.to_string()).collect();
         format!("documented at line {}", lines.join(", "))
     };
-    // The app holding it, and where it is documented instead.
-    if let Some(app) = &e.app
+    // A flagged grant that is documented is another app's: say so first.
+    if flagged && !e.documented.is_empty() {
+        detail = e
+            .notes
+            .iter()
+            .cloned()
+            .chain([detail])
+            .collect::<Vec<_>>()
+            .join(" · ");
+    } else if let Some(app) = &e.app
         && e.granted > 0
         && multi
     {
         detail.push_str(&format!(" · held by {app}"));
-    }
-    for note in e.notes.iter().filter(|n| n.starts_with("documented for ")) {
-        detail.push_str(&format!(" · {note}"));
     }
     let text = format!(
         "{:<52} {:<11} {:<10} {}",
