@@ -18,7 +18,9 @@ fn bundled() -> Catalog {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/grants").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/grants")
+        .join(name)
 }
 
 fn fixture_arg(name: &str) -> String {
@@ -52,7 +54,10 @@ fn an_ambiguous_or_unknown_app_lists_the_products_apps() {
     let c = bundled();
     let x = c.product_index("xopero-one").unwrap();
     let e = resolve_app(&c, x, "xopero").unwrap_err();
-    assert!(matches!(&e, AppError::Ambiguous { matches, .. } if matches.len() == 2), "{e:?}");
+    assert!(
+        matches!(&e, AppError::Ambiguous { matches, .. } if matches.len() == 2),
+        "{e:?}"
+    );
     let text = e.to_string();
     assert!(
         text.contains("`xopero` matches 2 apps of xopero-one")
@@ -61,8 +66,14 @@ fn an_ambiguous_or_unknown_app_lists_the_products_apps() {
         "{text}"
     );
     let e = resolve_app(&c, x, "backup").unwrap_err().to_string();
-    assert!(e.contains("no app matches `backup`") && e.contains("xopero-one: \"Xopero ONE Registrator\""), "{e}");
-    assert!(matches!(resolve_app(&c, x, "  "), Err(AppError::Unknown { .. })), "a blank name names nothing");
+    assert!(
+        e.contains("no app matches `backup`") && e.contains("xopero-one: \"Xopero ONE Registrator\""),
+        "{e}"
+    );
+    assert!(
+        matches!(resolve_app(&c, x, "  "), Err(AppError::Unknown { .. })),
+        "a blank name names nothing"
+    );
     // Without a product, the app is looked for in every product that has it.
     let both = apps_called(&c, &[], "registrator").unwrap();
     let slugs: Vec<&str> = both.iter().map(|a| c.products[a.product].slug.as_str()).collect();
@@ -74,8 +85,24 @@ fn every_command_refuses_an_ambiguous_app_and_lists_the_apps() {
     let grants = fixture_arg(DELEGATED);
     let runs: [Vec<&str>; 4] = [
         vec!["list", "--product", "xopero-one", "--app", "xopero"],
-        vec!["export", "--product", "xopero-one", "--app", "xopero", "--format", "manifest"],
-        vec!["audit", "--product", "xopero-one", "--app", "xopero", "--grants", &grants],
+        vec![
+            "export",
+            "--product",
+            "xopero-one",
+            "--app",
+            "xopero",
+            "--format",
+            "manifest",
+        ],
+        vec![
+            "audit",
+            "--product",
+            "xopero-one",
+            "--app",
+            "xopero",
+            "--grants",
+            &grants,
+        ],
         vec!["report", "xopero-one", "--app", "xopero"],
     ];
     for args in runs {
@@ -94,7 +121,15 @@ fn every_command_refuses_an_ambiguous_app_and_lists_the_apps() {
 
 #[test]
 fn list_with_an_app_shows_that_apps_rows_only() {
-    let o = permscope(&["list", "--product", "xopero-one", "--app", "registrator", "--format", "json"]);
+    let o = permscope(&[
+        "list",
+        "--product",
+        "xopero-one",
+        "--app",
+        "registrator",
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(rows.len(), 4);
@@ -114,8 +149,14 @@ fn export_of_a_manifest_for_two_apps_refuses_and_names_each_app() {
     assert!(stdout(&o).is_empty(), "never a merged manifest");
     let err = stderr(&o);
     assert!(err.contains("is one app registration's"), "{err}");
-    assert!(err.contains("--product xopero-one --app \"Xopero ONE Registrator\""), "{err}");
-    assert!(err.contains("--product xopero-one --app \"Xopero ONE MS365 PRO\""), "{err}");
+    assert!(
+        err.contains("--product xopero-one --app \"Xopero ONE Registrator\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("--product xopero-one --app \"Xopero ONE MS365 PRO\""),
+        "{err}"
+    );
 }
 
 #[test]
@@ -124,16 +165,34 @@ fn export_of_one_apps_manifest_is_its_golden_document() {
         ("pro", "xopero-one-pro.manifest.json"),
         ("registrator", "xopero-one-registrator.manifest.json"),
     ] {
-        let o = permscope(&["export", "--product", "xopero-one", "--app", app, "--format", "manifest"]);
+        let o = permscope(&[
+            "export",
+            "--product",
+            "xopero-one",
+            "--app",
+            app,
+            "--format",
+            "manifest",
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         let expected = std::fs::read_to_string(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/export").join(golden),
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/golden/export")
+                .join(golden),
         )
         .unwrap();
         assert_eq!(stdout(&o), expected, "{app}");
         // The preset path gives the same document.
         let o = permscope(&[
-            "export", "--product", "xopero-one", "--app", app, "--preset", "everything", "--format", "manifest",
+            "export",
+            "--product",
+            "xopero-one",
+            "--app",
+            app,
+            "--preset",
+            "everything",
+            "--format",
+            "manifest",
         ]);
         assert_eq!(stdout(&o), expected, "{app} preset");
     }
@@ -156,7 +215,10 @@ fn gitprotect_warnings_cite_gitprotect_never_xopero_one() {
     }
     let o = permscope(&["export", "--product", "xopero-one", "--app", "pro", "--format", "names"]);
     let err = stderr(&o);
-    assert!(err.contains("(xopero-one, Xopero ONE MS365 PRO: lines 78, 87)"), "{err}");
+    assert!(
+        err.contains("(xopero-one, Xopero ONE MS365 PRO: lines 78, 87)"),
+        "{err}"
+    );
     assert!(!err.contains("gitprotect"), "{err}");
 }
 
@@ -169,7 +231,13 @@ fn xopero_audit(files: &[&str], app: Option<usize>) -> Audit {
         raw.extend(read_export_file(&fixture(f)).unwrap().grants);
     }
     let product = c.product_index("xopero-one").unwrap();
-    audit::audit_apps(&c, product, app, &grants::resolve(&c, &raw), &Holders::from_grants(&raw))
+    audit::audit_apps(
+        &c,
+        product,
+        app,
+        &grants::resolve(&c, &raw),
+        &Holders::from_grants(&raw),
+    )
 }
 
 fn names(entries: &[audit::AuditEntry]) -> Vec<String> {
@@ -207,7 +275,11 @@ fn the_delegated_grant_alone_is_tied_to_its_app_by_object_id_or_by_app() {
     let alone = xopero_audit(&[DELEGATED], None);
     assert!(alone.apps.is_empty());
     assert!(names(&alone.granted_documented).contains(&"Directory.AccessAsUser.All".to_string()));
-    assert!(alone.notices[0].contains("the grants do not say which holds them"), "{:?}", alone.notices);
+    assert!(
+        alone.notices[0].contains("the grants do not say which holds them"),
+        "{:?}",
+        alone.notices
+    );
     assert!(alone.notices[0].contains("audit --app NAME"));
     // Named with --app, it is checked against that app.
     let pro = xopero_audit(&[DELEGATED], Some(1));
@@ -260,7 +332,13 @@ fn audit_json_and_text_name_the_app_and_count_the_other_apps_grants_apart() {
             "{list}"
         );
     }
-    assert!(v["granted_documented"].as_array().unwrap().iter().all(|e| e["app"] == "Xopero ONE MS365 PRO"));
+    assert!(
+        v["granted_documented"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["app"] == "Xopero ONE MS365 PRO")
+    );
     // The table says it too.
     let o = permscope(&[
         "audit",
@@ -273,9 +351,15 @@ fn audit_json_and_text_name_the_app_and_count_the_other_apps_grants_apart() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
-    assert!(text.contains("Checked against the app Xopero ONE MS365 PRO (named with --app)."), "{text}");
+    assert!(
+        text.contains("Checked against the app Xopero ONE MS365 PRO (named with --app)."),
+        "{text}"
+    );
     assert!(text.contains("GRANTED, DOCUMENTED ONLY FOR ANOTHER APP (1)"), "{text}");
-    assert!(text.contains("documented for Xopero ONE Registrator, not for this app"), "{text}");
+    assert!(
+        text.contains("documented for Xopero ONE Registrator, not for this app"),
+        "{text}"
+    );
     // A single-app product's audit keeps its three sections.
     let nakivo = permscope(&[
         "audit",
@@ -294,11 +378,17 @@ fn a_report_for_one_app_covers_that_app_only() {
     let o = permscope(&["report", "xopero-one", "--app", "registrator"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let md = stdout(&o);
-    assert!(md.starts_with("# Permission review: xopero-one (app Xopero ONE Registrator)"), "{md}");
+    assert!(
+        md.starts_with("# Permission review: xopero-one (app Xopero ONE Registrator)"),
+        "{md}"
+    );
     assert!(md.contains("App: Xopero ONE Registrator (this report covers this app only"));
     assert!(md.contains("The product also installs Xopero ONE MS365 PRO, not covered here."));
     assert!(md.contains("of 4 distinct permissions"), "{md}");
-    assert!(!md.contains("full_access_as_app"), "the backup app's permissions are not in it");
+    assert!(
+        !md.contains("full_access_as_app"),
+        "the backup app's permissions are not in it"
+    );
     // Without --app, each app gets its profile, and each serious permission names its app.
     let o = permscope(&["report", "xopero-one"]);
     let md = stdout(&o);
@@ -374,9 +464,21 @@ fn the_explorer_never_copies_a_merged_manifest_and_says_why() {
     let effects = pick(&mut app, 6);
     let copied = copies(&effects);
     assert_eq!(copied.len(), 1);
-    assert!(copied[0].0.contains("# ---- App 1: Xopero ONE Registrator (xopero-one)\n"));
-    assert!(copied[0].0.contains("# ---- App 2: Xopero ONE MS365 PRO (xopero-one)\n"));
-    assert!(copied[0].1[0].starts_with("The selection is for 2 apps"), "{:?}", copied[0].1);
+    assert!(
+        copied[0]
+            .0
+            .contains("# ---- App 1: Xopero ONE Registrator (xopero-one)\n")
+    );
+    assert!(
+        copied[0]
+            .0
+            .contains("# ---- App 2: Xopero ONE MS365 PRO (xopero-one)\n")
+    );
+    assert!(
+        copied[0].1[0].starts_with("The selection is for 2 apps"),
+        "{:?}",
+        copied[0].1
+    );
 }
 
 #[test]
@@ -390,13 +492,21 @@ fn the_explorer_selects_one_apps_set_and_copies_its_manifest() {
     // 15 permissions, and the blank Exchange Online row the export skips.
     assert_eq!(app.selection.len(), 16);
     assert_eq!(app.selection.apps().len(), 1);
-    assert!(app.status.as_deref().unwrap().contains("everything the app Xopero ONE MS365 PRO of xopero-one asks for"));
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap()
+            .contains("everything the app Xopero ONE MS365 PRO of xopero-one asks for")
+    );
     app.update(Action::PickFormat);
     let copied = copies(&pick(&mut app, 7));
     assert_eq!(copied.len(), 1);
     let v: Value = serde_json::from_str(&copied[0].0).unwrap();
     assert!(v["requiredResourceAccess"].is_array());
-    assert!(!copied[0].0.contains("0e263e50-5827-48a4-b97c-d940288653c7"), "no Directory.AccessAsUser.All");
+    assert!(
+        !copied[0].0.contains("0e263e50-5827-48a4-b97c-d940288653c7"),
+        "no Directory.AccessAsUser.All"
+    );
     // A single-app product's presets are the four it always had.
     let mut nakivo = explorer_on("nakivo");
     nakivo.update(Action::PickPreset);
@@ -427,7 +537,9 @@ fn the_audit_screen_checks_each_apps_grants_against_that_app() {
         raw.extend(read_export_file(&fixture(f)).unwrap().grants);
     }
     let resolved = grants::resolve(&c, &raw);
-    let mut app = App::new(c).with_grants(resolved).with_holders(Holders::from_grants(&raw));
+    let mut app = App::new(c)
+        .with_grants(resolved)
+        .with_holders(Holders::from_grants(&raw));
     let at = app.catalog.product_index("xopero-one").unwrap();
     app.update(Action::PickProducts);
     for _ in 0..at {
@@ -446,7 +558,13 @@ fn the_audit_screen_checks_each_apps_grants_against_that_app() {
         .unwrap();
     let s = permscope::tui::view::buffer_text(terminal.backend().buffer()).join("\n");
     assert!(s.contains("Checked against the app Xopero ONE MS365 PRO"), "{s}");
-    assert!(s.contains("Granted, documented only for another app (flagged) (1)"), "{s}");
+    assert!(
+        s.contains("Granted, documented only for another app (flagged) (1)"),
+        "{s}"
+    );
     assert!(s.contains("Directory.AccessAsUser.All"), "{s}");
-    assert!(s.contains("documented for Xopero ONE Registrator, not for this app"), "{s}");
+    assert!(
+        s.contains("documented for Xopero ONE Registrator, not for this app"),
+        "{s}"
+    );
 }

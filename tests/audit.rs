@@ -539,7 +539,14 @@ fn audit_json_is_the_contract() {
             "undocumented"
         ]
     );
-    for list in ["granted_documented", "undocumented", "not_granted", "documented_for_another_app"].map(|k| &obj[k]) {
+    for list in [
+        "granted_documented",
+        "undocumented",
+        "not_granted",
+        "documented_for_another_app",
+    ]
+    .map(|k| &obj[k])
+    {
         for entry in list.as_array().expect("array") {
             for field in ["api", "permission", "type", "id", "risk", "unknown", "flagged"] {
                 assert!(entry.get(field).is_some(), "{field} missing in {entry}");

@@ -117,7 +117,10 @@ fn the_same_data_through_another_api_is_netted() {
             matches!(&x.cells[0], Cell::SameData { permission, .. } if permission == graph),
             "{x:?}"
         );
-        assert!(cmp.beyond(0, 1).is_empty() && cmp.beyond(1, 0).is_empty(), "{graph}: neither asks for more");
+        assert!(
+            cmp.beyond(0, 1).is_empty() && cmp.beyond(1, 0).is_empty(),
+            "{graph}: neither asks for more"
+        );
     }
 }
 
@@ -144,7 +147,11 @@ fn a_broader_permission_through_another_api_covers() {
     // Exchange Calendars.ReadWrite.All reaches the data of Graph Calendars.ReadWrite, which covers Calendars.Read.
     let c = single_permission_products(&[
         ("reads-graph", "Microsoft Graph", "Calendars.Read"),
-        ("writes-exchange", "Office 365 Exchange Online", "Calendars.ReadWrite.All"),
+        (
+            "writes-exchange",
+            "Office 365 Exchange Online",
+            "Calendars.ReadWrite.All",
+        ),
     ]);
     let cmp = Comparison::new(&c, &[0, 1], &Query::default());
     let read = row(&cmp, &c, "Microsoft Graph", "Calendars.Read");
@@ -164,7 +171,11 @@ fn cli_names_each_equivalence_for_what_it_is() {
     let dir = TempDir::new("equivalence");
     for (slug, api, name) in [
         ("graph-calendars", "Microsoft Graph", "Calendars.ReadWrite"),
-        ("exchange-calendars", "Office 365 Exchange Online", "Calendars.ReadWrite.All"),
+        (
+            "exchange-calendars",
+            "Office 365 Exchange Online",
+            "Calendars.ReadWrite.All",
+        ),
         ("graph-users", "Microsoft Graph", "User.Read.All"),
         ("sharepoint-users", "Office 365 SharePoint Online", "User.Read.All"),
     ] {
@@ -178,12 +189,26 @@ fn cli_names_each_equivalence_for_what_it_is() {
     assert!(text.contains("= Exchange Calendars.ReadWrite.All"), "{text}");
     assert!(text.contains("= Graph Calendars.ReadWrite"), "{text}");
     assert!(text.contains("graph-calendars asks for nothing that exchange-calendars does not already hold."));
-    assert!(text.contains("= the same data through another API's permission"), "{text}");
+    assert!(
+        text.contains("= the same data through another API's permission"),
+        "{text}"
+    );
     let o = permscope(&[
-        "--data", data, "compare", "graph-calendars", "exchange-calendars", "--format", "json",
+        "--data",
+        data,
+        "compare",
+        "graph-calendars",
+        "exchange-calendars",
+        "--format",
+        "json",
     ]);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let graph = v["rows"].as_array().unwrap().iter().find(|r| r["api"] == "Microsoft Graph").unwrap();
+    let graph = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["api"] == "Microsoft Graph")
+        .unwrap();
     assert_eq!(
         graph["equivalents"]["exchange-calendars"],
         serde_json::json!({"relation": "same_data", "api": "Office 365 Exchange Online", "permission": "Calendars.ReadWrite.All"})
@@ -192,8 +217,19 @@ fn cli_names_each_equivalence_for_what_it_is() {
     let o = permscope(&["--data", data, "compare", "graph-users", "sharepoint-users"]);
     let text = stdout(&o);
     assert!(!text.contains("= SharePoint") && !text.contains("= Graph"), "{text}");
-    assert!(text.contains("graph-users asks for 1 permission that sharepoint-users does not"), "{text}");
-    let o = permscope(&["--data", data, "compare", "graph-users", "sharepoint-users", "--format", "json"]);
+    assert!(
+        text.contains("graph-users asks for 1 permission that sharepoint-users does not"),
+        "{text}"
+    );
+    let o = permscope(&[
+        "--data",
+        data,
+        "compare",
+        "graph-users",
+        "sharepoint-users",
+        "--format",
+        "json",
+    ]);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     for r in v["rows"].as_array().unwrap() {
         assert_eq!(r["equivalents"], serde_json::json!({}), "{r}");

@@ -36,7 +36,11 @@ fn every_same_data_pair_is_two_published_permissions_its_basis_describes() {
         let (pa, pb) = (published(&m, &c, a), published(&m, &c, b));
         let (da, db) = (pa.display_name.as_deref(), pb.display_name.as_deref());
         assert!(da.is_some() && db.is_some(), "{pair:?}: no display name to compare");
-        assert_eq!(fold(da.unwrap()), fold(db.unwrap()), "{pair:?}: the display names differ");
+        assert_eq!(
+            fold(da.unwrap()),
+            fold(db.unwrap()),
+            "{pair:?}: the display names differ"
+        );
         match pair.basis {
             Basis::SameId => assert_eq!(pa.id, pb.id, "{pair:?}: said to share a GUID"),
             Basis::SameDisplayName => assert_ne!(pa.id, pb.id, "{pair:?}: shares a GUID: say same_id"),
@@ -118,8 +122,16 @@ fn the_issues_cases_are_judged_as_the_issue_says() {
     let same: Vec<[NamedClaim; 2]> = e.same_data.iter().map(|p| p.permissions.clone()).collect();
     let not_same: Vec<[NamedClaim; 2]> = e.not_same_data.iter().map(|p| p.permissions.clone()).collect();
     let exchange = "Office 365 Exchange Online";
-    assert!(has(&same, ("Microsoft Graph", "Calendars.ReadWrite"), (exchange, "Calendars.ReadWrite.All")));
-    assert!(has(&same, ("Microsoft Graph", "Mail.ReadWrite"), (exchange, "Mail.ReadWrite")));
+    assert!(has(
+        &same,
+        ("Microsoft Graph", "Calendars.ReadWrite"),
+        (exchange, "Calendars.ReadWrite.All")
+    ));
+    assert!(has(
+        &same,
+        ("Microsoft Graph", "Mail.ReadWrite"),
+        (exchange, "Mail.ReadWrite")
+    ));
     assert!(has(
         &not_same,
         ("Microsoft Graph", "User.Read.All"),

@@ -209,7 +209,11 @@ fn the_blank_gitprotect_claim_is_skipped_with_a_warning_in_every_format() {
             "{}",
             blank[0]
         );
-        assert!(out.warnings.iter().all(|w| !w.contains("xopero-one")), "{:?}", out.warnings);
+        assert!(
+            out.warnings.iter().all(|w| !w.contains("xopero-one")),
+            "{:?}",
+            out.warnings
+        );
     }
     let names = export(&c, &s, ExportFormat::Names);
     assert_eq!(names.count, s.len() - 1);
@@ -695,7 +699,11 @@ fn scripts_for_two_apps_say_which_app_each_block_is_for() {
     let both = Selection::preset(&c, product(&c, "xopero-one"), Preset::Everything);
     let az = export(&c, &both, ExportFormat::Azcli);
     assert!(!az.refused);
-    assert!(az.text.contains("# ---- App 1: Xopero ONE Registrator (xopero-one)\n"), "{}", az.text);
+    assert!(
+        az.text.contains("# ---- App 1: Xopero ONE Registrator (xopero-one)\n"),
+        "{}",
+        az.text
+    );
     assert!(az.text.contains("# ---- App 2: Xopero ONE MS365 PRO (xopero-one)\n"));
     // Each block adds to its own app's registration, never to one shared APP_ID.
     assert!(!az.text.contains("--id \"$APP_ID\""));
@@ -706,13 +714,24 @@ fn scripts_for_two_apps_say_which_app_each_block_is_for() {
     assert!(!block_2.contains("$APP_ID_1"));
     // 18 distinct permissions: offline_access is in both blocks and counts once.
     assert_eq!(az.count, 18);
-    assert!(az.warnings[0].starts_with("The selection is for 2 apps"), "{:?}", az.warnings);
+    assert!(
+        az.warnings[0].starts_with("The selection is for 2 apps"),
+        "{:?}",
+        az.warnings
+    );
     let ps = export(&c, &both, ExportFormat::Powershell);
     assert!(ps.text.contains("# ---- App 1: Xopero ONE Registrator (xopero-one)"));
     assert!(ps.text.contains("[string] $ClientAppId2\n"), "{}", ps.text);
-    assert!(!ps.text.contains("$ClientAppId1"), "the registrator has no app role to grant");
+    assert!(
+        !ps.text.contains("$ClientAppId1"),
+        "the registrator has no app role to grant"
+    );
     // A scope list is never signed in with when it is one of several apps'.
-    assert!(!ps.text.lines().any(|l| l.starts_with("Connect-MgGraph -Scopes \"Directory")));
+    assert!(
+        !ps.text
+            .lines()
+            .any(|l| l.starts_with("Connect-MgGraph -Scopes \"Directory"))
+    );
 }
 
 #[test]

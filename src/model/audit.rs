@@ -19,8 +19,8 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::grants::ResolvedGrant;
-use crate::model::permission::PermissionKind;
 use crate::model::holders::{Holders, MatchedBy};
+use crate::model::permission::PermissionKind;
 use crate::model::read::grants::GrantSource;
 use crate::model::risk::Rating;
 use crate::model::text::{display_width, truncate};
@@ -267,7 +267,11 @@ pub fn audit_apps(
     holders: &Holders,
 ) -> Audit {
     let p = &catalog.products[product];
-    let app_rows = |a: usize| catalog.rows_of(product).filter(move |&i| catalog.requirements[i].app == a);
+    let app_rows = |a: usize| {
+        catalog
+            .rows_of(product)
+            .filter(move |&i| catalog.requirements[i].app == a)
+    };
     let mut per_app: Vec<Documented> = (0..p.apps.len())
         .map(|a| Documented::of(catalog, product, app_rows(a), Some(&p.apps[a].name)))
         .collect();
@@ -370,9 +374,10 @@ pub fn audit_apps(
                     union.entries[u].kind,
                     union.entries[u].permission.clone(),
                 );
-                let at = match other_app.iter().position(|e| {
-                    (e.api, e.kind, e.permission.clone()) == key && e.app.as_deref() == Some(&holder)
-                }) {
+                let at = match other_app
+                    .iter()
+                    .position(|e| (e.api, e.kind, e.permission.clone()) == key && e.app.as_deref() == Some(&holder))
+                {
                     Some(at) => at,
                     None => {
                         let mut e = union.entries[u].clone();
@@ -820,7 +825,12 @@ pub fn to_table(audit: &Audit, width: usize) -> String {
     let multi = audit.app_count > 1;
     let sections: [(&str, &[AuditEntry], bool, bool); 4] = [
         ("GRANTED BUT UNDOCUMENTED", &audit.undocumented, true, true),
-        ("GRANTED, DOCUMENTED ONLY FOR ANOTHER APP", &audit.other_app, true, multi),
+        (
+            "GRANTED, DOCUMENTED ONLY FOR ANOTHER APP",
+            &audit.other_app,
+            true,
+            multi,
+        ),
         ("GRANTED AND DOCUMENTED", &audit.granted_documented, false, true),
         ("DOCUMENTED BUT NOT GRANTED", &audit.not_granted, false, true),
     ];

@@ -22,9 +22,11 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
+use crate::model::exportable::{
+    Block, Item, block_list, blocks, by_resource, distinct, no_guid, of_kind, plural, prepare,
+};
 use crate::model::facts::PermissionFact;
 use crate::model::permission::PermissionKind;
-use crate::model::exportable::{Block, Item, block_list, blocks, by_resource, distinct, no_guid, of_kind, plural, prepare};
 use crate::model::query::AppRef;
 use crate::model::selection::Selection;
 use crate::model::text::one_line;
@@ -424,7 +426,9 @@ fn markdown(blocks: &[Block], warnings: &mut Vec<String>) -> (String, usize) {
         } else if let Some(label) = &block.label {
             out.push_str(&format!("For the app {}.\n\n", md_text(label)));
         }
-        out.push_str("| Risk | Permission | API | Type | ID | Admin consent | Products |\n|---|---|---|---|---|---|---|\n");
+        out.push_str(
+            "| Risk | Permission | API | Type | ID | Admin consent | Products |\n|---|---|---|---|---|---|---|\n",
+        );
         let mut unknown = Vec::new();
         for i in &block.items {
             let id = match i.id() {

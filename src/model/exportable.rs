@@ -44,7 +44,9 @@ impl Item<'_> {
     }
 
     pub(crate) fn is_graph(&self) -> bool {
-        self.api.app_id.eq_ignore_ascii_case(crate::model::read::grants::GRAPH_APP_ID)
+        self.api
+            .app_id
+            .eq_ignore_ascii_case(crate::model::read::grants::GRAPH_APP_ID)
     }
 
     /// "`Foo.Read` (Microsoft Graph, application)".

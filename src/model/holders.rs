@@ -125,4 +125,3 @@ fn same_name(a: &str, b: &str) -> bool {
     let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     fold(a) == fold(b)
 }
-

@@ -527,11 +527,7 @@ impl App {
             Action::ToggleSelect => {
                 // The permission, for the apps of the rows it stands for here.
                 let rows: Vec<usize> = match &self.compare {
-                    Some(v) => v
-                        .visible
-                        .get(v.cursor)
-                        .map(|&i| compare_rows(v, i))
-                        .unwrap_or_default(),
+                    Some(v) => v.visible.get(v.cursor).map(|&i| compare_rows(v, i)).unwrap_or_default(),
                     None => self.current().map(|e| e.rows().to_vec()).unwrap_or_default(),
                 };
                 if !rows.is_empty() {
@@ -712,7 +708,10 @@ impl App {
                 let apps = set.apps().len();
                 self.selection = set;
                 self.status = Some(match app.and_then(|a| prod.apps.get(a)) {
-                    Some(a) => format!("Selected {n} permissions: everything the app {} of {} asks for", a.name, prod.slug),
+                    Some(a) => format!(
+                        "Selected {n} permissions: everything the app {} of {} asks for",
+                        a.name, prod.slug
+                    ),
                     None if apps > 1 => format!(
                         "Selected {n} permissions: {} of {}, for its {apps} apps (a manifest or scope string is one app's: P again picks one app)",
                         preset.label(),

@@ -33,7 +33,10 @@ impl Equivalences {
         for (i, n) in doc.not_same_data.into_iter().enumerate() {
             let path = vec![Step::key("not_same_data"), Step::Index(i), Step::key("permissions")];
             let permissions = pair(n.permissions, &path).map_err(|f| f.locate(text, origin))?;
-            out.not_same_data.push(NotSameData { permissions, why: n.why });
+            out.not_same_data.push(NotSameData {
+                permissions,
+                why: n.why,
+            });
         }
         Ok(out)
     }
@@ -171,12 +174,22 @@ mod tests {
         let one = r#"{"same_data": [{"data": "x", "basis": "same_id", "permissions": [
   {"api": "Microsoft Graph", "type": "application", "permission": "Mail.Read"},
   {"api": "microsoft graph", "type": "application", "permission": "Mail.ReadWrite"}]}]}"#;
-        assert!(Equivalences::from_json(one, "eq.json").unwrap_err().message.contains("same resource"));
+        assert!(
+            Equivalences::from_json(one, "eq.json")
+                .unwrap_err()
+                .message
+                .contains("same resource")
+        );
         let three = r#"{"same_data": [{"data": "x", "basis": "same_id", "permissions": [
   {"api": "A", "type": "application", "permission": "a"},
   {"api": "B", "type": "application", "permission": "b"},
   {"api": "C", "type": "application", "permission": "c"}]}]}"#;
-        assert!(Equivalences::from_json(three, "eq.json").unwrap_err().message.contains("found 3"));
+        assert!(
+            Equivalences::from_json(three, "eq.json")
+                .unwrap_err()
+                .message
+                .contains("found 3")
+        );
         let basis = r#"{"same_data": [{"data": "x", "basis": "same_guid", "permissions": []}]}"#;
         let e = Equivalences::from_json(basis, "eq.json").unwrap_err();
         assert!(e.message.contains("not a basis"), "{e}");

@@ -25,13 +25,7 @@ fn entry_line(e: &AuditEntry, flagged: bool, multi: bool, width: usize, theme: &
     };
     // A flagged grant that is documented is another app's: say so first.
     if flagged && !e.documented.is_empty() {
-        detail = e
-            .notes
-            .iter()
-            .cloned()
-            .chain([detail])
-            .collect::<Vec<_>>()
-            .join(" · ");
+        detail = e.notes.iter().cloned().chain([detail]).collect::<Vec<_>>().join(" · ");
     } else if let Some(app) = &e.app
         && e.granted > 0
         && multi
