@@ -568,3 +568,49 @@ fn the_audit_screen_checks_each_apps_grants_against_that_app() {
         "{s}"
     );
 }
+
+// ------------------------------------------------------------ an app id the product file records
+
+const TWO_APPS: &str = r#"{
+  "slug": "two-apps",
+  "vendor": "V",
+  "product": "Two apps",
+  "source": {"title": "T", "file": "t.txt"},
+  "apps": [
+    {"name": "Setup", "requirements": [
+      {"line": 1, "api": "Microsoft Graph", "permission": "Directory.AccessAsUser.All", "type": "delegated"}]},
+    {"name": "Backup", "app_id": "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D", "requirements": [
+      {"line": 2, "api": "Microsoft Graph", "permission": "Mail.Read", "type": "application"}]}
+  ]
+}"#;
+
+#[test]
+fn an_app_id_in_the_product_file_ties_a_manifest_to_its_app() {
+    let mut c = Catalog::empty();
+    c.add_product_text(TWO_APPS, permscope::model::product::Origin::Bundled("two-apps.json"))
+        .unwrap();
+    assert_eq!(
+        c.products[0].apps[1].app_id.as_deref(),
+        Some("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+    );
+    // The registration names no display name: only its appId says which app it is.
+    let manifest = r#"{"appId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "requiredResourceAccess": [
+      {"resourceAppId": "00000003-0000-0000-c000-000000000000", "resourceAccess": [
+        {"id": "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "type": "Role"},
+        {"id": "0e263e50-5827-48a4-b97c-d940288653c7", "type": "Scope"}]}]}"#;
+    let raw = permscope::model::read::grants::read_export(manifest, "manifest.json")
+        .unwrap()
+        .grants;
+    let a = audit::audit_apps(&c, 0, None, &grants::resolve(&c, &raw), &Holders::from_grants(&raw));
+    assert_eq!(a.apps.len(), 1);
+    assert_eq!((a.apps[0].name.as_str(), a.apps[0].matched_by), ("Backup", MatchedBy::AppId));
+    assert_eq!(names(&a.granted_documented), ["Mail.Read"]);
+    assert_eq!(names(&a.other_app), ["Directory.AccessAsUser.All"]);
+    // An app id that is not one is refused where it is.
+    let bad = TWO_APPS.replace("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D", "not-a-guid");
+    let e = Catalog::empty()
+        .add_product_text(&bad, permscope::model::product::Origin::Bundled("bad.json"))
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("apps[1].app_id"), "{e}");
+    assert!(e.message.contains("not an application id"), "{e}");
+}
