@@ -603,7 +603,10 @@ fn an_app_id_in_the_product_file_ties_a_manifest_to_its_app() {
         .grants;
     let a = audit::audit_apps(&c, 0, None, &grants::resolve(&c, &raw), &Holders::from_grants(&raw));
     assert_eq!(a.apps.len(), 1);
-    assert_eq!((a.apps[0].name.as_str(), a.apps[0].matched_by), ("Backup", MatchedBy::AppId));
+    assert_eq!(
+        (a.apps[0].name.as_str(), a.apps[0].matched_by),
+        ("Backup", MatchedBy::AppId)
+    );
     assert_eq!(names(&a.granted_documented), ["Mail.Read"]);
     assert_eq!(names(&a.other_app), ["Directory.AccessAsUser.All"]);
     // An app id that is not one is refused where it is.

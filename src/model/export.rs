@@ -200,7 +200,8 @@ fn apps_statement(blocks: &[Block], format: ExportFormat) -> String {
         ExportFormat::Markdown => "one table per app",
         ExportFormat::Json | ExportFormat::Csv => "each row names the apps it was picked for",
         ExportFormat::Names => "the list names each permission once, whichever app asks for it",
-        ExportFormat::Scopes | ExportFormat::Manifest => "written for the one app that holds any",
+        ExportFormat::Scopes => "the scope string is the one app's with delegated scopes",
+        ExportFormat::Manifest => "the manifest is the one app's with permissions to write",
     };
     format!(
         "The selection is for {n} apps, each consented to apart: {how}. The apps: {}.",

@@ -257,15 +257,20 @@ impl fmt::Display for AppError {
                 product,
                 matches,
                 apps,
-            } => write!(
-                f,
-                "`{}` matches {} apps of {}: {}; give more of the name (the apps are {})",
-                neutralise(given),
-                matches.len(),
-                neutralise(product),
-                neutralise(&listed(matches)),
-                neutralise(&listed(apps))
-            ),
+            } => {
+                write!(
+                    f,
+                    "`{}` matches {} apps of {}: {}; give more of the name",
+                    neutralise(given),
+                    matches.len(),
+                    neutralise(product),
+                    neutralise(&listed(matches)),
+                )?;
+                if matches.len() < apps.len() {
+                    write!(f, " (its apps are {})", neutralise(&listed(apps)))?;
+                }
+                Ok(())
+            }
         }
     }
 }
