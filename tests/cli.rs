@@ -307,7 +307,18 @@ fn audit_json_contract_and_exit_code() {
     assert_eq!(o.status.code(), Some(1), "undocumented grants fail the audit");
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["granted_documented", "not_granted", "undocumented"]);
+    assert_eq!(
+        keys,
+        [
+            "apps",
+            "documented_for_another_app",
+            "granted_documented",
+            "not_granted",
+            "notices",
+            "product",
+            "undocumented"
+        ]
+    );
     for section in ["granted_documented", "undocumented", "not_granted"] {
         for e in v[section].as_array().unwrap() {
             for k in ["api", "permission", "type", "id"] {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{permscope, stdout};
+use common::{TempDir, permscope, stdout};
 use permscope::model::catalog::Catalog;
 use permscope::model::compare::{Cell, CompareMode, Comparison};
 use permscope::model::product::Origin;
@@ -50,16 +50,18 @@ fn differences_are_counted_net_of_equivalent_and_broader_grants() {
     // Express's Graph Sites.Read.All is covered by NAKIVO's Sites.ReadWrite.All (same object, higher verb).
     let sites = row(&cmp, &c, "Microsoft Graph", "Sites.Read.All");
     assert!(matches!(&sites.cells[0], Cell::Covered { permission, .. } if permission == "Sites.ReadWrite.All"));
-    // Express's SharePoint User.Read.All has the same GUID as Graph User.Read.All, which NAKIVO asks for.
+    // Express's SharePoint User.Read.All has the same GUID as Graph User.Read.All, which NAKIVO
+    // asks for; but they are two grants reading different data: not netted.
     let sp_user = row(&cmp, &c, "Office 365 SharePoint Online", "User.Read.All");
-    assert!(matches!(&sp_user.cells[0], Cell::Same { permission, .. } if permission == "User.Read.All"));
+    assert_eq!(sp_user.cells[0], Cell::Absent);
     // Both ask for SharePoint Sites.FullControl.All.
     assert_eq!(
         row(&cmp, &c, "Office 365 SharePoint Online", "Sites.FullControl.All").askers(),
         2
     );
     assert_eq!(cmp.beyond(0, 1).len(), 28);
-    assert_eq!(cmp.beyond(1, 0).len(), 7);
+    // SharePoint User.Read.All counts: a shared GUID is not the same data.
+    assert_eq!(cmp.beyond(1, 0).len(), 8);
     let s = cmp.sentences(&c);
     assert_eq!(
         s[0],
@@ -67,33 +69,173 @@ fn differences_are_counted_net_of_equivalent_and_broader_grants() {
     );
     assert_eq!(
         s[1],
-        "avepoint-cloud-backup-express asks for 7 permissions that nakivo does not, 4 of them High."
+        "avepoint-cloud-backup-express asks for 8 permissions that nakivo does not, 4 of them High."
     );
     // Rows are sorted by risk.
     let levels: Vec<_> = cmp.rows.iter().map(|r| c.rating(r.first_row).level).collect();
     assert!(levels.windows(2).all(|w| w[0] >= w[1]));
 }
 
-#[test]
-fn same_guid_under_another_name_is_shown_as_the_same_grant() {
+/// Products of one application permission each: `(slug, api, claim)`.
+fn single_permission_products(products: &[(&str, &str, &str)]) -> Catalog {
     let mut c = Catalog::empty();
-    for (slug, api, name) in [
-        ("uses-graph", "Microsoft Graph", "Calendars.ReadWrite"),
-        ("uses-exchange", "Office 365 Exchange Online", "Calendars.ReadWrite.All"),
+    for (slug, api, name) in products {
+        c.add_product_text(&one_permission_file(slug, api, name), Origin::Bundled("fixture"))
+            .unwrap();
+    }
+    c
+}
+
+fn one_permission_file(slug: &str, api: &str, name: &str) -> String {
+    format!(
+        r#"{{"slug": "{slug}", "vendor": "V", "product": "P", "source": {{"title": "T", "file": "f.txt"}},
+           "apps": [{{"name": "A", "requirements": [{{"line": 1, "api": "{api}", "permission": "{name}", "type": "application"}}]}}]}}"#
+    )
+}
+
+#[test]
+fn the_same_data_through_another_api_is_netted() {
+    for (graph, exchange) in [
+        ("Calendars.ReadWrite", "Calendars.ReadWrite.All"),
+        ("Mail.ReadWrite", "Mail.ReadWrite"),
+        ("Contacts.Read", "Contacts.Read"),
+        ("MailboxSettings.ReadWrite", "MailboxSettings.ReadWrite"),
     ] {
-        let text = format!(
-            r#"{{"slug": "{slug}", "vendor": "V", "product": "P", "source": {{"title": "T", "file": "f.txt"}},
-               "apps": [{{"name": "A", "requirements": [{{"line": 1, "api": "{api}", "permission": "{name}", "type": "application"}}]}}]}}"#
+        let c = single_permission_products(&[
+            ("uses-graph", "Microsoft Graph", graph),
+            ("uses-exchange", "Office 365 Exchange Online", exchange),
+        ]);
+        let cmp = Comparison::new(&c, &[0, 1], &Query::default());
+        assert_eq!(cmp.rows.len(), 2);
+        let g = row(&cmp, &c, "Microsoft Graph", graph);
+        assert!(
+            matches!(&g.cells[1], Cell::SameData { permission, .. } if permission == exchange),
+            "{g:?}"
         );
-        c.add_product_text(&text, Origin::Bundled("fixture")).unwrap();
+        let x = row(&cmp, &c, "Office 365 Exchange Online", exchange);
+        assert!(
+            matches!(&x.cells[0], Cell::SameData { permission, .. } if permission == graph),
+            "{x:?}"
+        );
+        assert!(
+            cmp.beyond(0, 1).is_empty() && cmp.beyond(1, 0).is_empty(),
+            "{graph}: neither asks for more"
+        );
     }
+}
+
+#[test]
+fn a_shared_guid_on_two_resources_is_not_netted() {
+    // Graph and SharePoint User.Read.All share a GUID, but one reads directory
+    // users and the other SharePoint user profiles: two grants.
+    let c = single_permission_products(&[
+        ("uses-graph", "Microsoft Graph", "User.Read.All"),
+        ("uses-sharepoint", "Office 365 SharePoint Online", "User.Read.All"),
+    ]);
     let cmp = Comparison::new(&c, &[0, 1], &Query::default());
-    assert_eq!(cmp.rows.len(), 2);
-    for r in &cmp.rows {
-        assert_eq!(r.askers(), 1);
-        assert!(r.cells.iter().any(|cell| matches!(cell, Cell::Same { .. })), "{r:?}");
+    assert!(
+        cmp.rows
+            .iter()
+            .all(|r| r.askers() == 1 && r.cells.contains(&Cell::Absent))
+    );
+    assert_eq!(cmp.beyond(0, 1).len(), 1);
+    assert_eq!(cmp.beyond(1, 0).len(), 1);
+}
+
+#[test]
+fn a_broader_permission_through_another_api_covers() {
+    // Exchange Calendars.ReadWrite.All reaches the data of Graph Calendars.ReadWrite, which covers Calendars.Read.
+    let c = single_permission_products(&[
+        ("reads-graph", "Microsoft Graph", "Calendars.Read"),
+        (
+            "writes-exchange",
+            "Office 365 Exchange Online",
+            "Calendars.ReadWrite.All",
+        ),
+    ]);
+    let cmp = Comparison::new(&c, &[0, 1], &Query::default());
+    let read = row(&cmp, &c, "Microsoft Graph", "Calendars.Read");
+    assert!(
+        matches!(&read.cells[1], Cell::Covered { permission, .. } if permission == "Calendars.ReadWrite.All"),
+        "{read:?}"
+    );
+    let at = cmp.rows.iter().position(|r| r.permission == "Calendars.Read").unwrap();
+    assert_eq!(cmp.holder_text(&c, at, 1), "⊂ Exchange Calendars.ReadWrite.All");
+    assert!(cmp.beyond(0, 1).is_empty());
+    assert_eq!(cmp.beyond(1, 0).len(), 1, "reading is not writing");
+}
+
+/// The equivalence cases on the command line: text marks and JSON relations.
+#[test]
+fn cli_names_each_equivalence_for_what_it_is() {
+    let dir = TempDir::new("equivalence");
+    for (slug, api, name) in [
+        ("graph-calendars", "Microsoft Graph", "Calendars.ReadWrite"),
+        (
+            "exchange-calendars",
+            "Office 365 Exchange Online",
+            "Calendars.ReadWrite.All",
+        ),
+        ("graph-users", "Microsoft Graph", "User.Read.All"),
+        ("sharepoint-users", "Office 365 SharePoint Online", "User.Read.All"),
+    ] {
+        dir.write(&format!("{slug}.json"), &one_permission_file(slug, api, name));
     }
-    assert!(cmp.beyond(0, 1).is_empty(), "neither asks for more than the other");
+    let data = dir.path().to_str().unwrap();
+    // Same data through another API: "=" in text, "same_data" in JSON, netted.
+    let o = permscope(&["--data", data, "compare", "graph-calendars", "exchange-calendars"]);
+    let text = stdout(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("= Exchange Calendars.ReadWrite.All"), "{text}");
+    assert!(text.contains("= Graph Calendars.ReadWrite"), "{text}");
+    assert!(text.contains("graph-calendars asks for nothing that exchange-calendars does not already hold."));
+    assert!(
+        text.contains("= the same data through another API's permission"),
+        "{text}"
+    );
+    let o = permscope(&[
+        "--data",
+        data,
+        "compare",
+        "graph-calendars",
+        "exchange-calendars",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let graph = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["api"] == "Microsoft Graph")
+        .unwrap();
+    assert_eq!(
+        graph["equivalents"]["exchange-calendars"],
+        serde_json::json!({"relation": "same_data", "api": "Office 365 Exchange Online", "permission": "Calendars.ReadWrite.All"})
+    );
+    // Only a shared GUID: no mark, no relation, not netted.
+    let o = permscope(&["--data", data, "compare", "graph-users", "sharepoint-users"]);
+    let text = stdout(&o);
+    assert!(!text.contains("= SharePoint") && !text.contains("= Graph"), "{text}");
+    assert!(
+        text.contains("graph-users asks for 1 permission that sharepoint-users does not"),
+        "{text}"
+    );
+    let o = permscope(&[
+        "--data",
+        data,
+        "compare",
+        "graph-users",
+        "sharepoint-users",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for r in v["rows"].as_array().unwrap() {
+        assert_eq!(r["equivalents"], serde_json::json!({}), "{r}");
+        assert_eq!(r["in"].as_array().unwrap().len(), 1);
+    }
+    assert!(!stdout(&o).contains("same_grant"));
 }
 
 #[test]
@@ -245,7 +387,7 @@ fn compare_screen_shows_bars_sentences_and_matrix() {
     // Select what express asks beyond nakivo, from the compare view.
     app.update(Action::NextColumn);
     app.update(Action::SelectColumnBeyond);
-    assert_eq!(app.selection.len(), 7);
+    assert_eq!(app.selection.len(), 8);
     app.update(Action::CycleCompareMode);
     assert_eq!(app.compare.as_ref().unwrap().mode, CompareMode::Differences);
     app.update(Action::Close);

@@ -74,6 +74,9 @@ fn cases() -> Vec<(&'static str, Catalog, Selection)> {
     let nakivo = Selection::preset(&c, product(&c, "nakivo"), Preset::Everything);
     let azure = Selection::preset(&c, product(&c, "avepoint-cloud-backup-azure"), Preset::DelegatedOnly);
     let gitprotect = Selection::preset(&c, product(&c, "gitprotect"), Preset::Everything);
+    // Xopero ONE installs two apps: each has its own manifest and scripts.
+    let registrator = Selection::preset_of(&c, product(&c, "xopero-one"), Some(0), Preset::Everything);
+    let pro = Selection::preset_of(&c, product(&c, "xopero-one"), Some(1), Preset::Everything);
     let devops = Selection::preset(
         &c,
         product(&c, "avepoint-cloud-backup-azure-devops"),
@@ -92,6 +95,8 @@ fn cases() -> Vec<(&'static str, Catalog, Selection)> {
         ("nakivo-everything", c.clone(), nakivo),
         ("avepoint-azure-delegated", c.clone(), azure),
         ("gitprotect-everything", c.clone(), gitprotect),
+        ("xopero-one-registrator", c.clone(), registrator),
+        ("xopero-one-pro", c.clone(), pro),
         ("avepoint-devops-everything", c, devops),
         ("hostile", h, hostile),
     ]
@@ -171,7 +176,9 @@ fn exports_are_deterministic_whatever_the_selection_order() {
     let backward = Selection::from_rows(&c, rows.iter().rev().copied());
     let mut toggled = Selection::new();
     for &r in rows.iter().rev() {
-        toggled.toggle(key_of(&c, r));
+        if !toggled.contains(&key_of(&c, r)) {
+            toggled.toggle_row(&c, r);
+        }
     }
     for format in ExportFormat::ALL {
         let a = export(&c, &forward, format);
@@ -195,7 +202,18 @@ fn the_blank_gitprotect_claim_is_skipped_with_a_warning_in_every_format() {
             "{}",
             blank[0]
         );
-        assert!(blank[0].contains("gitprotect line "), "{}", blank[0]);
+        // The lines of the product asked for: gitprotect's, never xopero-one's
+        // (whose document has the same rows).
+        assert!(
+            blank[0].contains("(gitprotect, Xopero ONE MS365 PRO: lines 213, 248)"),
+            "{}",
+            blank[0]
+        );
+        assert!(
+            out.warnings.iter().all(|w| !w.contains("xopero-one")),
+            "{:?}",
+            out.warnings
+        );
     }
     let names = export(&c, &s, ExportFormat::Names);
     assert_eq!(names.count, s.len() - 1);
@@ -271,7 +289,8 @@ fn scopes_are_bare_on_graph_and_prefixed_elsewhere() {
 #[test]
 fn manifest_has_exactly_the_documented_shape() {
     let c = bundled();
-    let s = Selection::preset(&c, product(&c, "gitprotect"), Preset::Everything);
+    // One app: a manifest is one app registration's.
+    let s = Selection::preset_of(&c, product(&c, "gitprotect"), Some(1), Preset::Everything);
     let v: Value = serde_json::from_str(&export(&c, &s, ExportFormat::Manifest).text).unwrap();
     let obj = v.as_object().unwrap();
     assert_eq!(obj.keys().collect::<Vec<_>>(), ["requiredResourceAccess"]);
@@ -296,7 +315,7 @@ fn csv_is_rfc_4180_and_defuses_formulas() {
     let c = with_hostile();
     let s = Selection::preset(&c, product(&c, "hostile-fixture"), Preset::Everything);
     let text = export(&c, &s, ExportFormat::Csv).text;
-    assert!(text.starts_with("api,permission,type,id,admin_consent,risk,products\n"));
+    assert!(text.starts_with("api,permission,type,id,admin_consent,risk,products,apps\n"));
     assert!(
         text.contains(r#"Microsoft Graph,"'=HYPERLINK(""x"",""y"")",application,,,"#),
         "{text}"
@@ -445,8 +464,9 @@ fn manifest_guids_agree_with_the_reference_catalogs() {
     let Some(root) = reference() else { return };
     let reference = reference_ids(&root);
     let c = bundled();
-    // Every permission of every bundled product.
-    let s = Selection::from_rows(&c, 0..c.requirements.len());
+    // Every permission of every bundled product, picked without an app (one
+    // manifest of them all; picked from the rows it would be one per app).
+    let s: Selection = (0..c.requirements.len()).map(|r| key_of(&c, r)).collect();
     let v: Value = serde_json::from_str(&export(&c, &s, ExportFormat::Manifest).text).unwrap();
     let mut entries = Vec::new();
     for group in v["requiredResourceAccess"].as_array().unwrap() {
@@ -615,6 +635,103 @@ fn compare_what_one_product_asks_beyond_another() {
     )));
     assert_eq!(nak.union(&git).len(), nak.len() + git.difference(&nak).len());
     assert_eq!(nak.intersection(&git).len(), nak.len() - beyond.len());
+}
+
+/// The ids of a manifest's `resourceAccess` entries, as (resource, type, id).
+fn manifest_ids(text: &str) -> Vec<(String, String, String)> {
+    let v: Value = serde_json::from_str(text).unwrap();
+    let mut out = Vec::new();
+    for group in v["requiredResourceAccess"].as_array().unwrap() {
+        for a in group["resourceAccess"].as_array().unwrap() {
+            out.push((
+                group["resourceAppId"].as_str().unwrap().to_string(),
+                a["type"].as_str().unwrap().to_string(),
+                a["id"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_xopero_manifest_is_one_document_per_app_never_merged() {
+    const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
+    const ACCESS_AS_USER: &str = "0e263e50-5827-48a4-b97c-d940288653c7";
+    let c = bundled();
+    let xopero = product(&c, "xopero-one");
+    // The whole product: two apps, so no manifest at all.
+    let both = Selection::preset(&c, xopero, Preset::Everything);
+    let out = export(&c, &both, ExportFormat::Manifest);
+    assert!(out.refused && out.text.is_empty() && out.count == 0, "{out:?}");
+    assert!(
+        out.warnings[0].contains("Xopero ONE Registrator (xopero-one) with 4 permissions")
+            && out.warnings[0].contains("Xopero ONE MS365 PRO (xopero-one) with 15 permissions"),
+        "{}",
+        out.warnings[0]
+    );
+    assert_eq!(out.apps.len(), 2);
+    // The registrator's manifest: its four delegated Graph scopes, nothing of the backup app.
+    let registrator = Selection::preset_of(&c, xopero, Some(0), Preset::Everything);
+    let reg = manifest_ids(&export(&c, &registrator, ExportFormat::Manifest).text);
+    assert_eq!(reg.len(), 4);
+    assert!(reg.iter().all(|(api, kind, _)| api == GRAPH && kind == "Scope"));
+    assert!(reg.iter().any(|(_, _, id)| id == ACCESS_AS_USER));
+    // The backup app's: no Directory.AccessAsUser.All, but its own offline_access too.
+    let pro = Selection::preset_of(&c, xopero, Some(1), Preset::Everything);
+    let pro_out = export(&c, &pro, ExportFormat::Manifest);
+    assert!(!pro_out.refused);
+    let backup = manifest_ids(&pro_out.text);
+    assert_eq!(backup.len(), 15);
+    assert!(!backup.iter().any(|(_, _, id)| id == ACCESS_AS_USER));
+    let offline = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182";
+    assert!(reg.iter().any(|(_, _, id)| id == offline) && backup.iter().any(|(_, _, id)| id == offline));
+    // Scope strings are one app's too.
+    assert!(export(&c, &both, ExportFormat::Scopes).refused);
+    assert_eq!(
+        export(&c, &registrator, ExportFormat::Scopes).text,
+        "Directory.AccessAsUser.All offline_access openid profile\n"
+    );
+}
+
+#[test]
+fn scripts_for_two_apps_say_which_app_each_block_is_for() {
+    let c = bundled();
+    let both = Selection::preset(&c, product(&c, "xopero-one"), Preset::Everything);
+    let az = export(&c, &both, ExportFormat::Azcli);
+    assert!(!az.refused);
+    assert!(
+        az.text.contains("# ---- App 1: Xopero ONE Registrator (xopero-one)\n"),
+        "{}",
+        az.text
+    );
+    assert!(az.text.contains("# ---- App 2: Xopero ONE MS365 PRO (xopero-one)\n"));
+    // Each block adds to its own app's registration, never to one shared APP_ID.
+    assert!(!az.text.contains("--id \"$APP_ID\""));
+    let block_2 = &az.text[az.text.find("# ---- App 2").unwrap()..];
+    let block_1 = &az.text[..az.text.find("# ---- App 2").unwrap()];
+    assert!(block_1.contains("0e263e50-5827-48a4-b97c-d940288653c7=Scope") && block_1.contains("--id \"$APP_ID_1\""));
+    assert!(!block_2.contains("0e263e50-5827-48a4-b97c-d940288653c7") && block_2.contains("--id \"$APP_ID_2\""));
+    assert!(!block_2.contains("$APP_ID_1"));
+    // 18 distinct permissions: offline_access is in both blocks and counts once.
+    assert_eq!(az.count, 18);
+    assert!(
+        az.warnings[0].starts_with("The selection is for 2 apps"),
+        "{:?}",
+        az.warnings
+    );
+    let ps = export(&c, &both, ExportFormat::Powershell);
+    assert!(ps.text.contains("# ---- App 1: Xopero ONE Registrator (xopero-one)"));
+    assert!(ps.text.contains("[string] $ClientAppId2\n"), "{}", ps.text);
+    assert!(
+        !ps.text.contains("$ClientAppId1"),
+        "the registrator has no app role to grant"
+    );
+    // A scope list is never signed in with when it is one of several apps'.
+    assert!(
+        !ps.text
+            .lines()
+            .any(|l| l.starts_with("Connect-MgGraph -Scopes \"Directory"))
+    );
 }
 
 #[test]

@@ -721,6 +721,7 @@ fn query_strategy() -> impl Strategy<Value = (Query, Sort)> {
             (
                 Query {
                     products,
+                    apps: Vec::new(),
                     apis,
                     kind,
                     workloads,

@@ -1,6 +1,6 @@
 //! `permscope audit`: a tenant's real grants against what a product documents.
 
-use crate::commands::context::{output_width, products, read_grants};
+use crate::commands::context::{AppArg, output_width, products, read_grants};
 use crate::model::audit;
 use crate::model::catalog::Catalog;
 use clap::{Args, ValueEnum};
@@ -8,13 +8,20 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Check a tenant's real grants against what a product documents. Exit 1 when
-/// anything undocumented (or unknown) is granted.
+/// Check a tenant's real grants against what a product documents, app by app.
+/// Exit 1 when anything undocumented (or unknown), or documented only for
+/// another app, is granted.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The product whose documented permissions the grants should match.
     #[arg(long, value_name = "SLUG")]
     pub product: String,
+    /// Check the grants against this app's documented permissions only. Without
+    /// it, grants whose holder is one of the product's apps (by display name,
+    /// by object id named in another export, or by an app id the product file
+    /// records) are checked against that app.
+    #[command(flatten)]
+    pub app: AppArg,
     /// Exports of the app's grants: appRoleAssignments, oauth2PermissionGrants,
     /// an application manifest or `GET /applications/{id}`; camelCase or PascalCase.
     #[arg(long = "grants", value_name = "FILE", num_args = 1.., required = true)]
@@ -34,8 +41,9 @@ pub enum AuditFormat {
 /// Prints the audit; the exit code says whether anything undocumented is granted.
 pub fn run(catalog: &Catalog, args: &AuditArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let product = products(catalog, std::slice::from_ref(&args.product))?[0];
-    let resolved = read_grants(catalog, &args.grants_files)?;
-    let audit = audit::audit(catalog, product, &resolved);
+    let app = args.app.resolve_one(catalog, product)?;
+    let set = read_grants(catalog, &args.grants_files)?;
+    let audit = audit::audit_apps(catalog, product, app, &set.grants, &set.holders);
     let text = match args.format {
         AuditFormat::Json => {
             let mut s = crate::model::text::json_pretty(&audit::to_json(&audit));

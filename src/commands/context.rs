@@ -7,7 +7,7 @@ use crate::model::choice::Choice;
 use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
-use crate::model::query::Query;
+use crate::model::query::{AppRef, Query};
 use crate::model::risk::RiskBook;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, ValueEnum};
@@ -59,12 +59,45 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `--app NAME`: one app of the product. Every command that works per app
+/// flattens this, so the option reads and resolves the same everywhere.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AppArg {
+    /// Only this app of the product: a tenant consents to each app apart (Xopero
+    /// ONE installs a registrator and a backup app). Its name ignoring case, or a
+    /// unique prefix of it or of one of its words (`pro`, `registrator`); an
+    /// unknown or ambiguous name lists the apps.
+    #[arg(long = "app", value_name = "NAME")]
+    pub app: Option<String>,
+}
+
+impl AppArg {
+    /// The app named in each of `products` (every product that has such an
+    /// app when `products` is empty); empty without `--app`.
+    pub fn resolve(&self, catalog: &Catalog, products: &[usize]) -> anyhow::Result<Vec<AppRef>> {
+        match &self.app {
+            None => Ok(Vec::new()),
+            Some(name) => Ok(crate::model::query::apps_called(catalog, products, name)?),
+        }
+    }
+
+    /// The app named in `product`, if `--app` was given.
+    pub fn resolve_one(&self, catalog: &Catalog, product: usize) -> anyhow::Result<Option<usize>> {
+        match &self.app {
+            None => Ok(None),
+            Some(name) => Ok(Some(crate::model::query::resolve_app(catalog, product, name)?)),
+        }
+    }
+}
+
 /// Filters shared by `list` and other row commands.
 #[derive(Debug, Args, Clone, Default)]
 pub struct Filters {
     /// Only this product (slug or unique prefix). Repeatable.
     #[arg(long = "product", value_name = "SLUG")]
     pub products: Vec<String>,
+    #[command(flatten)]
+    pub app: AppArg,
     /// Only this API: graph, exchange, sharepoint, devops, or a full name.
     #[arg(long)]
     pub api: Option<String>,
@@ -199,6 +232,7 @@ pub fn build_query(catalog: &Catalog, f: &Filters) -> anyhow::Result<Query> {
     for p in &f.products {
         q.add_product(catalog, p)?;
     }
+    q.apps = f.app.resolve(catalog, &q.products)?;
     if let Some(api) = &f.api {
         q.add_api(catalog, api)?;
     }
@@ -255,9 +289,15 @@ pub fn say(out: &mut dyn Write, text: &str) -> std::io::Result<()> {
     writeln!(out, "{text}")
 }
 
+/// Grants exports resolved against the catalog, with who holds each record.
+pub struct GrantSet {
+    pub grants: Vec<crate::model::grants::ResolvedGrant>,
+    pub holders: crate::model::holders::Holders,
+}
+
 /// Reads grants exports (refusing catalogs) and resolves them together, so an
 /// object id learned in one file helps another.
-pub fn read_grants(catalog: &Catalog, files: &[PathBuf]) -> anyhow::Result<Vec<crate::model::grants::ResolvedGrant>> {
+pub fn read_grants(catalog: &Catalog, files: &[PathBuf]) -> anyhow::Result<GrantSet> {
     let mut grants = Vec::new();
     for path in files {
         let export = crate::model::read::grants::read_export_file(path)?;
@@ -270,5 +310,8 @@ pub fn read_grants(catalog: &Catalog, files: &[PathBuf]) -> anyhow::Result<Vec<c
         }
         grants.extend(export.grants);
     }
-    Ok(crate::model::grants::resolve(catalog, &grants))
+    Ok(GrantSet {
+        grants: crate::model::grants::resolve(catalog, &grants),
+        holders: crate::model::holders::Holders::from_grants(&grants),
+    })
 }

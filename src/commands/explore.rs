@@ -74,8 +74,10 @@ pub fn explore(global: &Global) -> anyhow::Result<ExitCode> {
         ColorChoice::Always => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
     };
-    let grants = read_grants(&catalog, &global.grants)?;
-    let mut app = crate::tui::app::App::new(catalog).with_grants(grants);
+    let set = read_grants(&catalog, &global.grants)?;
+    let mut app = crate::tui::app::App::new(catalog)
+        .with_grants(set.grants)
+        .with_holders(set.holders);
     if !report.errors.is_empty() {
         app.update(crate::tui::action::Action::ShowStatus(format!(
             "{} data file(s) could not be loaded: run `permscope check` for details",

@@ -61,8 +61,9 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Say which clipboard backend a copy would use, and why.
     Doctor,
-    /// Check a tenant's real grants against what a product documents. Exit 1 when
-    /// anything undocumented (or unknown) is granted.
+    /// Check a tenant's real grants against what a product documents, app by app.
+    /// Exit 1 when anything undocumented (or unknown), or documented only for
+    /// another app, is granted.
     Audit(audit::AuditArgs),
     /// Turn a manifest, a grants export or a CSV (api,permission,type,purpose,workload)
     /// into a validated product file in your data folder (--data DIR, else

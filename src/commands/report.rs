@@ -1,6 +1,6 @@
 //! `permscope report`: the procurement report.
 
-use crate::commands::context::{choice, products};
+use crate::commands::context::{AppArg, choice, products};
 use crate::model::catalog::Catalog;
 use crate::model::report::ReportFormat;
 use clap::Args;
@@ -14,11 +14,15 @@ pub struct ReportArgs {
     pub products: Vec<String>,
     #[arg(long, value_parser = choice::<ReportFormat>(), default_value = "markdown")]
     pub format: ReportFormat,
+    /// Report on this app of each product only (a tenant consents to each app apart).
+    #[command(flatten)]
+    pub app: AppArg,
 }
 
 /// Prints the report.
 pub fn run(catalog: &Catalog, args: &ReportArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let chosen = products(catalog, &args.products)?;
-    out.write_all(crate::model::report::report(catalog, &chosen, args.format).as_bytes())?;
+    let apps = args.app.resolve(catalog, &chosen)?;
+    out.write_all(crate::model::report::report_apps(catalog, &chosen, &apps, args.format).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,15 +1,23 @@
 //! Comparing products: a matrix of distinct permissions by product, with
 //! equivalences made visible so that "B asks for less" is a fact, not a
 //! naming artefact.
+//!
+//! Two kinds of equivalence are netted: the same data through another API
+//! (`data/equivalents.json`: Exchange Online `Calendars.ReadWrite.All` for
+//! Graph `Calendars.ReadWrite`), and a broader permission that covers it
+//! (`ReadWrite` covers `Read`). Two permissions that only share a GUID on two
+//! resources (Graph and SharePoint `User.Read.All`) are separate grants that
+//! read different data: not netted.
 
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::claim::covers;
 use crate::model::columns::{Column, TableSource, claim_label, kind_short};
+use crate::model::equivalence::Equivalences;
 use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
-use crate::model::profile::{Profile, profile};
+use crate::model::profile::{Profile, profile_of_rows};
 use crate::model::query::{PermissionGroup, Query, group_by_permission};
 use std::borrow::Cow;
 
@@ -72,12 +80,14 @@ impl Choice for CompareMode {
 pub enum Cell {
     /// The product asks for it: its requirement rows.
     Asks(Vec<usize>),
-    /// It does not, but asks for the same grant under another name (same GUID
-    /// on another resource, e.g. Exchange `Calendars.ReadWrite.All` for Graph
-    /// `Calendars.ReadWrite`).
-    Same { permission: String, api: usize },
+    /// It does not, but asks for another API's permission that reaches the
+    /// same data (`data/equivalents.json`: Exchange `Calendars.ReadWrite.All`
+    /// for Graph `Calendars.ReadWrite`). A shared GUID alone never makes one.
+    SameData { permission: String, api: usize },
     /// It does not, but asks for a broader permission that includes it
-    /// (`ReadWrite` covers `Read`, `Sites.FullControl.All` covers `Sites.ReadWrite.All`).
+    /// (`ReadWrite` covers `Read`, `Sites.FullControl.All` covers
+    /// `Sites.ReadWrite.All`), on the same API or on another API reaching the
+    /// same data (Exchange `Calendars.ReadWrite.All` covers Graph `Calendars.Read`).
     Covered { permission: String, api: usize },
     /// Neither this nor anything covering it.
     Absent,
@@ -120,29 +130,47 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// Compares `products` over the rows that pass `query`'s filters and search.
+    /// Compares `products` over the rows that pass `query`'s filters and search
+    /// (and its apps, when it names any), netting by the bundled equivalences.
     pub fn new(catalog: &Catalog, products: &[usize], query: &Query) -> Comparison {
+        Comparison::with_equivalences(catalog, products, query, crate::model::equivalence::bundled())
+    }
+
+    /// Like [`Comparison::new`], netting by `equivalences`.
+    pub fn with_equivalences(
+        catalog: &Catalog,
+        products: &[usize],
+        query: &Query,
+        equivalences: &Equivalences,
+    ) -> Comparison {
         let mut q = query.clone();
         q.products = products.to_vec();
         let hits = crate::model::query::run(catalog, &q, crate::model::query::Sort::Relevance);
         let mut rows_in_order: Vec<usize> = hits.iter().map(|h| h.row).collect();
         rows_in_order.sort_unstable();
         let groups = group_by_permission(catalog, rows_in_order);
-        // What each product holds at all (unfiltered), for equivalence.
-        let held: Vec<Vec<PermissionGroup>> = products
-            .iter()
-            .map(|&p| group_by_permission(catalog, catalog.rows_of(p)))
-            .collect();
-        let id_of = |api: usize, kind: PermissionKind, name: &str| {
+        // What each product (or its apps asked for) holds at all, whatever the
+        // other filters, for equivalence.
+        let in_scope = |p: usize| {
             catalog
-                .microsoft
-                .get(&catalog.apis[api].app_id, kind, name)
-                .map(|f| f.id.clone())
+                .rows_of(p)
+                .filter(|&r| query.app_passes(&catalog.requirements[r]))
+                .collect::<Vec<usize>>()
+        };
+        let scoped: Vec<Vec<usize>> = products.iter().map(|&p| in_scope(p)).collect();
+        let held: Vec<Vec<PermissionGroup>> = scoped
+            .iter()
+            .map(|rows| group_by_permission(catalog, rows.iter().copied()))
+            .collect();
+        let partners = equivalences.partners(catalog);
+        let same_data = |api: usize, kind: PermissionKind, name: &str| -> &[(usize, String)] {
+            partners
+                .get(&(api, kind, name.to_string()))
+                .map_or(&[], |v| v.as_slice())
         };
         let mut rows: Vec<MatrixRow> = groups
             .into_iter()
             .map(|g| {
-                let my_id = id_of(g.api, g.kind, &g.permission);
                 let cells = products
                     .iter()
                     .zip(&held)
@@ -159,22 +187,29 @@ impl Comparison {
                         if g.permission.is_empty() {
                             return Cell::Absent;
                         }
-                        if let Some(id) = &my_id
-                            && let Some(o) = held.iter().find(|o| {
-                                o.kind == g.kind
-                                    && (o.api != g.api || o.permission != g.permission)
-                                    && id_of(o.api, o.kind, &o.permission).as_ref() == Some(id)
-                            })
+                        let holds = |api: usize, name: &str| {
+                            held.iter()
+                                .any(|o| o.api == api && o.kind == g.kind && o.permission == name)
+                        };
+                        if let Some((api, permission)) = same_data(g.api, g.kind, &g.permission)
+                            .iter()
+                            .find(|(api, name)| holds(*api, name))
                         {
-                            return Cell::Same {
-                                permission: o.permission.clone(),
-                                api: o.api,
+                            return Cell::SameData {
+                                permission: permission.clone(),
+                                api: *api,
                             };
                         }
-                        if let Some(o) = held
-                            .iter()
-                            .find(|o| o.api == g.api && o.kind == g.kind && covers(&o.permission, &g.permission))
-                        {
+                        // Broader on the same API, or broader through another
+                        // API's permission reaching the same data.
+                        if let Some(o) = held.iter().find(|o| {
+                            o.kind == g.kind
+                                && o.permission != g.permission
+                                && (o.api == g.api && covers(&o.permission, &g.permission)
+                                    || same_data(o.api, o.kind, &o.permission)
+                                        .iter()
+                                        .any(|(api, name)| *api == g.api && covers(name, &g.permission)))
+                        }) {
                             return Cell::Covered {
                                 permission: o.permission.clone(),
                                 api: o.api,
@@ -201,7 +236,11 @@ impl Comparison {
         });
         Comparison {
             products: products.to_vec(),
-            profiles: products.iter().map(|&p| profile(catalog, p)).collect(),
+            profiles: products
+                .iter()
+                .zip(&scoped)
+                .map(|(&p, rows)| profile_of_rows(catalog, p, rows))
+                .collect(),
             rows,
         }
     }
@@ -286,8 +325,9 @@ impl Comparison {
     }
 
     /// How the product at `pos` holds matrix row `row`, in the words every
-    /// table of a comparison uses: `yes (B R)`, `= Graph Mail.ReadWrite`,
-    /// `⊂ Sites.FullControl.All`, `—`.
+    /// table of a comparison uses: `yes (B R)`, `= Exchange Mail.ReadWrite`
+    /// (the same data through another API), `⊂ Sites.FullControl.All` (covered
+    /// by a broader permission; the API is named when it is another), `—`.
     pub fn holder_text(&self, catalog: &Catalog, row: usize, pos: usize) -> String {
         match &self.rows[row].cells[pos] {
             Cell::Asks(_) => {
@@ -299,7 +339,10 @@ impl Comparison {
                     format!("yes ({})", short.join(" "))
                 }
             }
-            Cell::Same { permission, api } => format!("= {} {}", catalog.apis[*api].short, permission),
+            Cell::SameData { permission, api } => format!("= {} {}", catalog.apis[*api].short, permission),
+            Cell::Covered { permission, api } if *api != self.rows[row].api => {
+                format!("⊂ {} {}", catalog.apis[*api].short, permission)
+            }
             Cell::Covered { permission, .. } => format!("⊂ {permission}"),
             Cell::Absent => "—".into(),
         }
@@ -320,7 +363,7 @@ impl Comparison {
 }
 
 /// What the marks of a comparison's product cells mean.
-pub const LEGEND: &str = "yes (D B R) = asked for, in the phases the document states (Discovery, Backup, Recovery) · = another API's permission with the same GUID · ⊂ covered by a broader permission the product asks for · — not asked for";
+pub const LEGEND: &str = "yes (D B R) = asked for, in the phases the document states (Discovery, Backup, Recovery) · = the same data through another API's permission the product asks for · ⊂ covered by a broader permission the product asks for · — not asked for (sharing a GUID with a permission on another resource does not count)";
 
 /// A comparison's matrix as a table: risk, permission, API, type, then one
 /// column per product ([`Column::Holder`]).

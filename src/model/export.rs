@@ -11,18 +11,27 @@
 //! a comment where the format has comments (PowerShell, shell, Markdown notes),
 //! listed with an empty or null id where it is a data format (JSON, CSV), and
 //! always reported in [`Export::warnings`].
+//!
+//! A tenant consents to apps, and a selection remembers the apps its
+//! permissions were picked for. Formats an app registration consumes whole
+//! (the manifest, a scope string) are refused for a selection of several
+//! apps, never merged; the scripts give one labelled block per app, each with
+//! its own app id; the lists name each permission's apps. Lines and levels
+//! come from those apps' rows only, so an export of one product never cites
+//! another product's document.
 
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
-use crate::model::level::RiskLevel;
+use crate::model::exportable::{
+    Block, Item, block_list, blocks, by_resource, distinct, no_guid, of_kind, plural, prepare,
+};
 use crate::model::microsoft::MicrosoftPermission;
-use crate::model::permission::{PermissionKey, PermissionKind};
-use crate::model::product::Api;
+use crate::model::permission::PermissionKind;
+use crate::model::query::AppRef;
 use crate::model::selection::Selection;
-use crate::model::text::neutralise;
+use crate::model::text::one_line;
 use crate::model::text::{csv_field, md_code};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// The resource app id of Microsoft Graph, whose scopes may be written bare.
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
@@ -125,177 +134,88 @@ impl Choice for ExportFormat {
 pub struct Export {
     /// The output, ending with a newline unless empty.
     pub text: String,
-    /// Everything skipped or left incomplete, one sentence each.
+    /// Everything skipped or left incomplete, one sentence each. When the
+    /// selection is for several apps, the first says how the text deals with them.
     pub warnings: Vec<String>,
     /// Distinct permissions the text carries (for "Copied N permissions").
     pub count: usize,
+    /// The apps the permissions were picked for, in catalog order (empty when
+    /// they were picked without a row, e.g. built in code).
+    pub apps: Vec<AppRef>,
+    /// True when the format holds one app registration's permissions and the
+    /// selection is for several apps: nothing was written, and the first
+    /// warning says why.
+    pub refused: bool,
 }
 
 /// Renders `selection` in `format`.
 pub fn export(catalog: &Catalog, selection: &Selection, format: ExportFormat) -> Export {
     let mut warnings = Vec::new();
+    let apps: Vec<AppRef> = selection.apps().into_iter().collect();
     let items = prepare(catalog, selection, &mut warnings);
+    let blocks = blocks(catalog, &items, &apps);
+    let mut refused = None;
     let (text, count) = match format {
         ExportFormat::Names => names(&items, &mut warnings),
-        ExportFormat::Scopes => scopes(&items, &mut warnings),
+        ExportFormat::Scopes => scopes(&blocks, &mut warnings, &mut refused),
         ExportFormat::Json => json(&items, &mut warnings),
         ExportFormat::Csv => csv(&items, &mut warnings),
-        ExportFormat::Markdown => markdown(&items, &mut warnings),
-        ExportFormat::Powershell => powershell(&items, &mut warnings),
-        ExportFormat::Azcli => azcli(&items, &mut warnings),
-        ExportFormat::Manifest => manifest(&items, &mut warnings),
+        ExportFormat::Markdown => markdown(&blocks, &mut warnings),
+        ExportFormat::Powershell => powershell(&blocks, &mut warnings),
+        ExportFormat::Azcli => azcli(&blocks, &mut warnings),
+        ExportFormat::Manifest => manifest(&blocks, &mut warnings, &mut refused),
     };
+    // How the text deals with several apps comes first: it is what the
+    // reviewer must know before pasting anything.
+    if let Some(why) = &refused {
+        warnings.insert(0, why.clone());
+    } else if blocks.len() > 1 {
+        warnings.insert(0, apps_statement(&blocks, format));
+    }
+    // An item in two apps' blocks is warned about once.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.clone()));
     if count == 0 && !selection.is_empty() && warnings.is_empty() {
         warnings.push("Nothing in the selection can be written in this format.".into());
     }
     if selection.is_empty() {
         warnings.push("The selection is empty.".into());
     }
-    Export { text, warnings, count }
-}
-
-/// One exportable permission, with everything the formats need.
-struct Item<'a> {
-    kind: PermissionKind,
-    api: &'a Api,
-    /// Neutralised claim.
-    name: String,
-    /// Neutralised resource name.
-    api_name: String,
-    /// Neutralised resource short name.
-    api_short: String,
-    /// Neutralised resource app id.
-    app_id: String,
-    fact: Option<&'a MicrosoftPermission>,
-    level: RiskLevel,
-    /// Slugs of every product asking for it, in catalog order.
-    products: Vec<String>,
-    /// Why no GUID is known: the name is not one Microsoft publishes there
-    /// (with close published names).
-    unknown: Option<String>,
-}
-
-impl Item<'_> {
-    /// The GUID, when the catalog knows it.
-    fn id(&self) -> Option<&str> {
-        self.fact.map(|f| &*f.id)
-    }
-
-    fn is_graph(&self) -> bool {
-        self.api.app_id.eq_ignore_ascii_case(GRAPH_APP_ID)
-    }
-
-    /// "`Foo.Read` (Microsoft Graph, application)".
-    fn describe(&self) -> String {
-        format!("`{}` ({}, {})", self.name, self.api_name, self.kind)
+    Export {
+        text,
+        warnings,
+        count,
+        apps,
+        refused: refused.is_some(),
     }
 }
 
-/// Where rows of one permission are, to rate it and name its products.
-#[derive(Default)]
-struct Seen {
-    products: Vec<usize>,
-    lines: Vec<(usize, u32)>,
-    level: Option<RiskLevel>,
-}
-
-/// Resolves the selection against the catalog, skipping (with a warning)
-/// what can never be exported.
-fn prepare<'a>(catalog: &'a Catalog, selection: &Selection, warnings: &mut Vec<String>) -> Vec<Item<'a>> {
-    let mut seen: HashMap<(usize, PermissionKind, &str), Seen> = HashMap::new();
-    for (i, r) in catalog.requirements.iter().enumerate() {
-        let s = seen.entry((r.api, r.kind, r.permission.as_str())).or_default();
-        if !s.products.contains(&r.product) {
-            s.products.push(r.product);
+/// The first warning of an export for several apps: how the text treats them.
+fn apps_statement(blocks: &[Block], format: ExportFormat) -> String {
+    let n = blocks.iter().filter(|b| b.app.is_some()).count();
+    let how = match format {
+        ExportFormat::Powershell | ExportFormat::Azcli => {
+            "one block per app, each run with that app's own application (client) id"
         }
-        s.lines.push((r.product, r.line));
-        let level = catalog.rating(i).level;
-        s.level = Some(s.level.map_or(level, |l| l.max(level)));
-    }
-    let slug = |p: usize| {
-        catalog
-            .products
-            .get(p)
-            .map_or_else(|| format!("product #{p}"), |p| neutralise(&p.slug).into_owned())
+        ExportFormat::Markdown => "one table per app",
+        ExportFormat::Json | ExportFormat::Csv => "each row names the apps it was picked for",
+        ExportFormat::Names => "the list names each permission once, whichever app asks for it",
+        ExportFormat::Scopes => "the scope string is the one app's with delegated scopes",
+        ExportFormat::Manifest => "the manifest is the one app's with permissions to write",
     };
-    let mut items = Vec::new();
-    for key in selection {
-        let PermissionKey { api, kind, name } = key;
-        let Some(api_ref) = catalog.apis.get(*api) else {
-            warnings.push(format!(
-                "Skipped `{}` ({kind}): resource #{api} is not in the catalog.",
-                neutralise(name)
-            ));
-            continue;
-        };
-        let s = seen.get(&(*api, *kind, name.as_str()));
-        if name.is_empty() {
-            let at: Vec<String> = s
-                .map(|s| s.lines.iter().map(|(p, l)| format!("{} line {l}", slug(*p))).collect())
-                .unwrap_or_default();
-            let at = if at.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", at.join(", "))
-            };
-            warnings.push(format!(
-                "Skipped a blank permission on {} ({kind}): the vendor's table leaves the claim cell empty{at}, so there is nothing to grant.",
-                neutralise(&api_ref.name)
-            ));
-            continue;
-        }
-        if name.chars().any(char::is_whitespace) {
-            warnings.push(format!(
-                "Skipped `{}` ({}, {kind}): a claim has no spaces, so this is not one.",
-                neutralise(name),
-                neutralise(&api_ref.name)
-            ));
-            continue;
-        }
-        items.push(Item {
-            kind: *kind,
-            api: api_ref,
-            name: neutralise(name).into_owned(),
-            api_name: neutralise(&api_ref.name).into_owned(),
-            api_short: neutralise(&api_ref.short).into_owned(),
-            app_id: neutralise(&api_ref.app_id).into_owned(),
-            fact: catalog.microsoft.get(&api_ref.app_id, *kind, name),
-            level: s.and_then(|s| s.level).unwrap_or(RiskLevel::Unknown),
-            products: s
-                .map(|s| s.products.iter().map(|&p| slug(p)).collect())
-                .unwrap_or_default(),
-            unknown: match crate::model::published::lookup(catalog, *api, *kind, name) {
-                crate::model::published::Lookup::Unknown { suggestions } if suggestions.is_empty() => {
-                    Some("Microsoft publishes no such permission there".to_string())
-                }
-                crate::model::published::Lookup::Unknown { suggestions } => Some(format!(
-                    "Microsoft publishes no such permission there (did you mean {}?)",
-                    neutralise(&suggestions.join(", "))
-                )),
-                crate::model::published::Lookup::Known(_) => None,
-            },
-        });
-    }
-    items
+    format!(
+        "The selection is for {n} apps, each consented to apart: {how}. The apps: {}.",
+        block_list(blocks)
+    )
 }
 
-fn no_guid(item: &Item, consequence: &str) -> String {
-    match &item.unknown {
-        Some(why) => format!("No GUID known for {}: {why}, so {consequence}.", item.describe()),
-        None => format!(
-            "No GUID known for {}: it is not in permscope's permission catalog, so {consequence}.",
-            item.describe()
-        ),
-    }
-}
-
-/// Consecutive items on the same resource (items are in resource order).
-fn by_resource<'i, 'a>(items: &'i [&'i Item<'a>]) -> Vec<&'i [&'i Item<'a>]> {
-    items.chunk_by(|a, b| std::ptr::eq(a.api, b.api)).collect()
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// Why a format that is one app registration's was not written for several apps.
+fn refusal(what: &str, blocks: &[&Block]) -> String {
+    format!(
+        "Nothing written: {what} is one app registration's, and the selection is for {} apps, each consented to apart: {}. Export one app's permissions at a time.",
+        blocks.len(),
+        block_list(blocks.iter().copied())
+    )
 }
 
 // ---------------------------------------------------------------- names
@@ -330,9 +250,25 @@ fn names(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
 
 // ---------------------------------------------------------------- scopes
 
-fn scopes(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
-    let delegated: Vec<&Item> = items.iter().filter(|i| i.kind == PermissionKind::Delegated).collect();
-    let application: Vec<&Item> = items.iter().filter(|i| i.kind == PermissionKind::Application).collect();
+fn scopes(blocks: &[Block], warnings: &mut Vec<String>, refused: &mut Option<String>) -> (String, usize) {
+    let is_delegated = |i: &&Item| i.kind == PermissionKind::Delegated;
+    let holding: Vec<&Block> = blocks.iter().filter(|b| b.items.iter().any(is_delegated)).collect();
+    if holding.len() > 1 {
+        *refused = Some(refusal("an OAuth scope string", &holding));
+        return (String::new(), 0);
+    }
+    let items: Vec<&Item> = match holding.first() {
+        Some(b) => b.items.clone(),
+        None => blocks.iter().flat_map(|b| b.items.iter().copied()).collect(),
+    };
+    let delegated: Vec<&Item> = items.iter().copied().filter(is_delegated).collect();
+    let mut application: Vec<&Item> = blocks
+        .iter()
+        .flat_map(|b| b.items.iter().copied())
+        .filter(|i| i.kind == PermissionKind::Application)
+        .collect();
+    application.sort_by_key(|i| i.index);
+    application.dedup_by_key(|i| i.index);
     let mut out = String::new();
     let groups = by_resource(&delegated);
     for group in &groups {
@@ -366,7 +302,7 @@ fn scopes(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
             list.join(", ")
         ));
     }
-    if delegated.is_empty() && !items.is_empty() {
+    if delegated.is_empty() && blocks.iter().any(|b| !b.items.is_empty()) {
         warnings.push("No delegated scopes in the selection.".into());
     }
     (out, delegated.len())
@@ -385,6 +321,14 @@ struct JsonRow<'a> {
     admin_consent: Option<bool>,
     risk: &'static str,
     products: &'a [String],
+    /// The apps it was picked for.
+    apps: Vec<JsonApp<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonApp<'a> {
+    product: &'a str,
+    app: &'a str,
 }
 
 fn json(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
@@ -403,6 +347,11 @@ fn json(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
                 admin_consent: i.fact.and_then(|f| f.admin_consent),
                 risk: i.level.as_str(),
                 products: &i.products,
+                apps: i
+                    .app_names
+                    .iter()
+                    .map(|(product, app)| JsonApp { product, app })
+                    .collect(),
             }
         })
         .collect();
@@ -413,6 +362,15 @@ fn json(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
 
 // ---------------------------------------------------------------- csv
 
+/// "xopero-one: Xopero ONE MS365 PRO; gitprotect: Xopero ONE MS365 PRO".
+fn app_list(i: &Item) -> String {
+    i.app_names
+        .iter()
+        .map(|(product, app)| format!("{product}: {app}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn consent_text(fact: Option<&MicrosoftPermission>) -> &'static str {
     match fact.and_then(|f| f.admin_consent) {
         Some(true) => "yes",
@@ -422,7 +380,7 @@ fn consent_text(fact: Option<&MicrosoftPermission>) -> &'static str {
 }
 
 fn csv(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
-    let mut out = String::from("api,permission,type,id,admin_consent,risk,products\n");
+    let mut out = String::from("api,permission,type,id,admin_consent,risk,products,apps\n");
     for i in items {
         if i.fact.is_none() {
             warnings.push(no_guid(i, "its id column is empty"));
@@ -439,6 +397,7 @@ fn csv(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
             admin.as_str(),
             i.level.as_str(),
             &i.products.join(" "),
+            &app_list(i),
         ];
         out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
         out.push('\n');
@@ -456,42 +415,55 @@ fn md_text(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn markdown(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
-    let mut out = String::from(
-        "| Risk | Permission | API | Type | ID | Admin consent | Products |\n|---|---|---|---|---|---|---|\n",
-    );
-    let mut unknown = Vec::new();
-    for i in items {
-        let id = match i.id() {
-            Some(id) => md_code(id),
-            None => {
-                warnings.push(no_guid(i, "its ID cell says so"));
-                unknown.push(format!("{} ({}, {})", md_code(&i.name), md_text(&i.api_short), i.kind));
-                "not in catalog".to_string()
-            }
-        };
-        let consent = match consent_text(i.fact) {
-            "" => "?",
-            s => s,
-        };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} |\n",
-            i.level.badge(),
-            md_code(&i.name),
-            md_text(&i.api_short),
-            i.kind,
-            id,
-            consent,
-            md_text(&i.products.join(", ")),
-        ));
+fn markdown(blocks: &[Block], warnings: &mut Vec<String>) -> (String, usize) {
+    let mut out = String::new();
+    let mut written = std::collections::BTreeSet::new();
+    for (n, block) in blocks.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if blocks.len() > 1 {
+            out.push_str(&format!("### App {}: {}\n\n", n + 1, md_text(block.title())));
+        } else if let Some(label) = &block.label {
+            out.push_str(&format!("For the app {}.\n\n", md_text(label)));
+        }
+        out.push_str(
+            "| Risk | Permission | API | Type | ID | Admin consent | Products |\n|---|---|---|---|---|---|---|\n",
+        );
+        let mut unknown = Vec::new();
+        for i in &block.items {
+            let id = match i.id() {
+                Some(id) => md_code(id),
+                None => {
+                    warnings.push(no_guid(i, "its ID cell says so"));
+                    unknown.push(format!("{} ({}, {})", md_code(&i.name), md_text(&i.api_short), i.kind));
+                    "not in catalog".to_string()
+                }
+            };
+            written.insert(i.index);
+            let consent = match consent_text(i.fact) {
+                "" => "?",
+                s => s,
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} |\n",
+                i.level.badge(),
+                md_code(&i.name),
+                md_text(&i.api_short),
+                i.kind,
+                id,
+                consent,
+                md_text(&i.products.join(", ")),
+            ));
+        }
+        if !unknown.is_empty() {
+            out.push_str(&format!(
+                "\nNo GUID known (not in permscope's permission catalog): {}.\n",
+                unknown.join(", ")
+            ));
+        }
     }
-    if !unknown.is_empty() {
-        out.push_str(&format!(
-            "\nNo GUID known (not in permscope's permission catalog): {}.\n",
-            unknown.join(", ")
-        ));
-    }
-    (out, items.len())
+    (out, written.len())
 }
 
 // ---------------------------------------------------------------- powershell
@@ -522,57 +494,144 @@ fn ps_quote(s: &str) -> String {
     out
 }
 
-fn powershell(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
-    let delegated: Vec<&Item> = items.iter().filter(|i| i.kind == PermissionKind::Delegated).collect();
-    let application: Vec<&Item> = items.iter().filter(|i| i.kind == PermissionKind::Application).collect();
-    let graph_scopes: Vec<&Item> = delegated.iter().copied().filter(|i| i.is_graph()).collect();
-    let other_scopes: Vec<&Item> = delegated.iter().copied().filter(|i| !i.is_graph()).collect();
-    let grant = !application.is_empty();
-    let mut out = String::new();
-    let mut count = 0;
-
+/// "4 application permissions and 2 delegated scopes" over `items`.
+fn kinds_summary(items: &[&Item]) -> String {
+    let application = of_kind(items, PermissionKind::Application).len();
+    let delegated = of_kind(items, PermissionKind::Delegated).len();
     let mut parts = Vec::new();
-    if !application.is_empty() {
-        parts.push(plural(
-            application.len(),
-            "application permission",
-            "application permissions",
-        ));
+    if application > 0 {
+        parts.push(plural(application, "application permission", "application permissions"));
     }
-    if !delegated.is_empty() {
-        parts.push(plural(delegated.len(), "delegated scope", "delegated scopes"));
+    if delegated > 0 {
+        parts.push(plural(delegated, "delegated scope", "delegated scopes"));
     }
     if parts.is_empty() {
         parts.push("nothing".to_string());
     }
-    out.push_str(&format!(
-        "# Generated by permscope: {}.\n# Review every line before running it.\n",
-        parts.join(" and ")
-    ));
-    if items.is_empty() {
+    parts.join(" and ")
+}
+
+/// The `# For ...` line naming the app(s) a script is for.
+fn script_for(blocks: &[Block]) -> String {
+    match blocks {
+        [one] => one
+            .label
+            .as_ref()
+            .map(|l| format!("# For the app {l}.\n"))
+            .unwrap_or_default(),
+        many => format!(
+            "# For {} app registrations, one block each: {}.\n",
+            many.len(),
+            many.iter()
+                .enumerate()
+                .map(|(n, b)| format!("app {} is {}", n + 1, b.title()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn powershell(blocks: &[Block], warnings: &mut Vec<String>) -> (String, usize) {
+    let all = distinct(blocks);
+    let multi = blocks.len() > 1;
+    // The parameter naming each app that gets app roles.
+    let variable = |n: usize| {
+        if multi {
+            format!("ClientAppId{}", n + 1)
+        } else {
+            "ClientAppId".to_string()
+        }
+    };
+    let granting: Vec<usize> = (0..blocks.len())
+        .filter(|&n| blocks[n].items.iter().any(|i| i.kind == PermissionKind::Application))
+        .collect();
+    let grant = !granting.is_empty();
+    let mut out = String::new();
+    let mut written = std::collections::BTreeSet::new();
+
+    out.push_str(&format!("# Generated by permscope: {}.\n", kinds_summary(&all)));
+    out.push_str(&script_for(blocks));
+    out.push_str("# Review every line before running it.\n");
+    if all.is_empty() {
         out.push_str("# Nothing to grant: the selection has no permission that can be granted.\n");
         return (out, 0);
     }
     if grant {
-        out.push_str(concat!(
-            "param(\n",
-            "    # Application (client) id of the app to grant the permissions to.\n",
-            "    [Parameter(Mandatory = $true)]\n",
-            "    [ValidatePattern('^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')]\n",
-            "    [string] $ClientAppId\n",
-            ")\n",
-            "$ErrorActionPreference = 'Stop'\n",
-        ));
+        out.push_str("param(\n");
+        for (k, &n) in granting.iter().enumerate() {
+            if multi {
+                out.push_str(&format!(
+                    "    # Application (client) id of app {}: {}.\n",
+                    n + 1,
+                    one_line(blocks[n].title())
+                ));
+            } else {
+                out.push_str("    # Application (client) id of the app to grant the permissions to.\n");
+            }
+            out.push_str(concat!(
+                "    [Parameter(Mandatory = $true)]\n",
+                "    [ValidatePattern('^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')]\n",
+            ));
+            out.push_str(&format!(
+                "    [string] ${}{}\n",
+                variable(n),
+                if k + 1 < granting.len() { "," } else { "" }
+            ));
+        }
+        out.push_str(")\n$ErrorActionPreference = 'Stop'\n");
     }
+    if !multi {
+        let items = &blocks[0].items;
+        ps_scopes(&mut out, items, !grant, &mut written);
+        if grant {
+            out.push('\n');
+            out.push_str(PS_RIGHTS);
+            out.push('\n');
+            ps_grants(&mut out, items, &variable(0), warnings, &mut written);
+        }
+        return (out, written.len());
+    }
+    if grant {
+        out.push('\n');
+        out.push_str(PS_RIGHTS);
+    }
+    for (n, block) in blocks.iter().enumerate() {
+        out.push_str(&format!("\n# ---- App {}: {}\n", n + 1, one_line(block.title())));
+        // Signing in with one app's scopes says nothing of the other apps':
+        // with several apps, scopes are named for consent, never signed in with.
+        ps_scopes(&mut out, &block.items, false, &mut written);
+        if granting.contains(&n) {
+            out.push('\n');
+            ps_grants(&mut out, &block.items, &variable(n), warnings, &mut written);
+        }
+    }
+    (out, written.len())
+}
+
+/// The sign-in an app role assignment needs.
+const PS_RIGHTS: &str = concat!(
+    "# Assigning app roles needs these rights:\n",
+    "Connect-MgGraph -Scopes \"Application.Read.All\",\"AppRoleAssignment.ReadWrite.All\"\n",
+);
+
+/// The delegated scopes of `items`: a sign-in with Graph's when `sign_in`,
+/// otherwise comments to consent by.
+fn ps_scopes(out: &mut String, items: &[&Item], sign_in: bool, written: &mut std::collections::BTreeSet<usize>) {
+    let delegated = of_kind(items, PermissionKind::Delegated);
+    let graph_scopes: Vec<&Item> = delegated.iter().copied().filter(|i| i.is_graph()).collect();
+    let other_scopes: Vec<&Item> = delegated.iter().copied().filter(|i| !i.is_graph()).collect();
     if !graph_scopes.is_empty() {
         let list = graph_scopes
             .iter()
             .map(|i| ps_quote(&i.name))
             .collect::<Vec<_>>()
             .join(",");
-        count += graph_scopes.len();
+        written.extend(graph_scopes.iter().map(|i| i.index));
         out.push('\n');
-        if grant {
+        if sign_in {
+            out.push_str("# Delegated Microsoft Graph scopes: sign in with exactly these.\n");
+            out.push_str(&format!("Connect-MgGraph -Scopes {list}\n"));
+        } else {
             // Running it here would sign the admin in with these scopes and
             // consent to them for the PowerShell app, not the client app.
             out.push_str(concat!(
@@ -580,14 +639,11 @@ fn powershell(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
                 "# sign in with these scopes, or consent to them for the app, separately:\n",
             ));
             out.push_str(&format!("# Connect-MgGraph -Scopes {list}\n"));
-        } else {
-            out.push_str("# Delegated Microsoft Graph scopes: sign in with exactly these.\n");
-            out.push_str(&format!("Connect-MgGraph -Scopes {list}\n"));
         }
     }
     for group in by_resource(&other_scopes) {
         let first = group[0];
-        count += group.len();
+        written.extend(group.iter().map(|i| i.index));
         out.push_str(&format!(
             "\n# Delegated scopes on {} ({}): Connect-MgGraph signs in to Microsoft Graph only;\n# consent to these when the app asks, or in the Entra admin center:\n",
             first.api_name, first.app_id
@@ -596,62 +652,70 @@ fn powershell(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
             out.push_str(&format!("#   {}\n", i.name));
         }
     }
-    if grant {
-        out.push_str(concat!(
-            "\n# Assigning app roles needs these rights:\n",
-            "Connect-MgGraph -Scopes \"Application.Read.All\",\"AppRoleAssignment.ReadWrite.All\"\n",
-            "\n",
-            "$clientSp = Get-MgServicePrincipal -Filter \"appId eq '$ClientAppId'\"\n",
-            "if (-not $clientSp) { throw \"No service principal for app $ClientAppId in this tenant: consent to the app first.\" }\n",
-        ));
-        for group in by_resource(&application) {
-            let first = group[0];
-            out.push_str(&format!("\n# {} ({})\n", first.api_name, first.app_id));
-            if !is_plain(&first.app_id) {
-                for i in group {
-                    warnings.push(format!(
-                        "Left out {}: its resource app id `{}` is not a plain identifier.",
-                        i.describe(),
-                        first.app_id
+}
+
+/// App role assignments of the application permissions in `items` to the app
+/// whose id is in `$variable`.
+fn ps_grants(
+    out: &mut String,
+    items: &[&Item],
+    variable: &str,
+    warnings: &mut Vec<String>,
+    written: &mut std::collections::BTreeSet<usize>,
+) {
+    let application = of_kind(items, PermissionKind::Application);
+    out.push_str(&format!(
+        "$clientSp = Get-MgServicePrincipal -Filter \"appId eq '${variable}'\"\n"
+    ));
+    out.push_str(&format!(
+        "if (-not $clientSp) {{ throw \"No service principal for app ${variable} in this tenant: consent to the app first.\" }}\n"
+    ));
+    for group in by_resource(&application) {
+        let first = group[0];
+        out.push_str(&format!("\n# {} ({})\n", first.api_name, first.app_id));
+        if !is_plain(&first.app_id) {
+            for i in group {
+                warnings.push(format!(
+                    "Left out {}: its resource app id `{}` is not a plain identifier.",
+                    i.describe(),
+                    first.app_id
+                ));
+            }
+            out.push_str("# Not granted: the resource app id is not a plain identifier.\n");
+            continue;
+        }
+        let known: Vec<&&Item> = group.iter().filter(|i| i.id().is_some_and(is_plain)).collect();
+        if !known.is_empty() {
+            out.push_str(&format!(
+                "$resourceSp = Get-MgServicePrincipal -Filter \"appId eq '{}'\"\n",
+                first.app_id
+            ));
+            out.push_str(&format!(
+                "if (-not $resourceSp) {{ throw \"No service principal for {} ({}) in this tenant.\" }}\n",
+                ps_double_quoted_text(&first.api_name),
+                first.app_id
+            ));
+        }
+        for i in group {
+            match i.id().filter(|id| is_plain(id)) {
+                Some(id) => {
+                    written.insert(i.index);
+                    out.push_str(&format!("# {}\n", i.name));
+                    out.push_str(&format!(
+                        "New-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $clientSp.Id -PrincipalId $clientSp.Id -ResourceId $resourceSp.Id -AppRoleId {}\n",
+                        ps_quote(id)
                     ));
                 }
-                out.push_str("# Not granted: the resource app id is not a plain identifier.\n");
-                continue;
-            }
-            let known: Vec<&&Item> = group.iter().filter(|i| i.id().is_some_and(is_plain)).collect();
-            if !known.is_empty() {
-                out.push_str(&format!(
-                    "$resourceSp = Get-MgServicePrincipal -Filter \"appId eq '{}'\"\n",
-                    first.app_id
-                ));
-                out.push_str(&format!(
-                    "if (-not $resourceSp) {{ throw \"No service principal for {} ({}) in this tenant.\" }}\n",
-                    ps_double_quoted_text(&first.api_name),
-                    first.app_id
-                ));
-            }
-            for i in group {
-                match i.id().filter(|id| is_plain(id)) {
-                    Some(id) => {
-                        count += 1;
-                        out.push_str(&format!("# {}\n", i.name));
-                        out.push_str(&format!(
-                            "New-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $clientSp.Id -PrincipalId $clientSp.Id -ResourceId $resourceSp.Id -AppRoleId {}\n",
-                            ps_quote(id)
-                        ));
-                    }
-                    None => {
-                        warnings.push(no_guid(i, "the script names it in a comment and does not grant it"));
-                        out.push_str(&format!(
-                            "# Not granted: {} (no GUID known; not in permscope's permission catalog)\n",
-                            i.name
-                        ));
-                    }
+                None => {
+                    warnings.push(no_guid(i, "the script names it in a comment and does not grant it"));
+                    out.push_str(&format!(
+                        "# Not granted: {} (no GUID known; not in permscope's permission catalog)\n",
+                        i.name
+                    ));
                 }
             }
         }
     }
-    (out, count)
 }
 
 /// Text safe inside a PowerShell double-quoted string: characters that
@@ -676,59 +740,92 @@ fn sh_quote(s: &str) -> String {
     }
 }
 
-fn azcli(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
-    let all: Vec<&Item> = items.iter().collect();
-    let groups = by_resource(&all);
+fn azcli(blocks: &[Block], warnings: &mut Vec<String>) -> (String, usize) {
+    let all = distinct(blocks);
+    let multi = blocks.len() > 1;
+    let resources = by_resource(&all).len();
     let mut out = String::new();
-    let mut count = 0;
+    let mut written = std::collections::BTreeSet::new();
     out.push_str(&format!(
         "# Generated by permscope: {} on {}.\n",
-        plural(items.len(), "permission", "permissions"),
-        plural(groups.len(), "resource", "resources")
+        plural(all.len(), "permission", "permissions"),
+        plural(resources, "resource", "resources")
     ));
-    out.push_str(concat!(
-        "# Review every line before running it. Set APP_ID to the application (client) id\n",
-        "# of the app registration first, e.g. APP_ID=00000000-0000-0000-0000-000000000000\n",
-        ": \"${APP_ID:?set APP_ID to the application (client) id of the app registration}\"\n",
-    ));
-    if items.is_empty() {
+    out.push_str(&script_for(blocks));
+    if multi {
+        out.push_str(concat!(
+            "# Review every line before running it. Each block is for its own app registration:\n",
+            "# set its APP_ID_<n> to that app's application (client) id first,\n",
+            "# e.g. APP_ID_1=00000000-0000-0000-0000-000000000000\n",
+        ));
+    } else {
+        out.push_str(concat!(
+            "# Review every line before running it. Set APP_ID to the application (client) id\n",
+            "# of the app registration first, e.g. APP_ID=00000000-0000-0000-0000-000000000000\n",
+            ": \"${APP_ID:?set APP_ID to the application (client) id of the app registration}\"\n",
+        ));
+    }
+    if all.is_empty() {
         out.push_str("# Nothing to add: the selection has no permission that can be granted.\n");
         return (out, 0);
     }
-    for group in groups {
-        let first = group[0];
-        out.push_str(&format!("\n# {} ({})\n", first.api_name, first.app_id));
-        let mut pairs = Vec::new();
-        for i in group {
-            match i.id() {
-                Some(id) => {
-                    let pair = format!("{id}={}", i.kind.manifest_type());
-                    out.push_str(&format!("#   {pair}  {}\n", i.name));
-                    pairs.push(sh_quote(&pair));
-                }
-                None => {
-                    warnings.push(no_guid(i, "the commands name it in a comment and do not add it"));
-                    out.push_str(&format!(
-                        "#   not added: {} ({}; no GUID known, not in permscope's permission catalog)\n",
-                        i.name, i.kind
-                    ));
+    for (n, block) in blocks.iter().enumerate() {
+        // Only a fixed name reaches the shell: app names stay in comments.
+        let variable = if multi {
+            format!("APP_ID_{}", n + 1)
+        } else {
+            "APP_ID".to_string()
+        };
+        if multi {
+            out.push_str(&format!("\n# ---- App {}: {}\n", n + 1, one_line(block.title())));
+            out.push_str(&format!(
+                ": \"${{{variable}:?set {variable} to the application (client) id of app {}}}\"\n",
+                n + 1
+            ));
+        }
+        for group in by_resource(&block.items) {
+            let first = group[0];
+            out.push_str(&format!("\n# {} ({})\n", first.api_name, first.app_id));
+            let mut pairs = Vec::new();
+            for i in group {
+                match i.id() {
+                    Some(id) => {
+                        let pair = format!("{id}={}", i.kind.manifest_type());
+                        out.push_str(&format!("#   {pair}  {}\n", i.name));
+                        pairs.push(sh_quote(&pair));
+                        written.insert(i.index);
+                    }
+                    None => {
+                        warnings.push(no_guid(i, "the commands name it in a comment and do not add it"));
+                        out.push_str(&format!(
+                            "#   not added: {} ({}; no GUID known, not in permscope's permission catalog)\n",
+                            i.name, i.kind
+                        ));
+                    }
                 }
             }
+            if !pairs.is_empty() {
+                out.push_str(&format!(
+                    "az ad app permission add --id \"${variable}\" --api {} --api-permissions {}\n",
+                    sh_quote(&first.app_id),
+                    pairs.join(" ")
+                ));
+            }
         }
-        if !pairs.is_empty() {
-            count += pairs.len();
+        if multi {
             out.push_str(&format!(
-                "az ad app permission add --id \"$APP_ID\" --api {} --api-permissions {}\n",
-                sh_quote(&first.app_id),
-                pairs.join(" ")
+                "\n# Then grant admin consent to app {} (needs an administrator allowed to consent for the tenant):\n# az ad app permission admin-consent --id \"${variable}\"\n",
+                n + 1
             ));
         }
     }
-    out.push_str(concat!(
-        "\n# Then grant admin consent (needs an administrator allowed to consent for the tenant):\n",
-        "# az ad app permission admin-consent --id \"$APP_ID\"\n",
-    ));
-    (out, count)
+    if !multi {
+        out.push_str(concat!(
+            "\n# Then grant admin consent (needs an administrator allowed to consent for the tenant):\n",
+            "# az ad app permission admin-consent --id \"$APP_ID\"\n",
+        ));
+    }
+    (out, written.len())
 }
 
 // ---------------------------------------------------------------- manifest
@@ -753,11 +850,16 @@ struct ResourceAccess<'a> {
     kind: &'static str,
 }
 
-fn manifest<'a>(items: &'a [Item<'a>], warnings: &mut Vec<String>) -> (String, usize) {
-    let all: Vec<&Item> = items.iter().collect();
+fn manifest(blocks: &[Block], warnings: &mut Vec<String>, refused: &mut Option<String>) -> (String, usize) {
+    let holding: Vec<&Block> = blocks.iter().filter(|b| !b.items.is_empty()).collect();
+    if holding.len() > 1 {
+        *refused = Some(refusal("an app manifest's requiredResourceAccess", &holding));
+        return (String::new(), 0);
+    }
+    let items: &[&Item] = holding.first().map_or(&[], |b| b.items.as_slice());
     let mut groups = Vec::new();
     let mut count = 0;
-    for group in by_resource(&all) {
+    for group in by_resource(items) {
         let mut access = Vec::new();
         for i in group {
             match i.id() {

@@ -108,6 +108,9 @@ pub struct App {
     pub name: String,
     pub description: Option<String>,
     pub notes: Vec<String>,
+    /// The app's application (client) id, lower case, when the product file
+    /// records it: it ties a tenant's grants export to this app.
+    pub app_id: Option<String>,
 }
 
 /// A vendor product with its document and apps. Its requirements live in the

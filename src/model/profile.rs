@@ -39,8 +39,13 @@ pub struct Profile {
 
 /// Computes the profile of product `index`.
 pub fn profile(catalog: &Catalog, index: usize) -> Profile {
-    let rows = catalog.rows_of(index);
-    let groups = group_by_permission(catalog, rows.clone());
+    let rows: Vec<usize> = catalog.rows_of(index).collect();
+    profile_of_rows(catalog, index, &rows)
+}
+
+/// The profile of some of product `index`'s rows (one app's, say).
+pub fn profile_of_rows(catalog: &Catalog, index: usize, rows: &[usize]) -> Profile {
+    let groups = group_by_permission(catalog, rows.iter().copied());
     let named = |g: &crate::model::query::PermissionGroup| NamedPermission {
         api: catalog.apis[g.api].name.clone(),
         permission: g.permission.clone(),

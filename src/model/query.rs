@@ -17,6 +17,8 @@ use std::fmt;
 pub struct Query {
     /// Product indices.
     pub products: Vec<usize>,
+    /// Apps of those products: a row passes when it is one of these apps'.
+    pub apps: Vec<AppRef>,
     /// API indices.
     pub apis: Vec<usize>,
     pub kind: Option<PermissionKind>,
@@ -128,6 +130,7 @@ impl Query {
     pub fn facets_pass(&self, catalog: &Catalog, index: usize) -> bool {
         let r: &Requirement = &catalog.requirements[index];
         (self.products.is_empty() || self.products.contains(&r.product))
+            && self.app_passes(r)
             && (self.apis.is_empty() || self.apis.contains(&r.api))
             && self.kind.is_none_or(|k| k == r.kind)
             && (self.workloads.is_empty()
@@ -136,6 +139,25 @@ impl Query {
                     .any(|w| self.workloads.iter().any(|q| **q == *w.workload)))
             && self.phase.is_none_or(|p| r.has_phase(p))
             && self.min_risk.is_none_or(|m| catalog.rating(index).level >= m)
+    }
+
+    /// Adds the app called `name` (see [`resolve_app`]) of every product
+    /// filtered on, or of every product when none is: an app belongs to a
+    /// product, and a tenant consents to each app apart. When no product is
+    /// filtered on, the products with no such app are left out; a product
+    /// filtered on must have it.
+    pub fn add_app(&mut self, catalog: &Catalog, name: &str) -> Result<(), AppError> {
+        for app in apps_called(catalog, &self.products, name)? {
+            if !self.apps.contains(&app) {
+                self.apps.push(app);
+            }
+        }
+        Ok(())
+    }
+
+    /// True when no app is filtered on, or `r` is one of the apps'.
+    pub fn app_passes(&self, r: &Requirement) -> bool {
+        self.apps.is_empty() || self.apps.iter().any(|a| a.product == r.product && a.app == r.app)
     }
 
     /// The text terms, lower-cased.
@@ -148,6 +170,184 @@ impl Query {
             .map(|t| t.chars().take(MAX_TERM_CHARS).collect::<String>().to_lowercase())
             .collect()
     }
+}
+
+/// One app of one product: the unit a tenant consents to. Xopero ONE installs
+/// two (a registrator with delegated directory access, and the backup app), and
+/// each holds its own grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AppRef {
+    /// Index into the catalog's products.
+    pub product: usize,
+    /// Index into that product's apps.
+    pub app: usize,
+}
+
+impl AppRef {
+    /// The app of requirement `row`.
+    pub fn of_row(catalog: &Catalog, row: usize) -> AppRef {
+        let r = &catalog.requirements[row];
+        AppRef {
+            product: r.product,
+            app: r.app,
+        }
+    }
+
+    /// The app's name as its product's document gives it.
+    pub fn name<'c>(&self, catalog: &'c Catalog) -> &'c str {
+        catalog
+            .products
+            .get(self.product)
+            .and_then(|p| p.apps.get(self.app))
+            .map_or("unknown app", |a| a.name.as_str())
+    }
+
+    /// "Xopero ONE MS365 PRO (xopero-one)": the app and the product it belongs to.
+    pub fn label(&self, catalog: &Catalog) -> String {
+        let slug = catalog.products.get(self.product).map_or("?", |p| p.slug.as_str());
+        format!("{} ({slug})", self.name(catalog))
+    }
+
+    /// Requirement rows of this app, in document order.
+    pub fn rows<'c>(&self, catalog: &'c Catalog) -> impl Iterator<Item = usize> + Clone + 'c {
+        let app = self.app;
+        catalog
+            .rows_of(self.product)
+            .filter(move |&i| catalog.requirements[i].app == app)
+    }
+}
+
+/// An app name that names no app, or more than one, of a product.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppError {
+    /// No app of these products is called that.
+    Unknown {
+        given: String,
+        /// Per product slug, its apps.
+        apps: Vec<(String, Vec<String>)>,
+    },
+    /// Several apps of one product match.
+    Ambiguous {
+        given: String,
+        product: String,
+        matches: Vec<String>,
+        apps: Vec<String>,
+    },
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::model::text::neutralise;
+        let listed = |apps: &[String]| apps.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+        match self {
+            AppError::Unknown { given, apps } => {
+                let known: Vec<String> = apps
+                    .iter()
+                    .map(|(slug, names)| format!("{slug}: {}", listed(names)))
+                    .collect();
+                write!(
+                    f,
+                    "no app matches `{}`; the apps are {}",
+                    neutralise(given),
+                    neutralise(&known.join("; "))
+                )
+            }
+            AppError::Ambiguous {
+                given,
+                product,
+                matches,
+                apps,
+            } => {
+                write!(
+                    f,
+                    "`{}` matches {} apps of {}: {}; give more of the name",
+                    neutralise(given),
+                    matches.len(),
+                    neutralise(product),
+                    neutralise(&listed(matches)),
+                )?;
+                if matches.len() < apps.len() {
+                    write!(f, " (its apps are {})", neutralise(&listed(apps)))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Lower case, with runs of whitespace as one space.
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The app of `product` that `name` names: the whole name, or a unique prefix
+/// of it or of any of its words onwards (`Xopero ONE MS365 PRO` answers to
+/// `xopero one ms`, `ms365` and `pro`), ignoring case. An exact name wins over
+/// prefixes.
+pub fn resolve_app(catalog: &Catalog, product: usize, name: &str) -> Result<usize, AppError> {
+    let Some(p) = catalog.products.get(product) else {
+        return Err(AppError::Unknown {
+            given: name.to_string(),
+            apps: Vec::new(),
+        });
+    };
+    let want = fold(name);
+    let names: Vec<String> = p.apps.iter().map(|a| a.name.clone()).collect();
+    let exact: Vec<usize> = (0..names.len()).filter(|&i| fold(&names[i]) == want).collect();
+    let hits = if exact.is_empty() && !want.is_empty() {
+        (0..names.len())
+            .filter(|&i| {
+                let folded = fold(&names[i]);
+                let words: Vec<&str> = folded.split(' ').collect();
+                (0..words.len()).any(|w| words[w..].join(" ").starts_with(&want))
+            })
+            .collect()
+    } else {
+        exact
+    };
+    match hits.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(AppError::Unknown {
+            given: name.to_string(),
+            apps: vec![(p.slug.clone(), names)],
+        }),
+        many => Err(AppError::Ambiguous {
+            given: name.to_string(),
+            product: p.slug.clone(),
+            matches: many.iter().map(|&i| names[i].clone()).collect(),
+            apps: names,
+        }),
+    }
+}
+
+/// The app called `name` in each of `products` (every product when empty; see
+/// [`Query::add_app`]).
+pub fn apps_called(catalog: &Catalog, products: &[usize], name: &str) -> Result<Vec<AppRef>, AppError> {
+    if !products.is_empty() {
+        return products
+            .iter()
+            .map(|&product| resolve_app(catalog, product, name).map(|app| AppRef { product, app }))
+            .collect();
+    }
+    let mut found = Vec::new();
+    for product in 0..catalog.products.len() {
+        match resolve_app(catalog, product, name) {
+            Ok(app) => found.push(AppRef { product, app }),
+            Err(e @ AppError::Ambiguous { .. }) => return Err(e),
+            Err(AppError::Unknown { .. }) => {}
+        }
+    }
+    if found.is_empty() {
+        return Err(AppError::Unknown {
+            given: name.to_string(),
+            apps: catalog
+                .products
+                .iter()
+                .map(|p| (p.slug.clone(), p.apps.iter().map(|a| a.name.clone()).collect()))
+                .collect(),
+        });
+    }
+    Ok(found)
 }
 
 /// Search terms beyond this many are ignored.

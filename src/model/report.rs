@@ -8,6 +8,7 @@ use crate::model::compare::{Cell, CompareMode, Comparison, LEGEND, MatrixTable};
 use crate::model::document::Document;
 use crate::model::level::RiskLevel;
 use crate::model::profile::NamedPermission;
+use crate::model::query::AppRef;
 use crate::model::text::csv_field;
 use crate::model::text::wrap;
 use serde_json::{Value, json};
@@ -164,10 +165,10 @@ pub fn compare_json(catalog: &Catalog, cmp: &Comparison, rows: &[usize]) -> Valu
                             }),
                         );
                     }
-                    Cell::Same { permission, api } => {
+                    Cell::SameData { permission, api } => {
                         equivalents.insert(
                             slug.clone(),
-                            json!({"relation": "same_grant", "api": catalog.apis[*api].name, "permission": permission}),
+                            json!({"relation": "same_data", "api": catalog.apis[*api].name, "permission": permission}),
                         );
                     }
                     Cell::Covered { permission, api } => {
@@ -328,11 +329,31 @@ fn matrix_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], d: &mut Doc
     d.table(header, body);
 }
 
-/// The procurement report for `products`.
+/// The procurement report for `products`, every app of each.
 pub fn report(catalog: &Catalog, products: &[usize], format: ReportFormat) -> String {
-    let cmp = Comparison::new(catalog, products, &crate::model::query::Query::default());
+    report_apps(catalog, products, &[], format)
+}
+
+/// The procurement report for `products`, limited to `apps` when it names any
+/// (one app of each product): a tenant consents to each app apart. Without,
+/// a product with several apps gets a profile per app, and each of its
+/// Critical and High permissions names the app asking for it.
+pub fn report_apps(catalog: &Catalog, products: &[usize], apps: &[AppRef], format: ReportFormat) -> String {
+    let query = crate::model::query::Query {
+        apps: apps.to_vec(),
+        ..Default::default()
+    };
+    let cmp = Comparison::new(catalog, products, &query);
+    let app_of = |p: usize| apps.iter().find(|a| a.product == p).copied();
+    let mut title = format!("Permission review: {}", slugs(catalog, &cmp).join(", "));
+    if !apps.is_empty() {
+        let names: Vec<&str> = apps.iter().map(|a| a.name(catalog)).collect::<Vec<_>>();
+        let mut names = names;
+        names.dedup();
+        title.push_str(&format!(" (app {})", names.join(", ")));
+    }
     let mut d = Document {
-        title: format!("Permission review: {}", slugs(catalog, &cmp).join(", ")),
+        title,
         ..Default::default()
     };
     d.para(
@@ -358,11 +379,41 @@ pub fn report(catalog: &Catalog, products: &[usize], format: ReportFormat) -> St
         }
         doc.push_str(").");
         d.para(doc);
-        d.para(format!(
-            "Apps: {}.",
-            prod.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
-        ));
+        let only = app_of(p);
+        match only {
+            Some(a) => {
+                let others: Vec<&str> = (0..prod.apps.len())
+                    .filter(|&i| i != a.app)
+                    .map(|i| prod.apps[i].name.as_str())
+                    .collect();
+                let rest = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" The product also installs {}, not covered here.", others.join(", "))
+                };
+                d.para(format!(
+                    "App: {} (this report covers this app only: a tenant consents to each app apart).{rest}",
+                    a.name(catalog)
+                ));
+            }
+            None => d.para(format!(
+                "Apps: {}.",
+                prod.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+        }
         d.para(format!("Profile: {}.", prof.line()));
+        if only.is_none() && prod.apps.len() > 1 {
+            // Each app is consented to apart: its own profile.
+            for a in 0..prod.apps.len() {
+                let app = AppRef { product: p, app: a };
+                let rows: Vec<usize> = app.rows(catalog).collect();
+                d.para(format!(
+                    "Profile of the app {}: {}.",
+                    app.name(catalog),
+                    crate::model::profile::profile_of_rows(catalog, p, &rows).line()
+                ));
+            }
+        }
         d.para(format!("Critical: {}.", names(&prof.critical)));
         d.para(format!("Tenant-wide write: {}.", names(&prof.tenant_wide_write)));
         d.para(format!(
@@ -370,7 +421,11 @@ pub fn report(catalog: &Catalog, products: &[usize], format: ReportFormat) -> St
             names(&prof.recovery_only)
         ));
         d.heading(3, "Critical and High permissions, with reasons");
-        let groups = crate::model::query::group_by_permission(catalog, catalog.rows_of(p));
+        let in_scope: Vec<usize> = match only {
+            Some(a) => a.rows(catalog).collect(),
+            None => catalog.rows_of(p).collect(),
+        };
+        let groups = crate::model::query::group_by_permission(catalog, in_scope);
         let mut serious: Vec<_> = groups
             .iter()
             .filter(|g| catalog.rating(g.rows[0]).level >= RiskLevel::High)
@@ -386,8 +441,20 @@ pub fn report(catalog: &Catalog, products: &[usize], format: ReportFormat) -> St
                 .iter()
                 .map(|&r| catalog.requirements[r].line.to_string())
                 .collect();
+            // Which app asks, when the product installs several and the report covers them all.
+            let asked_by = if only.is_none() && prod.apps.len() > 1 {
+                let mut names: Vec<&str> = g
+                    .rows
+                    .iter()
+                    .map(|&r| prod.apps[catalog.requirements[r].app].name.as_str())
+                    .collect();
+                names.dedup();
+                format!(" — asked for by {}", names.join(" and "))
+            } else {
+                String::new()
+            };
             d.para(format!(
-                "{} {} ({}, {}) — source line {}",
+                "{} {} ({}, {}){asked_by} — source line {}",
                 rating.level.badge(),
                 claim_label(&g.permission),
                 catalog.apis[g.api].name,
@@ -397,8 +464,10 @@ pub fn report(catalog: &Catalog, products: &[usize], format: ReportFormat) -> St
             d.list(rating.reasons.clone());
         }
         let mut quirks: Vec<String> = prod.notes.clone();
-        for a in &prod.apps {
-            quirks.extend(a.notes.iter().map(|n| format!("{}: {n}", a.name)));
+        for (i, a) in prod.apps.iter().enumerate() {
+            if only.is_none_or(|o| o.app == i) {
+                quirks.extend(a.notes.iter().map(|n| format!("{}: {n}", a.name)));
+            }
         }
         d.heading(3, "Quirks found in the document");
         if quirks.is_empty() {

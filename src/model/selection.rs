@@ -9,13 +9,19 @@
 //! then claim name (byte order, so `User.Read` sorts before `offline_access`).
 //! It does not depend on the order things were selected in, so two reviewers
 //! who pick the same set get byte-identical exports.
+//!
+//! Each permission also remembers the apps it was picked for (the apps of the
+//! rows it came from): a tenant consents to apps, and one app registration's
+//! manifest must never carry another app's permissions. Keys added without a
+//! row (built in code) have no app.
 
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::level::RiskLevel;
 use crate::model::permission::{PermissionKey, PermissionKind};
-use std::collections::BTreeSet;
-use std::collections::btree_set;
+use crate::model::query::AppRef;
+use std::collections::btree_map;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The permission a requirement row asks for.
 pub fn key_of(catalog: &Catalog, row: usize) -> PermissionKey {
@@ -89,10 +95,11 @@ impl Choice for Preset {
     }
 }
 
-/// An ordered set of distinct permissions (see the module documentation for the order).
+/// An ordered set of distinct permissions (see the module documentation for
+/// the order), each with the apps it was picked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
-    keys: BTreeSet<PermissionKey>,
+    keys: BTreeMap<PermissionKey, BTreeSet<AppRef>>,
 }
 
 impl Selection {
@@ -101,79 +108,141 @@ impl Selection {
         Selection::default()
     }
 
-    /// The distinct permissions asked for by `rows` (requirement indices).
+    /// The distinct permissions asked for by `rows` (requirement indices), each
+    /// for the apps of those rows.
     pub fn from_rows(catalog: &Catalog, rows: impl IntoIterator<Item = usize>) -> Selection {
-        rows.into_iter().map(|row| key_of(catalog, row)).collect()
+        let mut s = Selection::new();
+        s.add_rows(catalog, rows);
+        s
     }
 
-    /// A preset applied to product `product` (an index into the catalog's products).
-    /// An index with no product gives an empty selection.
+    /// Adds the permissions `rows` ask for, each for the apps of those rows.
+    /// Returns how many distinct permissions the rows ask for. Rows are
+    /// grouped by permission slot first, so 100,000 rows cost 1,500 key clones.
+    pub fn add_rows(&mut self, catalog: &Catalog, rows: impl IntoIterator<Item = usize>) -> usize {
+        let mut by_slot: HashMap<u32, (usize, BTreeSet<AppRef>)> = HashMap::new();
+        for row in rows {
+            by_slot
+                .entry(catalog.slot(row))
+                .or_insert_with(|| (row, BTreeSet::new()))
+                .1
+                .insert(AppRef::of_row(catalog, row));
+        }
+        let n = by_slot.len();
+        for (_, (row, apps)) in by_slot {
+            self.keys.entry(key_of(catalog, row)).or_default().extend(apps);
+        }
+        n
+    }
+
+    /// A preset applied to product `product` (an index into the catalog's products),
+    /// every app of it. An index with no product gives an empty selection.
     pub fn preset(catalog: &Catalog, product: usize, preset: Preset) -> Selection {
-        let rows = catalog.rows_of(product);
-        let all = Selection::from_rows(catalog, rows.clone());
-        match preset {
-            Preset::Everything => all,
-            Preset::DelegatedOnly => all
-                .keys
-                .into_iter()
-                .filter(|k| k.kind == PermissionKind::Delegated)
-                .collect(),
-            Preset::BackupOnly => {
-                // Dropped only when every row of this product asking for it is recovery-only.
-                let recovery_only = |k: &PermissionKey| {
-                    rows.clone()
-                        .filter(|&i| row_matches(catalog, i, k))
-                        .all(|i| catalog.requirements[i].recovery_only())
-                };
-                all.keys.into_iter().filter(|k| !recovery_only(k)).collect()
+        Selection::preset_of(catalog, product, None, preset)
+    }
+
+    /// A preset applied to one app of product `product` (`None`: every app).
+    pub fn preset_of(catalog: &Catalog, product: usize, app: Option<usize>, preset: Preset) -> Selection {
+        if product >= catalog.products.len() {
+            return Selection::new();
+        }
+        let rows: Vec<usize> = catalog
+            .rows_of(product)
+            .filter(|&i| app.is_none_or(|a| catalog.requirements[i].app == a))
+            .collect();
+        let all = Selection::from_rows(catalog, rows.iter().copied());
+        let keep = |k: &PermissionKey| {
+            let mut rows_of = rows.iter().copied().filter(|&i| row_matches(catalog, i, k));
+            match preset {
+                Preset::Everything => true,
+                Preset::DelegatedOnly => k.kind == PermissionKind::Delegated,
+                // Dropped only when every row in scope asking for it is recovery-only.
+                Preset::BackupOnly => !rows_of.all(|i| catalog.requirements[i].recovery_only()),
+                Preset::CriticalOnly => rows_of.any(|i| catalog.rating(i).level == RiskLevel::Critical),
             }
-            Preset::CriticalOnly => {
-                let critical = |k: &PermissionKey| {
-                    rows.clone()
-                        .filter(|&i| row_matches(catalog, i, k))
-                        .any(|i| catalog.rating(i).level == RiskLevel::Critical)
-                };
-                all.keys.into_iter().filter(|k| critical(k)).collect()
-            }
+        };
+        Selection {
+            keys: all.keys.into_iter().filter(|(k, _)| keep(k)).collect(),
         }
     }
 
     /// Selects `key` if it is not selected, otherwise unselects it.
     /// Returns true when the key is selected afterwards.
     pub fn toggle(&mut self, key: PermissionKey) -> bool {
-        if self.keys.remove(&key) {
+        if self.keys.remove(&key).is_some() {
             false
         } else {
-            self.keys.insert(key);
+            self.keys.insert(key, BTreeSet::new());
             true
         }
     }
 
-    /// Toggles the permission requirement `row` asks for (and so every row asking for it).
+    /// Toggles the permission requirement `row` asks for (and so every row
+    /// asking for it), for the row's app.
     pub fn toggle_row(&mut self, catalog: &Catalog, row: usize) -> bool {
-        self.toggle(key_of(catalog, row))
+        self.toggle_rows(catalog, &[row])
     }
 
-    /// Adds `key`; returns false when it was already selected.
+    /// Toggles the permission `rows` ask for (rows of one permission, e.g. a
+    /// merged row of the explorer): unselected, it is selected for the rows' apps.
+    pub fn toggle_rows(&mut self, catalog: &Catalog, rows: &[usize]) -> bool {
+        let Some(&first) = rows.first() else { return false };
+        let key = key_of(catalog, first);
+        if self.keys.remove(&key).is_some() {
+            return false;
+        }
+        let apps = rows
+            .iter()
+            .filter(|&&r| row_matches(catalog, r, &key))
+            .map(|&r| AppRef::of_row(catalog, r))
+            .collect();
+        self.keys.insert(key, apps);
+        true
+    }
+
+    /// Adds `key` (for no app); returns false when it was already selected.
     pub fn insert(&mut self, key: PermissionKey) -> bool {
-        self.keys.insert(key)
+        match self.keys.entry(key) {
+            btree_map::Entry::Occupied(_) => false,
+            btree_map::Entry::Vacant(v) => {
+                v.insert(BTreeSet::new());
+                true
+            }
+        }
+    }
+
+    /// Adds `key` for `app`; returns false when it was already selected.
+    pub fn insert_for(&mut self, key: PermissionKey, app: AppRef) -> bool {
+        let new = !self.keys.contains_key(&key);
+        self.keys.entry(key).or_default().insert(app);
+        new
     }
 
     /// Removes `key`; returns false when it was not selected.
     pub fn remove(&mut self, key: &PermissionKey) -> bool {
-        self.keys.remove(key)
+        self.keys.remove(key).is_some()
     }
 
     /// True when `key` is selected.
     pub fn contains(&self, key: &PermissionKey) -> bool {
-        self.keys.contains(key)
+        self.keys.contains_key(key)
+    }
+
+    /// The apps `key` was picked for (empty when selected without a row, or not selected).
+    pub fn apps_of(&self, key: &PermissionKey) -> impl Iterator<Item = AppRef> + '_ {
+        self.keys.get(key).into_iter().flatten().copied()
+    }
+
+    /// Every app any selected permission was picked for, in order.
+    pub fn apps(&self) -> BTreeSet<AppRef> {
+        self.keys.values().flatten().copied().collect()
     }
 
     /// True when the permission requirement `row` asks for is selected.
     pub fn contains_row(&self, catalog: &Catalog, row: usize) -> bool {
         let r = &catalog.requirements[row];
         // Borrowed lookup would need a key type with &str; a clone is cheap at this size.
-        self.keys.contains(&PermissionKey {
+        self.keys.contains_key(&PermissionKey {
             api: r.api,
             kind: r.kind,
             name: r.permission.clone(),
@@ -196,8 +265,8 @@ impl Selection {
     }
 
     /// The selected permissions, in key order (resource, kind, name).
-    pub fn iter(&self) -> btree_set::Iter<'_, PermissionKey> {
-        self.keys.iter()
+    pub fn iter(&self) -> btree_map::Keys<'_, PermissionKey, BTreeSet<AppRef>> {
+        self.keys.keys()
     }
 
     /// Requirement rows asking for a selected permission, in catalog order.
@@ -207,48 +276,71 @@ impl Selection {
             .collect()
     }
 
-    /// Permissions in either selection.
+    /// Permissions in either selection, each for the apps of both.
     pub fn union(&self, other: &Selection) -> Selection {
-        self.keys.union(&other.keys).cloned().collect()
+        let mut out = self.clone();
+        for (k, apps) in &other.keys {
+            out.keys.entry(k.clone()).or_default().extend(apps.iter().copied());
+        }
+        out
     }
 
-    /// Permissions in this selection and not in `other`: "what X asks beyond Y".
+    /// Permissions in this selection and not in `other`: "what X asks beyond Y"
+    /// (for the apps they were picked for here).
     pub fn difference(&self, other: &Selection) -> Selection {
-        self.keys.difference(&other.keys).cloned().collect()
+        Selection {
+            keys: self
+                .keys
+                .iter()
+                .filter(|(k, _)| !other.keys.contains_key(*k))
+                .map(|(k, a)| (k.clone(), a.clone()))
+                .collect(),
+        }
     }
 
-    /// Permissions in both selections.
+    /// Permissions in both selections (for the apps they were picked for here).
     pub fn intersection(&self, other: &Selection) -> Selection {
-        self.keys.intersection(&other.keys).cloned().collect()
+        Selection {
+            keys: self
+                .keys
+                .iter()
+                .filter(|(k, _)| other.keys.contains_key(*k))
+                .map(|(k, a)| (k.clone(), a.clone()))
+                .collect(),
+        }
     }
 
     /// Selected permissions with an empty claim (a blank cell in the document).
     /// They are kept so the reviewer sees them, but no export writes them.
     pub fn empty_claims(&self) -> impl Iterator<Item = &PermissionKey> {
-        self.keys.iter().filter(|k| k.name.is_empty())
+        self.keys.keys().filter(|k| k.name.is_empty())
     }
 }
 
 impl FromIterator<PermissionKey> for Selection {
+    /// Keys for no app.
     fn from_iter<I: IntoIterator<Item = PermissionKey>>(iter: I) -> Selection {
-        Selection {
-            keys: iter.into_iter().collect(),
-        }
+        let mut s = Selection::new();
+        s.extend(iter);
+        s
     }
 }
 
 impl Extend<PermissionKey> for Selection {
+    /// Adds keys (for no app), keeping the apps of keys already selected.
     fn extend<I: IntoIterator<Item = PermissionKey>>(&mut self, iter: I) {
-        self.keys.extend(iter);
+        for k in iter {
+            self.insert(k);
+        }
     }
 }
 
 impl<'a> IntoIterator for &'a Selection {
     type Item = &'a PermissionKey;
-    type IntoIter = btree_set::Iter<'a, PermissionKey>;
+    type IntoIter = btree_map::Keys<'a, PermissionKey, BTreeSet<AppRef>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.keys.iter()
+        self.keys.keys()
     }
 }
 

@@ -14,120 +14,7 @@ use crate::tui::keymap::Focus;
 use crate::tui::results::{FilterResult, Next, Results};
 use std::sync::Arc;
 
-/// Which facet a picker edits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Facet {
-    Products,
-    Apis,
-    Workloads,
-}
-
-impl Facet {
-    pub fn title(self) -> &'static str {
-        match self {
-            Facet::Products => "Products",
-            Facet::Apis => "APIs",
-            Facet::Workloads => "Workloads",
-        }
-    }
-}
-
-/// The compare view's state: the comparison and where the reviewer is in it.
-#[derive(Debug, Clone)]
-pub struct CompareView {
-    pub cmp: Comparison,
-    pub mode: CompareMode,
-    /// Matrix rows shown in this mode (indices into `cmp.rows`).
-    pub visible: Vec<usize>,
-    pub cursor: usize,
-    /// Focused product column (position in `cmp.products`).
-    pub column: usize,
-}
-
-impl CompareView {
-    /// The matrix row under the cursor.
-    pub fn current(&self) -> Option<&crate::model::compare::MatrixRow> {
-        self.visible.get(self.cursor).map(|&i| &self.cmp.rows[i])
-    }
-}
-
-/// The catalog mode's state: every permission Microsoft publishes, the ones
-/// the filters let through, and where the reviewer is.
-#[derive(Debug, Clone)]
-pub struct CatalogView {
-    pub rows: Arc<Vec<Published>>,
-    /// Indices into `rows`, in display order.
-    pub visible: Vec<usize>,
-    pub cursor: usize,
-}
-
-impl CatalogView {
-    /// The permission under the cursor.
-    pub fn current(&self) -> Option<&Published> {
-        self.visible.get(self.cursor).map(|&i| &self.rows[i])
-    }
-}
-
-/// What a picker chooses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickerKind {
-    /// Products to compare (two or more).
-    Compare,
-    /// Tick any number of a facet's values.
-    Facet(Facet),
-    /// One export format, then copy.
-    Format,
-    /// One preset of a product (by index).
-    Preset(usize),
-}
-
-/// A popup list: multi-choice for facets, single choice otherwise.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picker {
-    pub kind: PickerKind,
-    pub options: Vec<String>,
-    /// Ticks, for facets only.
-    pub ticked: Vec<bool>,
-    pub cursor: usize,
-}
-
-impl Picker {
-    /// Title and how to use it.
-    pub fn title(&self, catalog: &Catalog) -> String {
-        match self.kind {
-            PickerKind::Facet(f) => format!(
-                "{} — Space ticks, Enter applies, Esc cancels (none ticked = all)",
-                f.title()
-            ),
-            PickerKind::Compare => "Compare — tick two or more products, Enter compares, Esc cancels".into(),
-            PickerKind::Format => "Copy as — Enter copies, Esc cancels".into(),
-            PickerKind::Preset(p) => format!("Select from {} — Enter selects, Esc cancels", catalog.products[p].slug),
-        }
-    }
-
-    /// True when options carry ticks.
-    pub fn multi(&self) -> bool {
-        matches!(self.kind, PickerKind::Facet(_) | PickerKind::Compare)
-    }
-}
-
-/// One line of the table: a requirement row, or a distinct permission.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Entry {
-    Row(usize),
-    /// Boxed: a row entry stays 16 bytes, and there are 100,000s of those.
-    Group(Box<PermissionGroup>),
-}
-
-impl Entry {
-    /// The requirement rows this entry stands for.
-    pub fn rows(&self) -> &[usize] {
-        match self {
-            Entry::Row(r) => std::slice::from_ref(r),
-            Entry::Group(g) => &g.rows,
-        }
-    }
-}
+pub use crate::tui::layers::{CatalogView, CompareView, Entry, Facet, Picker, PickerKind};
 
 /// Explorer state. Rendering reads it; only `update` changes it.
 pub struct App {
@@ -168,6 +55,8 @@ pub struct App {
     pub all_operations: bool,
     /// Grants from --grants, resolved against the catalog, for the audit screen.
     pub grants: Vec<crate::model::grants::ResolvedGrant>,
+    /// Who holds each of those grants, to check each app's against its own.
+    pub holders: crate::model::holders::Holders,
     /// The audit screen, when open, and its scroll.
     pub audit: Option<(crate::model::audit::Audit, u16)>,
     /// The shown search result, recent ones, and whether the worker searches.
@@ -209,6 +98,7 @@ impl App {
             published: None,
             all_operations: false,
             grants: Vec::new(),
+            holders: Default::default(),
             audit: None,
             results,
             selected_hidden: 0,
@@ -299,6 +189,12 @@ impl App {
     /// The explorer with grants (from `--grants`) to audit products against.
     pub fn with_grants(mut self, grants: Vec<crate::model::grants::ResolvedGrant>) -> App {
         self.grants = grants;
+        self
+    }
+
+    /// Who holds the grants (from `--grants`), so each app's are audited against that app.
+    pub fn with_holders(mut self, holders: crate::model::holders::Holders) -> App {
+        self.holders = holders;
         self
     }
 
@@ -537,7 +433,9 @@ impl App {
                     );
                 } else if let Some(row) = self.current().map(|e| e.rows()[0]) {
                     let product = self.catalog.requirements[row].product;
-                    self.audit = Some((crate::model::audit::audit(&self.catalog, product, &self.grants), 0));
+                    let audit =
+                        crate::model::audit::audit_apps(&self.catalog, product, None, &self.grants, &self.holders);
+                    self.audit = Some((audit, 0));
                 }
             }
             Action::OpenCatalog => {
@@ -624,35 +522,40 @@ impl App {
                 }
             }
             Action::ToggleSelect => {
-                let row = match &self.compare {
-                    Some(v) => v.current().map(|r| r.first_row),
-                    None => self.current().map(|e| e.rows()[0]),
+                // The permission, for the apps of the rows it stands for here.
+                let rows: Vec<usize> = match &self.compare {
+                    Some(v) => v.visible.get(v.cursor).map(|&i| compare_rows(v, i)).unwrap_or_default(),
+                    None => self.current().map(|e| e.rows().to_vec()).unwrap_or_default(),
                 };
-                if let Some(row) = row {
-                    self.selection.toggle_row(&self.catalog, row);
+                if !rows.is_empty() {
+                    self.selection.toggle_rows(&self.catalog, &rows);
                     self.move_by(1);
                 }
             }
             Action::SelectVisible => {
-                let keys: Vec<_> = match &self.compare {
-                    Some(v) => v
-                        .visible
-                        .iter()
-                        .map(|&i| selection::key_of(&self.catalog, v.cmp.rows[i].first_row))
-                        .collect(),
-                    None => self
-                        .distinct_visible_rows()
-                        .into_iter()
-                        .map(|row| selection::key_of(&self.catalog, row))
-                        .collect(),
+                let n = match &self.compare {
+                    Some(v) => {
+                        let rows: Vec<usize> = v.visible.iter().flat_map(|&i| compare_rows(v, i)).collect();
+                        self.selection.add_rows(&self.catalog, rows)
+                    }
+                    None => {
+                        let hits = Arc::clone(self.hits());
+                        self.selection.add_rows(&self.catalog, hits.iter().map(|h| h.row))
+                    }
                 };
-                let n = keys.len();
-                self.selection.extend(keys);
                 self.status = Some(format!("Selected the {n} visible rows' permissions"));
             }
             Action::InvertVisible => {
+                let mut rows_of: std::collections::HashMap<u32, Vec<usize>> = Default::default();
+                for h in self.hits().iter() {
+                    rows_of.entry(self.catalog.slot(h.row)).or_default().push(h.row);
+                }
                 for row in self.distinct_visible_rows() {
-                    self.selection.toggle(selection::key_of(&self.catalog, row));
+                    let key = selection::key_of(&self.catalog, row);
+                    if !self.selection.remove(&key) {
+                        let rows = rows_of.get(&self.catalog.slot(row)).cloned().unwrap_or_default();
+                        self.selection.add_rows(&self.catalog, rows);
+                    }
                 }
             }
             Action::ClearSelection => {
@@ -662,9 +565,16 @@ impl App {
             Action::PickPreset => {
                 if let Some(&row) = self.current().map(|e| &e.rows()[0]) {
                     let product = self.catalog.requirements[row].product;
+                    let mut options: Vec<String> = Preset::ALL.iter().map(|p| p.label().to_string()).collect();
+                    // A tenant consents to each app apart: each app's own set,
+                    // ready for its manifest.
+                    let apps = &self.catalog.products[product].apps;
+                    if apps.len() > 1 {
+                        options.extend(apps.iter().map(|a| format!("Everything the app {} asks for", a.name)));
+                    }
                     self.picker = Some(Picker {
                         kind: PickerKind::Preset(product),
-                        options: Preset::ALL.iter().map(|p| p.label().to_string()).collect(),
+                        options,
                         ticked: Vec::new(),
                         cursor: 0,
                     });
@@ -786,16 +696,27 @@ impl App {
                 }
             }
             PickerKind::Preset(product) => {
-                if let Some(preset) = Preset::ALL.get(p.cursor) {
-                    let set = Selection::preset(&self.catalog, product, *preset);
-                    let n = set.len();
-                    self.selection = set;
-                    self.status = Some(format!(
-                        "Selected {n} permissions: {} of {}",
+                let prod = &self.catalog.products[product];
+                let (app, preset) = match Preset::ALL.get(p.cursor) {
+                    Some(preset) => (None, *preset),
+                    None => (Some(p.cursor - Preset::ALL.len()), Preset::Everything),
+                };
+                let set = Selection::preset_of(&self.catalog, product, app, preset);
+                let n = set.len();
+                let apps = set.apps().len();
+                self.selection = set;
+                self.status = Some(match app.and_then(|a| prod.apps.get(a)) {
+                    Some(a) => format!(
+                        "Selected {n} permissions: everything the app {} of {} asks for",
+                        a.name, prod.slug
+                    ),
+                    None if apps > 1 => format!(
+                        "Selected {n} permissions: {} of {}, for its {apps} apps (a manifest or scope string is one app's: P again picks one app)",
                         preset.label(),
-                        self.catalog.products[product].slug
-                    ));
-                }
+                        prod.slug
+                    ),
+                    None => format!("Selected {n} permissions: {} of {}", preset.label(), prod.slug),
+                });
                 return Vec::new();
             }
         }
@@ -820,13 +741,19 @@ impl App {
                 .filter(|i| others.iter().all(|b| b.contains(i)))
                 .collect()
         };
-        let keys: Vec<_> = rows
+        // The column's own rows: the selection is for that product's apps.
+        let column = v.column;
+        let picked: Vec<usize> = rows
             .iter()
-            .map(|&i| selection::key_of(&self.catalog, v.cmp.rows[i].first_row))
-            .filter(|k| !k.name.is_empty())
+            .filter(|&&i| !v.cmp.rows[i].permission.is_empty())
+            .flat_map(|&i| match &v.cmp.rows[i].cells[column] {
+                crate::model::compare::Cell::Asks(rows) => rows.clone(),
+                _ => Vec::new(),
+            })
             .collect();
-        let n = keys.len();
-        self.selection = keys.into_iter().collect();
+        let mut set = Selection::new();
+        let n = set.add_rows(&self.catalog, picked);
+        self.selection = set;
         self.status = Some(if all {
             format!("Selected {n} permissions: everything {slug} asks for (within the filters)")
         } else {
@@ -841,6 +768,15 @@ impl App {
             return Vec::new();
         }
         let out = export::export(&self.catalog, &self.selection, self.export_format);
+        if out.refused {
+            // Never a merged manifest: say why, and how to pick one app.
+            self.status = Some(format!(
+                "Not copied as {}. {} P on a row offers each app's set.",
+                self.export_format.as_str(),
+                out.warnings.first().map_or("", |w| w.as_str())
+            ));
+            return Vec::new();
+        }
         if out.text.is_empty() || out.count == 0 {
             // Never wipe the clipboard with an empty export: say why instead.
             self.status = Some(format!(
@@ -947,6 +883,20 @@ impl App {
             out.push(format!("search=\"{}\"", q.text));
         }
         out
+    }
+}
+
+/// The requirement rows a compare matrix row stands for: the focused
+/// product's, when it asks for the permission, else every product's that does.
+fn compare_rows(v: &CompareView, i: usize) -> Vec<usize> {
+    let row = &v.cmp.rows[i];
+    let asks = |c: &crate::model::compare::Cell| match c {
+        crate::model::compare::Cell::Asks(rows) => rows.clone(),
+        _ => Vec::new(),
+    };
+    match row.cells.get(v.column).map(asks) {
+        Some(mine) if !mine.is_empty() => mine,
+        _ => row.cells.iter().flat_map(asks).collect(),
     }
 }
 

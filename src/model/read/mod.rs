@@ -7,6 +7,7 @@
 
 pub mod capabilities;
 pub mod csv;
+pub mod equivalents;
 pub mod file;
 pub mod folder;
 pub mod grants;

@@ -57,6 +57,9 @@ pub(crate) struct AppFile<'a> {
     pub description: Option<String>,
     #[serde(default, deserialize_with = "text::checked_vec")]
     pub notes: Vec<String>,
+    /// The app's application (client) id, when the file records it.
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub app_id: Option<String>,
     #[serde(borrow)]
     pub requirements: Vec<RequirementFile<'a>>,
 }
@@ -155,6 +158,14 @@ pub(crate) fn validate(
     // Rows of one table name the same API: resolve a spelling once.
     let mut last_api: Option<(String, usize)> = None;
     for (ai, app) in file.apps.into_iter().enumerate() {
+        if let Some(id) = &app.app_id
+            && !crate::model::read::grants::is_guid(id)
+        {
+            return Err(err(
+                vec![Step::key("apps"), Step::Index(ai), Step::key("app_id")],
+                format!("`{id}` is not an application id (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
+            ));
+        }
         for (ri, r) in app.requirements.into_iter().enumerate() {
             let at = |field: &'static str| {
                 vec![
@@ -242,6 +253,7 @@ pub(crate) fn validate(
             name: app.name,
             description: app.description,
             notes: app.notes,
+            app_id: app.app_id.map(|id| id.to_ascii_lowercase()),
         });
     }
     Ok(Parsed {

@@ -9,12 +9,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-fn entry_line(e: &AuditEntry, flagged: bool, width: usize, theme: &Theme) -> Line<'static> {
+fn entry_line(e: &AuditEntry, flagged: bool, multi: bool, width: usize, theme: &Theme) -> Line<'static> {
     let (badge, style) = match &e.rating {
         Some(r) => (r.level.badge(), theme.risk(r.level)),
         None => ("?", theme.warn()),
     };
-    let detail = if e.documented.is_empty() {
+    let mut detail = if e.documented.is_empty() {
         e.sources
             .first()
             .map(|s| format!("granted in {}", s.origin))
@@ -23,6 +23,15 @@ fn entry_line(e: &AuditEntry, flagged: bool, width: usize, theme: &Theme) -> Lin
         let lines: Vec<String> = e.documented.iter().map(|d| d.line.to_string()).collect();
         format!("documented at line {}", lines.join(", "))
     };
+    // A flagged grant that is documented is another app's: say so first.
+    if flagged && !e.documented.is_empty() {
+        detail = e.notes.iter().cloned().chain([detail]).collect::<Vec<_>>().join(" · ");
+    } else if let Some(app) = &e.app
+        && e.granted > 0
+        && multi
+    {
+        detail.push_str(&format!(" · held by {app}"));
+    }
     let text = format!(
         "{:<52} {:<11} {:<10} {}",
         truncate(&e.permission_label(), 52),
@@ -39,18 +48,28 @@ fn entry_line(e: &AuditEntry, flagged: bool, width: usize, theme: &Theme) -> Lin
 
 pub(super) fn render(frame: &mut Frame, area: Rect, audit: &Audit, scroll: u16, theme: &Theme) {
     let width = area.width.saturating_sub(2) as usize;
-    let mut lines = vec![Line::from(format!(
-        "{} granted and documented · {} granted but undocumented · {} documented but not granted",
-        audit.granted_documented.len(),
-        audit.undocumented.len(),
-        audit.not_granted.len()
-    ))];
-    let sections: [(&str, &Vec<AuditEntry>, bool); 3] = [
-        ("Granted but undocumented (flagged)", &audit.undocumented, true),
-        ("Documented but not granted", &audit.not_granted, false),
-        ("Granted and documented", &audit.granted_documented, false),
+    // Which app the grants were checked against, and how it was known: wrapped.
+    let mut lines: Vec<Line> = crate::model::audit::app_lines(audit)
+        .iter()
+        .flat_map(|l| crate::model::text::wrap(l, width, "  "))
+        .map(Line::from)
+        .collect();
+    lines.push(Line::from(crate::model::audit::summary(audit).replace(", ", " · ")));
+    let sections: [(&str, &Vec<AuditEntry>, bool, bool); 4] = [
+        ("Granted but undocumented (flagged)", &audit.undocumented, true, true),
+        (
+            "Granted, documented only for another app (flagged)",
+            &audit.other_app,
+            true,
+            audit.app_count > 1,
+        ),
+        ("Documented but not granted", &audit.not_granted, false, true),
+        ("Granted and documented", &audit.granted_documented, false, true),
     ];
-    for (title, entries, flagged) in sections {
+    for (title, entries, flagged, shown) in sections {
+        if !shown {
+            continue;
+        }
         lines.push(blank());
         lines.push(Line::from(Span::styled(
             format!("{title} ({})", entries.len()),
@@ -60,7 +79,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, audit: &Audit, scroll: u16, 
             lines.push(Line::from(Span::styled("  none", theme.dim())));
         }
         for e in entries.iter() {
-            lines.push(entry_line(e, flagged, width, theme));
+            lines.push(entry_line(e, flagged, audit.app_count > 1, width, theme));
         }
     }
     let title = format!(
