@@ -158,7 +158,7 @@ fn credential(f: &Facts<'_>, out: &mut Vec<Question>) {
         ),
     };
     let lines = lines_of(app_rows.iter().map(|(_, r)| *r));
-    app_rows.sort_by(|a, b| f.catalog.rating(b.0).score.cmp(&f.catalog.rating(a.0).score));
+    app_rows.sort_by_key(|r| std::cmp::Reverse(f.catalog.rating(r.0).score));
     let mut names: Vec<&str> = Vec::new();
     for (_, r) in &app_rows {
         if !names.contains(&r.permission.as_str()) {
@@ -174,9 +174,10 @@ fn credential(f: &Facts<'_>, out: &mut Vec<Question>) {
         kind: QuestionKind::Credential,
         question,
         because: format!(
-            "{app} holds {} application permission{} ({shown}): whoever holds its credential can use them with no user signed in. The document does not say {unknown}.",
+            "{app} holds {} application permission{} ({shown}): whoever holds its credential can use {} with no user signed in. The document does not say {unknown}.",
             names.len(),
-            if names.len() == 1 { "" } else { "s" }
+            if names.len() == 1 { "" } else { "s" },
+            if names.len() == 1 { "it" } else { "them" }
         ),
         lines,
     });
@@ -518,8 +519,8 @@ fn derived(f: &Facts<'_>, out: &mut Vec<Question>) {
                 "Which of {app}'s permissions does it need to back up, and which only to restore?"
             ),
             because: format!(
-                "The document states no workload or phase for any of its {} rows; permscope derived them from the names and purposes. A read-only set for backup, with restore rights granted just in time, depends on the answer.",
-                f.rows.len()
+                "The document states no workload or phase for {}; permscope derived them from the names and purposes. A read-only set for backup, with restore rights granted just in time, depends on the answer.",
+                if f.rows.len() == 1 { "its one row".to_string() } else { format!("any of its {} rows", f.rows.len()) }
             ),
             lines,
         });

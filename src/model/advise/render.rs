@@ -281,9 +281,13 @@ pub fn md_text(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    // A line may not start a list, a heading or a quote by accident.
-    if out.starts_with(['-', '+', '=']) || out.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+    // A line may not start a list by accident ("- x", "1. x", "2) x").
+    if out.starts_with(['-', '+', '=']) {
         out.insert(0, '\\');
+    }
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && out[digits..].starts_with(['.', ')']) {
+        out.insert(digits, '\\');
     }
     out
 }
