@@ -1077,3 +1077,57 @@ fn advising_every_bundled_product_is_fast() {
     let bound = if cfg!(debug_assertions) { 1_000 } else { 50 };
     assert!(median.as_millis() < bound, "{median:?}");
 }
+
+#[test]
+fn the_bundled_file_uses_only_what_its_schema_declares() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(root.join(name)).expect("readable")).expect("JSON")
+    };
+    let schema = read("alternatives.schema.json");
+    let data = read("alternatives.json");
+    let declared = |def: Option<&str>| -> BTreeSet<String> {
+        let node = match def {
+            Some(d) => &schema["$defs"][d],
+            None => &schema,
+        };
+        node["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{def:?} declares properties"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let check = |value: &Value, def: Option<&str>| {
+        let allowed = declared(def);
+        for key in value.as_object().expect("object").keys() {
+            assert!(allowed.contains(key), "`{key}` is not declared in {def:?}");
+        }
+        for required in schema_required(&schema, def) {
+            assert!(value.get(&required).is_some(), "{def:?} requires `{required}`");
+        }
+    };
+    check(&data, None);
+    for e in data["alternatives"].as_array().expect("alternatives") {
+        check(e, Some("entry"));
+        for a in e["instead"].as_array().expect("instead") {
+            check(a, Some("alternative"));
+        }
+    }
+    check(&data["just_in_time"], Some("mechanism"));
+    for h in data["hardening"].as_array().expect("hardening") {
+        check(h, Some("hardening"));
+        check(&h["when"], Some("when"));
+    }
+}
+
+fn schema_required(schema: &Value, def: Option<&str>) -> Vec<String> {
+    let node = match def {
+        Some(d) => &schema["$defs"][d],
+        None => schema,
+    };
+    node["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .unwrap_or_default()
+}

@@ -130,6 +130,8 @@ pub fn reduce(catalog: &Catalog, advice: &[RequirementAdvice], jit_known: bool) 
                 lines,
             }),
             Decision::Covered { .. } => None,
+            // Put back as another permission's replacement: granted after all.
+            Decision::Replaced { .. } if keep.contains(key) => None,
             Decision::Replaced { by, gives_up } => {
                 let held_already = order.iter().any(|(k, _)| k == by);
                 Some(Change {

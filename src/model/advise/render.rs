@@ -292,6 +292,14 @@ pub fn md_text(s: &str) -> String {
     out
 }
 
+/// One app's advice as a Markdown section (a `##` heading and `###`
+/// subsections), for a report that gathers several products.
+pub fn app_to_markdown(catalog: &Catalog, a: &AppAdvice) -> String {
+    let mut out = String::new();
+    app_markdown(catalog, a, &mut out);
+    out
+}
+
 fn app_markdown(catalog: &Catalog, a: &AppAdvice, out: &mut String) {
     out.push_str(&format!("\n## {}\n", md_text(&a.app_name)));
 

@@ -343,7 +343,13 @@ fn check_claim(
     };
     Err(Fault::new(
         path.to_vec(),
-        format!("`{name}` is not a {kind} permission of {api} in Microsoft's catalog{hint}"),
+        format!(
+            "`{name}` is not {} {kind} permission of {api} in Microsoft's catalog{hint}",
+            match kind {
+                PermissionKind::Application => "an",
+                PermissionKind::Delegated => "a",
+            }
+        ),
     ))
 }
 
