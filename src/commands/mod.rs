@@ -3,6 +3,7 @@
 //! computes what the explorer could not show too. clap stays in this folder:
 //! the model's choices are read through [`context::choice`].
 
+pub mod advise;
 pub mod assess;
 pub mod audit;
 pub mod catalog;
@@ -75,6 +76,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Rate permissions that need not be in any product (names as arguments or on stdin).
     Assess(assess::AssessArgs),
+    /// Narrower alternatives, hardening steps and questions for the vendor, per app of a product.
+    Advise(advise::AdviseArgs),
 }
 
 /// Runs a command, writing to `out`. Returns the process exit code.
@@ -116,6 +119,7 @@ fn run_on(
         Command::Import(args) => import::run(catalog, args, global, out),
         Command::Compare(args) => compare::run(catalog, args, out),
         Command::Report(args) => report::run(catalog, args, out),
+        Command::Advise(args) => advise::run(catalog, args, out),
         Command::Assess(args) => {
             let names = assess::names(args)?;
             assess::run(catalog, &names, &args.api, args.kind, args.format, out)

@@ -1,6 +1,7 @@
 //! The domain: products, permissions, risk, filtering and output formats.
 //! Nothing here knows about the terminal UI or the command line.
 
+pub mod advise;
 pub mod audit;
 pub mod catalog;
 pub mod choice;

@@ -5,6 +5,7 @@
 //! wrong becomes a [`ReadError`] naming the file, the line and column (in
 //! characters, as an editor counts) and the field, located by [`json`].
 
+pub mod alternatives;
 pub mod capabilities;
 pub mod csv;
 pub mod equivalents;

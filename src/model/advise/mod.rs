@@ -1,0 +1,253 @@
+//! Narrowing what a vendor's app asks for: per requirement the narrower
+//! permissions or mechanisms that would serve its stated purpose (and whether
+//! a permission the app already holds covers it), hardening steps chosen by
+//! what the app holds, its context and its effective power, questions for the
+//! vendor with the document lines that raise them, and the app's
+//! least-privilege set.
+//!
+//! The knowledge lives in `data/alternatives.json` (an [`AlternativeBook`],
+//! read by `model/read/alternatives.rs`, with a reviewer's file layered on
+//! top); narrower permissions Microsoft's Graph API map shows are derived at
+//! run time ([`operations`]). An [`Advisor`] keeps what it looked up, so
+//! advising every app of every product looks each permission up once.
+//!
+//! The pieces, each in its own file: [`alternatives`] (per requirement),
+//! [`reduce`] (the least-privilege set), [`hardening`], [`questions`],
+//! [`render`] (text, Markdown and the JSON contract of `permscope advise`).
+
+pub mod advice;
+pub mod alternatives;
+pub mod book;
+pub mod hardening;
+pub mod operations;
+pub mod questions;
+pub mod reduce;
+pub mod render;
+pub mod wording;
+
+pub use advice::{
+    AdviceContext, Alternative, AppAdvice, Basis, Change, ChangeKind, CredentialHolder, CredentialKind, HardeningStep,
+    ProductAdvice, Question, QuestionKind, Reduction, RequirementAdvice,
+};
+pub use book::AlternativeBook;
+
+use crate::model::catalog::Catalog;
+use crate::model::microsoft::MicrosoftCatalog;
+use crate::model::paths::{Analysis, CapabilityModel, Context, Held};
+use crate::model::permission::PermissionKey;
+
+/// Computes advice; keeps the Graph operations it looked up between calls.
+#[derive(Debug, Clone)]
+pub struct Advisor {
+    book: AlternativeBook,
+    model: CapabilityModel,
+    operations: operations::Operations,
+}
+
+impl Advisor {
+    /// An advisor with the bundled alternatives and capability model.
+    pub fn bundled() -> Advisor {
+        Advisor::new(AlternativeBook::bundled(), CapabilityModel::bundled())
+    }
+
+    /// An advisor with these alternatives (a reviewer's layer applied) and model.
+    pub fn new(book: AlternativeBook, model: CapabilityModel) -> Advisor {
+        Advisor {
+            book,
+            model,
+            operations: operations::Operations::new(MicrosoftCatalog::bundled()),
+        }
+    }
+
+    /// The alternatives in use.
+    pub fn book(&self) -> &AlternativeBook {
+        &self.book
+    }
+
+    /// What the app `app` of product `product` can reach, given who signs in.
+    pub fn analyse(&self, catalog: &Catalog, product: usize, app: usize, context: &AdviceContext) -> Analysis {
+        let held: Vec<Held> = app_rows(catalog, product, app)
+            .into_iter()
+            .map(|i| &catalog.requirements[i])
+            .filter(|r| !r.permission.is_empty())
+            .map(|r| Held::new(catalog.apis[r.api].name.clone(), r.kind, r.permission.clone()))
+            .collect();
+        self.model.analyse(
+            &held,
+            &Context {
+                signed_in: context.signs_in.clone(),
+            },
+        )
+    }
+
+    /// The advice for one app, its effective power computed here.
+    pub fn app(&mut self, catalog: &Catalog, product: usize, app: usize, context: &AdviceContext) -> AppAdvice {
+        let analysis = self.analyse(catalog, product, app, context);
+        self.app_with(catalog, product, app, context, analysis)
+    }
+
+    /// The advice for one app, with an effective-power analysis computed
+    /// elsewhere (the explorer's, kept for the cursor).
+    pub fn app_with(
+        &mut self,
+        catalog: &Catalog,
+        product: usize,
+        app: usize,
+        context: &AdviceContext,
+        analysis: Analysis,
+    ) -> AppAdvice {
+        let rows = app_rows(catalog, product, app);
+        let held = held_keys(catalog, &rows);
+        let inputs = alternatives::Inputs {
+            catalog,
+            book: &self.book,
+            held: &held,
+        };
+        let requirements: Vec<RequirementAdvice> = rows
+            .iter()
+            .map(|&row| alternatives::for_requirement(&inputs, &mut self.operations, row))
+            .collect();
+        let reduction = reduce::reduce(catalog, &requirements, self.book.just_in_time.is_some());
+        let app_name = catalog.products[product].apps[app].name.clone();
+        let hardening = hardening::steps(catalog, &self.book, &app_name, &held, context, &analysis);
+        let questions = questions::questions(&questions::Facts {
+            catalog,
+            product,
+            app,
+            rows: &rows,
+            advice: &requirements,
+            context,
+            reduction: &reduction,
+        });
+        AppAdvice {
+            product,
+            app,
+            app_name,
+            context: context.clone(),
+            requirements,
+            hardening,
+            questions,
+            reduction,
+            analysis,
+        }
+    }
+
+    /// The advice for every app of a product (or only `app`), each with the
+    /// context `context_of(app)` gives.
+    pub fn product(
+        &mut self,
+        catalog: &Catalog,
+        product: usize,
+        app: Option<usize>,
+        context_of: &dyn Fn(usize) -> AdviceContext,
+    ) -> ProductAdvice {
+        let p = &catalog.products[product];
+        let apps: Vec<usize> = match app {
+            Some(a) => vec![a],
+            None => (0..p.apps.len()).collect(),
+        };
+        ProductAdvice {
+            product,
+            slug: p.slug.clone(),
+            name: p.name.clone(),
+            apps: apps
+                .into_iter()
+                .map(|a| self.app(catalog, product, a, &context_of(a)))
+                .collect(),
+        }
+    }
+}
+
+/// The requirement rows of one app of a product, in document order.
+pub fn app_rows(catalog: &Catalog, product: usize, app: usize) -> Vec<usize> {
+    catalog
+        .rows_of(product)
+        .filter(|&i| catalog.requirements[i].app == app)
+        .collect()
+}
+
+/// The distinct permissions of `rows` (blank claims left out), in document order.
+pub fn held_keys(catalog: &Catalog, rows: &[usize]) -> Vec<PermissionKey> {
+    let mut keys: Vec<PermissionKey> = Vec::new();
+    for &i in rows {
+        let r = &catalog.requirements[i];
+        if r.permission.is_empty() {
+            continue;
+        }
+        let key = PermissionKey {
+            api: r.api,
+            kind: r.kind,
+            name: r.permission.clone(),
+        };
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// What permscope can tell of an app's context from the product data alone,
+/// until product files carry it: an app is an onboarding app when its own
+/// description says it is used at the beginning, or another app of the
+/// product says it is installed by it; the credential is the customer's when
+/// the description says the customer creates the app registration, the
+/// vendor's when it says the app is set up automatically in the tenant (a
+/// vendor's multi-tenant app); the consent role when an app note quotes the
+/// document saying who must consent. Everything else stays unknown.
+pub fn inferred_context(catalog: &Catalog, product: usize, app: usize) -> AdviceContext {
+    let p = &catalog.products[product];
+    let me = &p.apps[app];
+    let text = |s: &Option<String>| s.as_deref().unwrap_or("").to_lowercase();
+    let mine = text(&me.description);
+    let installed_by_me = p.apps.iter().enumerate().any(|(i, other)| {
+        i != app && {
+            let d = text(&other.description);
+            d.contains("install") && d.contains(&format!("by {}", me.name.to_lowercase()))
+        }
+    });
+    let onboarding = (mine.contains("at the beginning") || installed_by_me).then_some(true);
+    let credential_holder = if mine.contains("the customer creates") {
+        Some(CredentialHolder::Customer)
+    } else if mine.contains("automatically set up in your") {
+        Some(CredentialHolder::Vendor)
+    } else {
+        None
+    };
+    // An app note quoting the document: "the consent user must be a Microsoft 365 Global Administrator" (line 7).
+    let mut lines = Vec::new();
+    let consent_by = me.notes.iter().find_map(|n| {
+        let lower = n.to_lowercase();
+        let at = lower.find("consent user must be a")?;
+        let role = [
+            "global administrator",
+            "privileged role administrator",
+            "application administrator",
+        ]
+        .into_iter()
+        .find(|r| lower[at..].contains(r))?;
+        if let Some(l) = lower
+            .find("(line ")
+            .and_then(|i| lower[i + 6..].split(')').next())
+            .and_then(|d| d.trim().parse::<u32>().ok())
+        {
+            lines.push(l);
+        }
+        let title: Vec<String> = role
+            .split(' ')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        Some(vec![title.join(" ")])
+    });
+    AdviceContext {
+        credential_holder,
+        onboarding,
+        consent_by,
+        lines,
+        ..AdviceContext::default()
+    }
+}
