@@ -309,7 +309,7 @@ fn cli_modes_and_formats() {
     let o = permscope(&["compare", "gitprotect", "xopero-one"]);
     let out = stdout(&o);
     assert!(out.contains("gitprotect asks for nothing that xopero-one does not already hold."));
-    assert!(out.contains("CRIT   6"), "{out}");
+    assert!(out.contains("CRIT   7"), "{out}");
 }
 
 fn golden(name: &str, actual: &str) {

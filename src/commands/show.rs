@@ -141,6 +141,7 @@ pub fn run(
                     "admin_consent": fact.and_then(|f| f.admin_consent),
                     "display_name": fact.and_then(|f| f.display_name.as_deref()),
                     "privilege_level": fact.and_then(|f| f.privilege_level),
+                    "lenses": crate::model::lens::lens_verdicts(&a.name, s.kind, &s.name, rating.level),
                     "risk": rating,
                     "operations": {
                         "summary": published::operations_summary(catalog, s.api, s.kind, &s.name),
@@ -165,13 +166,14 @@ pub fn run(
         let a = &catalog.apis[s.api];
         let rating = catalog.risk.rate(&a.name, s.kind, &s.name);
         say(out, &format!("{} — {}, {}", claim_label(&s.name), a.name, s.kind))?;
-        let facts = describe::permission_facts(catalog, s.api, s.kind, &s.name, &rating);
-        let (before_ops, ops) = facts.split_at(facts.len().saturating_sub(1));
-        print(out, "  ", before_ops)?;
-        for reason in &rating.reasons {
-            say(out, &format!("    - {reason}"))?;
+        for f in describe::permission_facts(catalog, s.api, s.kind, &s.name, &rating) {
+            say(out, &format!("  {}: {}", f.label, f.value))?;
+            if f.label == "risk" {
+                for reason in &rating.reasons {
+                    say(out, &format!("    - {reason}"))?;
+                }
+            }
         }
-        print(out, "  ", ops)?;
         let lines = published::operation_lines(catalog, s.api, s.kind, &s.name);
         let shown = if all_operations {
             lines.len()
@@ -212,6 +214,7 @@ pub fn run(
                 &format!("  * {} ({}), app \"{}\"", p.slug, p.vendor, p.apps[r.app].name),
             )?;
             print(out, "      ", &describe::row_facts(catalog, i))?;
+            print(out, "      ", &describe::app_facts(catalog, r.product, r.app))?;
         }
         writeln!(out)?;
     }

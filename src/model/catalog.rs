@@ -3,12 +3,13 @@
 
 use crate::model::microsoft::{MicrosoftCatalog, MicrosoftPermission};
 use crate::model::permission::PermissionKind;
+use crate::model::product::CredentialHolder;
 use crate::model::product::{Api, Origin, Product, Requirement};
 use crate::model::read::ReadError;
 use crate::model::read::folder::{self, Prepared};
 use crate::model::read::json::{self, Step};
 use crate::model::read::product::{self, Parsed, RowPool};
-use crate::model::risk::{Rating, RiskBook};
+use crate::model::risk::{Credential, RateContext, Rating, RiskBook};
 use crate::model::workload::WorkloadRules;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -53,6 +54,37 @@ struct ApiEntry {
     aliases: Vec<String>,
 }
 
+/// The rating context of a row: its app's credential holder and whether a
+/// Global Administrator signs in, as the product's document says.
+fn rate_context(catalog: &Catalog, r: &Requirement) -> RateContext {
+    let Some(app) = catalog.products.get(r.product).and_then(|p| p.apps.get(r.app)) else {
+        return RateContext::default();
+    };
+    let c = &app.context;
+    let credential = match c.credential.value {
+        Some(CredentialHolder::Vendor) => Credential::Vendor(c.credential.lines_cited()),
+        Some(CredentialHolder::Customer) => Credential::Customer(c.credential.lines_cited()),
+        None => Credential::NotStated,
+    };
+    let admin_sign_in =
+        (r.kind == PermissionKind::Delegated && c.global_admin_signs_in()).then(|| c.signs_in.citation());
+    let application_published = r.kind == PermissionKind::Delegated
+        && admin_sign_in.is_some()
+        && catalog
+            .microsoft
+            .get(&catalog.apis[r.api].app_id, PermissionKind::Application, &r.permission)
+            .is_some();
+    RateContext {
+        credential: if r.kind == PermissionKind::Application {
+            credential
+        } else {
+            Credential::AssumedVendor
+        },
+        admin_sign_in,
+        application_published,
+    }
+}
+
 /// What went on while loading: problems, and products a user file replaced.
 #[derive(Debug, Default, Clone)]
 pub struct LoadReport {
@@ -73,14 +105,22 @@ pub struct Catalog {
     pub microsoft: MicrosoftCatalog,
     pub workload_rules: WorkloadRules,
     pub risk: RiskBook,
-    /// One slot per distinct permission (API, kind, claim) the rows ask for,
-    /// with its rating: rating a permission once however many rows ask for it
-    /// keeps loading fast at 100k rows.
-    slots: Vec<Rating>,
+    /// How many distinct permissions (API, kind, claim) the rows ask for: a
+    /// permission's slot numbers it.
+    slot_count: u32,
     /// Claim to (API, kind, slot): looked up by `&str`, without allocating.
     slot_index: HashMap<String, Vec<(usize, PermissionKind, u32)>>,
     /// Per requirement, its slot.
     row_slot: Vec<u32>,
+    /// Distinct ratings, one per slot and app context: rating a permission once
+    /// however many rows ask for it keeps loading fast at 100k rows.
+    ratings: Vec<Rating>,
+    /// (slot, context) to its rating.
+    rating_index: HashMap<(u32, u32), u32>,
+    /// The distinct app contexts ratings are made in.
+    contexts: Vec<RateContext>,
+    /// Per requirement, its rating.
+    row_rating: Vec<u32>,
     /// Text shared between rows.
     pool: RowPool,
 }
@@ -106,9 +146,13 @@ impl Catalog {
             microsoft: MicrosoftCatalog::bundled(),
             workload_rules: WorkloadRules::bundled(),
             risk: RiskBook::bundled(),
-            slots: Vec::new(),
+            slot_count: 0,
             slot_index: HashMap::new(),
             row_slot: Vec::new(),
+            ratings: Vec::new(),
+            rating_index: HashMap::new(),
+            contexts: Vec::new(),
+            row_rating: Vec::new(),
             pool: Default::default(),
         }
     }
@@ -234,13 +278,21 @@ impl Catalog {
             .iter()
             .map(|r| self.slot_for(r.api, r.kind, &r.permission))
             .collect();
+        let ratings: Vec<u32> = rows
+            .iter()
+            .zip(&slots)
+            .map(|(r, &slot)| self.rating_for(slot, r))
+            .collect();
         self.requirements.splice(start..start, rows);
         self.row_slot.splice(start..start, slots);
+        self.row_rating.splice(start..start, ratings);
     }
 
     fn remove_product(&mut self, index: usize) {
         let mut keep = self.requirements.iter().map(|r| r.product != index);
         self.row_slot.retain(|_| keep.next().unwrap_or(true));
+        let mut keep = self.requirements.iter().map(|r| r.product != index);
+        self.row_rating.retain(|_| keep.next().unwrap_or(true));
         self.requirements.retain(|r| r.product != index);
         for r in &mut self.requirements {
             if r.product > index {
@@ -253,14 +305,15 @@ impl Catalog {
     /// Replaces the risk rules (e.g. with a reviewer's layer on top) and re-rates every row.
     pub fn set_risk(&mut self, risk: RiskBook) {
         self.risk = risk;
-        self.slots.clear();
-        self.slot_index.clear();
-        let keys: Vec<(usize, PermissionKind, String)> = self
-            .requirements
+        self.ratings.clear();
+        self.rating_index.clear();
+        let rows = std::mem::take(&mut self.requirements);
+        self.row_rating = rows
             .iter()
-            .map(|r| (r.api, r.kind, r.permission.clone()))
+            .zip(&self.row_slot.clone())
+            .map(|(r, &slot)| self.rating_for(slot, r))
             .collect();
-        self.row_slot = keys.into_iter().map(|(a, k, p)| self.slot_for(a, k, &p)).collect();
+        self.requirements = rows;
     }
 
     /// The slot of a permission, rating it on first sight.
@@ -268,9 +321,8 @@ impl Catalog {
         if let Some(slot) = self.find_slot(api, kind, permission) {
             return slot;
         }
-        let rating = self.risk.rate(&self.apis[api].name, kind, permission);
-        let slot = self.slots.len() as u32;
-        self.slots.push(rating);
+        let slot = self.slot_count;
+        self.slot_count += 1;
         self.slot_index
             .entry(permission.to_string())
             .or_default()
@@ -287,7 +339,7 @@ impl Catalog {
 
     /// How many distinct permissions (slots) the rows ask for.
     pub fn slot_count(&self) -> usize {
-        self.slots.len()
+        self.slot_count as usize
     }
 
     /// The slot of a permission, if any loaded row asks for it.
@@ -300,7 +352,33 @@ impl Catalog {
 
     /// The rating of requirement `index`.
     pub fn rating(&self, index: usize) -> &Rating {
-        &self.slots[self.row_slot[index] as usize]
+        &self.ratings[self.row_rating[index] as usize]
+    }
+
+    /// The rating of row `r`'s permission (slot `slot`) in its app's context,
+    /// rating it on first sight.
+    fn rating_for(&mut self, slot: u32, r: &Requirement) -> u32 {
+        let context = rate_context(self, r);
+        let ctx = match self.contexts.iter().position(|c| *c == context) {
+            Some(i) => i as u32,
+            None => {
+                self.contexts.push(context);
+                (self.contexts.len() - 1) as u32
+            }
+        };
+        if let Some(&i) = self.rating_index.get(&(slot, ctx)) {
+            return i;
+        }
+        let rating = self.risk.rate_in(
+            &self.apis[r.api].name,
+            r.kind,
+            &r.permission,
+            &self.contexts[ctx as usize],
+        );
+        let i = self.ratings.len() as u32;
+        self.ratings.push(rating);
+        self.rating_index.insert((slot, ctx), i);
+        i
     }
 
     /// Microsoft's facts for a requirement's permission, if the catalog has them.

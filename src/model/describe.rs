@@ -97,6 +97,7 @@ pub fn permission_facts(catalog: &Catalog, api: usize, kind: PermissionKind, nam
         }
     }
     out.push(fact("risk", rating_summary(rating)));
+    out.extend(lens_facts(&resource.name, kind, name, rating));
     out.push(fact(
         "API operations",
         published::operations_summary(catalog, api, kind, name),
@@ -112,6 +113,20 @@ pub fn row_facts(catalog: &Catalog, row: usize) -> Vec<Fact> {
     let p = &catalog.products[r.product];
     let api = &catalog.apis[r.api];
     let mut out = Vec::new();
+    // The app's context can move the rating (a Global Administrator signs in)
+    // or its words (who holds the credential): say so where it did.
+    let rating = catalog.rating(row);
+    let plain = catalog.risk.rate(&api.name, r.kind, &r.permission);
+    if rating.level != plain.level {
+        out.push(warning(
+            "risk in this app",
+            format!(
+                "{} — {}",
+                rating_summary(rating),
+                rating.reasons.first().map_or("", String::as_str)
+            ),
+        ));
+    }
     if let Some(d) = &r.description {
         out.push(fact("description", d.to_string()));
     }
@@ -157,4 +172,50 @@ pub fn row_facts(catalog: &Catalog, row: usize) -> Vec<Fact> {
     }
     out.push(fact("source", src));
     out
+}
+
+/// What the vendor's document says about an app: who consents, who signs in,
+/// who holds its credential, whether it only sets the product up.
+pub fn app_facts(catalog: &Catalog, product: usize, app: usize) -> Vec<Fact> {
+    use crate::model::product::Documented;
+    let c = &catalog.products[product].apps[app].context;
+    fn line<T>(label: &str, d: &Documented<T>, value: impl Fn(&T) -> String) -> Fact {
+        match &d.value {
+            Some(v) => fact(label.to_string(), format!("{} ({})", value(v), d.citation())),
+            None => warning(label.to_string(), "not stated in the document"),
+        }
+    }
+    vec![
+        line("who must consent", &c.consent, |roles: &Vec<String>| roles.join(" or ")),
+        line("who signs in", &c.signs_in, |roles: &Vec<String>| roles.join(" or ")),
+        line("who holds its credential", &c.credential, |h| h.as_str().to_string()),
+        line("set-up only", &c.onboarding, |b: &bool| {
+            if *b { "yes".into() } else { "no".into() }
+        }),
+    ]
+}
+
+/// What the published classifications say beside permscope's level: one fact
+/// per source, its class, whether permscope agrees, and (where permscope rates
+/// differently and a kind of disagreement fits) why.
+pub fn lens_facts(api: &str, kind: PermissionKind, name: &str, rating: &Rating) -> Vec<Fact> {
+    use crate::model::lens::{Agreement, lens_verdicts, lenses_for};
+    let lenses = lenses_for(api, kind, name);
+    lens_verdicts(api, kind, name, rating.level)
+        .into_iter()
+        .zip(&lenses)
+        .map(|(v, lens)| {
+            let mut value = lens.label();
+            match v.agrees {
+                Some(Agreement::Agrees) => value.push_str(" — permscope agrees"),
+                Some(Agreement::WeRateHigher) => value.push_str(" — permscope rates higher"),
+                Some(Agreement::WeRateLower) => value.push_str(" — permscope rates lower"),
+                None => {}
+            }
+            if let Some(why) = v.why {
+                value.push_str(&format!(": {why}"));
+            }
+            fact(v.source.name(), value)
+        })
+        .collect()
 }

@@ -71,6 +71,7 @@ pub fn row_json(catalog: &Catalog, row: usize) -> Value {
         "vendor": p.vendor,
         "product_name": p.name,
         "app": p.apps[r.app].name,
+        "app_context": p.apps[r.app].context,
         "api": api.name,
         "api_app_id": api.app_id,
         "api_as_written": r.api_as_written,
@@ -106,6 +107,7 @@ pub fn row_json(catalog: &Catalog, row: usize) -> Value {
             "reasons": rating.reasons,
             "basis": rating.basis,
         },
+        "lenses": crate::model::lens::lens_verdicts(&api.name, r.kind, &r.permission, rating.level),
     })
 }
 

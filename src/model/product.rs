@@ -111,6 +111,126 @@ pub struct App {
     /// The app's application (client) id, lower case, when the product file
     /// records it: it ties a tenant's grants export to this app.
     pub app_id: Option<String>,
+    /// Who consents, who signs in, who holds the credential, as the document says.
+    pub context: AppContext,
+}
+
+/// How a fact about an app is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// The document says it.
+    Stated,
+    /// The document's wording supports it without saying it (the reason is given).
+    Inferred,
+    /// The document does not say.
+    #[default]
+    NotStated,
+}
+
+/// One fact about an app, with the document lines it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Documented<T> {
+    /// `None` when the document does not say.
+    pub value: Option<T>,
+    pub basis: Basis,
+    /// 1-based lines of the source document.
+    pub lines: Vec<u32>,
+    /// The document's words (short), or why permscope infers the value.
+    pub quote: Option<String>,
+}
+
+impl<T> Default for Documented<T> {
+    fn default() -> Self {
+        Documented {
+            value: None,
+            basis: Basis::NotStated,
+            lines: Vec::new(),
+            quote: None,
+        }
+    }
+}
+
+impl<T> Documented<T> {
+    /// "the document's line 23", "permscope's reading of line 30", or "not
+    /// stated": the short form a rating's reason carries.
+    pub fn lines_cited(&self) -> String {
+        let lines = match self.lines.as_slice() {
+            [] => String::new(),
+            [one] => format!("line {one}"),
+            many => format!(
+                "lines {}",
+                many.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        match self.basis {
+            Basis::Stated => format!("the document's {lines}"),
+            Basis::Inferred => format!("permscope's reading of the document's {lines}"),
+            Basis::NotStated => "not stated in the document".to_string(),
+        }
+    }
+
+    /// "line 23: “To add your Microsoft 365 organization…”", "inferred from line 30: …",
+    /// or "not stated": where a reviewer checks it.
+    pub fn citation(&self) -> String {
+        let lines = match self.lines.as_slice() {
+            [] => String::new(),
+            [one] => format!("line {one}"),
+            many => format!(
+                "lines {}",
+                many.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        let quote = self.quote.as_deref().map(|q| format!(": “{q}”")).unwrap_or_default();
+        match self.basis {
+            Basis::Stated => format!("{lines}{quote}"),
+            Basis::Inferred if lines.is_empty() => format!("inferred by permscope{quote}"),
+            Basis::Inferred => format!("inferred by permscope from {lines}{quote}"),
+            Basis::NotStated => "not stated in the document".to_string(),
+        }
+    }
+}
+
+/// Who holds an app's credential (its secret or certificate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialHolder {
+    /// A multi-tenant app the vendor runs: the vendor holds the credential.
+    Vendor,
+    /// An app the customer registers: its credential stays with the customer.
+    Customer,
+}
+
+impl CredentialHolder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialHolder::Vendor => "vendor",
+            CredentialHolder::Customer => "customer",
+        }
+    }
+}
+
+/// What the vendor's document says about an app beyond its permissions.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct AppContext {
+    /// The roles of whoever must consent to the app.
+    pub consent: Documented<Vec<String>>,
+    /// The roles of the people who sign in to the app (its delegated permissions act for them).
+    pub signs_in: Documented<Vec<String>>,
+    /// Who holds the app's credential.
+    pub credential: Documented<CredentialHolder>,
+    /// True when the app only sets the product up (and could be removed afterwards).
+    pub onboarding: Documented<bool>,
+}
+
+impl AppContext {
+    /// True when the document says a Global Administrator signs in to the app.
+    pub fn global_admin_signs_in(&self) -> bool {
+        self.signs_in
+            .value
+            .as_ref()
+            .is_some_and(|roles| roles.iter().any(|r| r.eq_ignore_ascii_case("Global Administrator")))
+    }
 }
 
 /// A vendor product with its document and apps. Its requirements live in the

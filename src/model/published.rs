@@ -232,6 +232,7 @@ pub fn row_json(catalog: &Catalog, p: &Published) -> Value {
             "reasons": p.rating.reasons,
             "basis": p.rating.basis,
         },
+        "lenses": crate::model::lens::lens_verdicts(&api.name, p.kind, &p.name, p.rating.level),
         "asked_by": p.asked_by.iter().map(|&i| catalog.products[i].slug.clone()).collect::<Vec<_>>(),
         "operations": operations.map(|(n, _)| n),
         "least_privileged_operations": operations.map(|(_, l)| l),

@@ -91,6 +91,35 @@ pub struct RiskBook {
     pub(crate) layers: Vec<Layer>,
 }
 
+/// What the vendor's document says about the app a permission is granted
+/// to, as far as it changes the rating or its words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RateContext {
+    pub credential: Credential,
+    /// Where the document says a Global Administrator signs in to the app
+    /// ("line 23: “…”"), when it does: a delegated permission then reaches
+    /// whatever a Global Administrator can.
+    pub admin_sign_in: Option<String>,
+    /// Microsoft publishes the same name as an application permission on the
+    /// resource: with an administrator signed in, the delegated permission
+    /// reaches at least as far as that one.
+    pub application_published: bool,
+}
+
+/// Who holds the credential of the app a permission is granted to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum Credential {
+    /// No app in view (`assess`, the catalog): a vendor's app is assumed.
+    #[default]
+    AssumedVendor,
+    /// The vendor runs the app and holds its credential (where the document says so).
+    Vendor(String),
+    /// The customer registers the app and keeps its credential (where the document says so).
+    Customer(String),
+    /// The document does not say who holds it.
+    NotStated,
+}
+
 /// One file's entries and rules.
 #[derive(Debug, Clone)]
 pub(crate) struct Layer {
@@ -104,6 +133,9 @@ pub(crate) struct Layer {
 pub(crate) struct Entry {
     pub application: Option<Verdict>,
     pub delegated: Option<Verdict>,
+    /// The delegated permission when the document says a Global Administrator
+    /// signs in to the app.
+    pub delegated_by_admin: Option<Verdict>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +189,70 @@ impl RiskBook {
     /// other string for an unknown resource. Names are matched ignoring case and
     /// surrounding spaces. An empty claim rates `Unknown` with a reason.
     pub fn rate(&self, api: &str, kind: PermissionKind, permission: &str) -> Rating {
+        self.rate_in(api, kind, permission, &RateContext::default())
+    }
+
+    /// Rates `permission` of `kind` on `api` for an app in `context`: the
+    /// sentence on who holds an application permission's access names the
+    /// credential's holder as the document gives it, and a delegated
+    /// permission a Global Administrator signs in to is rated for what a
+    /// Global Administrator can do with it, saying it rests on the document.
+    pub fn rate_in(&self, api: &str, kind: PermissionKind, permission: &str, context: &RateContext) -> Rating {
+        let mut rating = self.rate_plain(api, kind, permission);
+        if rating.level == RiskLevel::Unknown {
+            return rating;
+        }
+        if kind == PermissionKind::Application
+            && let Some(last) = rating.reasons.last_mut()
+            && last == KIND_APPLICATION_TENANT
+        {
+            *last = credential_sentence(&context.credential);
+        }
+        if kind == PermissionKind::Delegated
+            && let Some(cite) = &context.admin_sign_in
+        {
+            let admin = self.verdict_for_admin(api, permission);
+            let lead = format!(
+                "The vendor's document says a Global Administrator signs in to this app ({cite}), so the rating is for what a Global Administrator can do with this delegated permission."
+            );
+            match admin {
+                Some(verdict) => {
+                    let claim = Claim::parse(permission.trim(), kind);
+                    let mut admin_rating = reviewed_rating(verdict, &claim, kind, api.trim(), permission.trim());
+                    admin_rating.reasons.insert(0, lead);
+                    return admin_rating;
+                }
+                None if context.application_published => {
+                    let app = self.rate_plain(api, PermissionKind::Application, permission);
+                    if app.level > rating.level {
+                        rating.level = app.level;
+                        rating.score = app.score;
+                        rating.reasons.insert(
+                            0,
+                            format!(
+                                "{lead} With every object of the tenant in reach, it is rated as the same permission granted to the app itself ({}).",
+                                app.level
+                            ),
+                        );
+                    }
+                }
+                None => {}
+            }
+        }
+        rating
+    }
+
+    /// The entry's verdict for a delegated permission a Global Administrator signs in to.
+    fn verdict_for_admin(&self, api: &str, permission: &str) -> Option<&Verdict> {
+        let mut key = [0u8; MAX_KEY];
+        let key = entry_key(&mut key, api.trim(), permission.trim())?;
+        self.layers
+            .iter()
+            .find_map(|layer| layer.entries.get(key).and_then(|e| e.delegated_by_admin.as_ref()))
+    }
+
+    /// The rating with no app in view.
+    fn rate_plain(&self, api: &str, kind: PermissionKind, permission: &str) -> Rating {
         let api = api.trim();
         let name = permission.trim();
         if name.is_empty() {
@@ -236,6 +332,23 @@ fn band_score(level: RiskLevel, claim: &Claim<'_>, kind: PermissionKind) -> u8 {
     let (low, high) = (u16::from(*range.start()), u16::from(*range.end()));
     let score = low + (high - low) * 6 * weight / 100;
     u8::try_from(score).unwrap_or(*range.end())
+}
+
+/// The application sentence for an app whose credential `credential` says who holds.
+fn credential_sentence(credential: &Credential) -> String {
+    const ROUND_THE_CLOCK: &str = "As an application permission it needs no signed-in user and works around the clock across the whole tenant until an administrator removes it";
+    match credential {
+        Credential::AssumedVendor => KIND_APPLICATION_TENANT.to_string(),
+        Credential::Vendor(cite) => format!(
+            "{ROUND_THE_CLOCK}; the vendor runs this app and holds its credential ({cite}), so whoever obtains that credential at the vendor holds this access."
+        ),
+        Credential::Customer(cite) => format!(
+            "{ROUND_THE_CLOCK}; your organization registers this app and keeps its secret or certificate ({cite}), so the access is as safe as that credential on your own servers and the vendor's software that uses it."
+        ),
+        Credential::NotStated => format!(
+            "{ROUND_THE_CLOCK}; the vendor's document does not say who holds the app's credential, so ask: whoever holds it holds this access."
+        ),
+    }
 }
 
 fn kind_sentence(kind: PermissionKind, reach: Reach) -> &'static str {

@@ -2,7 +2,10 @@
 //! file format of `data/product.schema.json`, and the checks serde cannot make.
 
 use crate::model::permission::PermissionKind;
-use crate::model::product::{Api, App, Origin, Phase, Product, Requirement, SourceDocument, WorkloadUse};
+use crate::model::product::{
+    Api, App, AppContext, Basis, CredentialHolder, Documented, Origin, Phase, Product, Requirement, SourceDocument,
+    WorkloadUse,
+};
 use crate::model::read::ReadError;
 use crate::model::read::json::{self, Fault, Step};
 use crate::model::text;
@@ -60,8 +63,60 @@ pub(crate) struct AppFile<'a> {
     /// The app's application (client) id, when the file records it.
     #[serde(default, deserialize_with = "text::checked_opt")]
     pub app_id: Option<String>,
+    #[serde(default)]
+    pub context: Option<ContextFile>,
     #[serde(borrow)]
     pub requirements: Vec<RequirementFile<'a>>,
+}
+
+/// What the document says about an app beyond its permissions.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContextFile {
+    #[serde(default)]
+    pub consent: Option<FactFile<Vec<String>>>,
+    #[serde(default)]
+    pub signs_in: Option<FactFile<Vec<String>>>,
+    #[serde(default)]
+    pub credential: Option<FactFile<CredentialHolder>>,
+    #[serde(default)]
+    pub onboarding: Option<FactFile<bool>>,
+}
+
+/// One fact: its value (absent when not stated), how it is known, and where.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FactFile<T> {
+    #[serde(default = "Option::default")]
+    pub value: Option<T>,
+    pub basis: BasisFile,
+    #[serde(default)]
+    pub lines: Vec<u32>,
+    #[serde(default, deserialize_with = "text::checked_opt")]
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum BasisFile {
+    Stated,
+    Inferred,
+    NotStated,
+}
+
+impl<T> FactFile<T> {
+    fn into_documented(self) -> Documented<T> {
+        Documented {
+            value: self.value,
+            basis: match self.basis {
+                BasisFile::Stated => Basis::Stated,
+                BasisFile::Inferred => Basis::Inferred,
+                BasisFile::NotStated => Basis::NotStated,
+            },
+            lines: self.lines,
+            quote: self.quote,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -249,11 +304,58 @@ pub(crate) fn validate(
                 line: r.line,
             });
         }
+        let context = app.context.unwrap_or_default();
+        // A fact the document states or supports names its lines; one it
+        // leaves out has no value.
+        let facts: [(&'static str, Option<FactShape>); 4] = [
+            ("consent", context.consent.as_ref().map(check_fact)),
+            ("signs_in", context.signs_in.as_ref().map(check_fact)),
+            ("credential", context.credential.as_ref().map(check_fact)),
+            ("onboarding", context.onboarding.as_ref().map(check_fact)),
+        ];
+        for (field, fact) in facts {
+            let Some(FactShape {
+                has_value,
+                not_stated,
+                lines,
+                zero_lines,
+            }) = fact
+            else {
+                continue;
+            };
+            let at = vec![
+                Step::key("apps"),
+                Step::Index(ai),
+                Step::key("context"),
+                Step::key(field),
+            ];
+            if not_stated == has_value {
+                return Err(err(
+                    at,
+                    "a fact has a value exactly when its basis is `stated` or `inferred` (use `not-stated` with no value)".into(),
+                ));
+            }
+            if !not_stated && lines == 0 {
+                return Err(err(
+                    at,
+                    "a stated or inferred fact names the document lines it rests on".into(),
+                ));
+            }
+            if zero_lines > 0 {
+                return Err(err(at, "line numbers start at 1".into()));
+            }
+        }
         apps.push(App {
             name: app.name,
             description: app.description,
             notes: app.notes,
             app_id: app.app_id.map(|id| id.to_ascii_lowercase()),
+            context: AppContext {
+                consent: context.consent.map(FactFile::into_documented).unwrap_or_default(),
+                signs_in: context.signs_in.map(FactFile::into_documented).unwrap_or_default(),
+                credential: context.credential.map(FactFile::into_documented).unwrap_or_default(),
+                onboarding: context.onboarding.map(FactFile::into_documented).unwrap_or_default(),
+            },
         });
     }
     Ok(Parsed {
@@ -335,6 +437,23 @@ impl RowPool {
             .entry(key)
             .or_insert_with(|| rules.phases_in(purpose))
             .clone()
+    }
+}
+
+/// What the loader checks of a fact, whatever its value's type.
+struct FactShape {
+    has_value: bool,
+    not_stated: bool,
+    lines: usize,
+    zero_lines: usize,
+}
+
+fn check_fact<T>(f: &FactFile<T>) -> FactShape {
+    FactShape {
+        has_value: f.value.is_some(),
+        not_stated: f.basis == BasisFile::NotStated,
+        lines: f.lines.len(),
+        zero_lines: f.lines.iter().filter(|l| **l == 0).count(),
     }
 }
 

@@ -59,6 +59,8 @@ struct EntryDoc {
     #[serde(default)]
     delegated: Option<VerdictDoc>,
     #[serde(default)]
+    delegated_by_admin: Option<VerdictDoc>,
+    #[serde(default)]
     note: Option<String>,
     #[serde(default)]
     references: Vec<String>,
@@ -161,6 +163,18 @@ fn compile(doc: BookDoc) -> Result<Layer, Fault<'static>> {
         }
         let application = verdict(e.application, &join(&here, &[Step::key("application")]))?;
         let delegated = verdict(e.delegated, &join(&here, &[Step::key("delegated")]))?;
+        let delegated_by_admin = verdict(e.delegated_by_admin, &join(&here, &[Step::key("delegated_by_admin")]))?;
+        if let (Some(admin), Some(d)) = (&delegated_by_admin, &delegated)
+            && admin.level < d.level
+        {
+            return Err(Fault::new(
+                join(&here, &[Step::key("delegated_by_admin"), Step::key("level")]),
+                format!(
+                    "with a Global Administrator signed in ({}) it rates below any signed-in user ({}): an administrator reaches at least as far",
+                    admin.level, d.level
+                ),
+            ));
+        }
         if let (Some(a), Some(d)) = (&application, &delegated)
             && d.level > a.level
         {
@@ -190,6 +204,7 @@ fn compile(doc: BookDoc) -> Result<Layer, Fault<'static>> {
                     slot.insert(Entry {
                         application: application.clone(),
                         delegated: delegated.clone(),
+                        delegated_by_admin: delegated_by_admin.clone(),
                     });
                 }
             }
