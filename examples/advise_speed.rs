@@ -11,7 +11,7 @@
 //! run does, so a round is what a user waits for minus process start.
 
 use permscope::model::advise::render::{AdviseFormat, render};
-use permscope::model::advise::{Advisor, inferred_context};
+use permscope::model::advise::{Advisor, app_context};
 use permscope::model::catalog::Catalog;
 use std::time::{Duration, Instant};
 
@@ -29,7 +29,7 @@ fn main() {
         let mut bytes = 0;
         let mut counts = (0, 0, 0, 0);
         for p in 0..catalog.products.len() {
-            let advice = advisor.product(&catalog, p, None, &|a| inferred_context(&catalog, p, a));
+            let advice = advisor.product(&catalog, p, None, &|a| app_context(&catalog, p, a));
             bytes += render(&catalog, &advice, AdviseFormat::Json, 100).len();
             for a in &advice.apps {
                 counts.0 += a.requirements.iter().map(|r| r.alternatives.len()).sum::<usize>();

@@ -10,7 +10,7 @@ use common::{permscope, stderr, stdout};
 use permscope::model::advise::render::{AdviseFormat, render, to_json, to_markdown};
 use permscope::model::advise::{
     AdviceContext, Advisor, AlternativeBook, AppAdvice, Basis, ChangeKind, CredentialHolder, ProductAdvice,
-    QuestionKind, RequirementAdvice, inferred_context,
+    QuestionKind, RequirementAdvice, app_context,
 };
 use permscope::model::audit;
 use permscope::model::catalog::Catalog;
@@ -66,7 +66,7 @@ fn app_index(slug: &str, app: &str) -> usize {
 fn advise(slug: &str, app: &str) -> AppAdvice {
     let p = product(slug);
     let a = app_index(slug, app);
-    advise_with(slug, app, &inferred_context(catalog(), p, a))
+    advise_with(slug, app, &app_context(catalog(), p, a))
 }
 
 fn advise_with(slug: &str, app: &str, context: &AdviceContext) -> AppAdvice {
@@ -77,7 +77,7 @@ fn advise_with(slug: &str, app: &str, context: &AdviceContext) -> AppAdvice {
 
 fn product_advice(slug: &str) -> ProductAdvice {
     let p = product(slug);
-    advisor().product(catalog(), p, None, &|a| inferred_context(catalog(), p, a))
+    advisor().product(catalog(), p, None, &|a| app_context(catalog(), p, a))
 }
 
 /// The requirement advice at a document line for a permission of an API.
@@ -392,7 +392,7 @@ fn question<'a>(
 fn xopero_context(app: &str) -> AdviceContext {
     // The Xopero documents say a global administrator signs in (seed 001, line 25).
     let p = product("xopero-one");
-    let mut c = inferred_context(catalog(), p, app_index("xopero-one", app));
+    let mut c = app_context(catalog(), p, app_index("xopero-one", app));
     c.signs_in = Some(vec!["Global Administrator".into()]);
     c.lines.push(25);
     c
@@ -559,7 +559,7 @@ fn hardening_follows_what_the_app_holds_its_context_and_its_power() {
     // The customer creates NAKIVO's app registration; the same app run by the vendor
     // gets neither Conditional Access for workload identities nor a certificate step.
     assert_eq!(
-        inferred_context(catalog(), product("nakivo"), 0).credential_holder,
+        app_context(catalog(), product("nakivo"), 0).credential_holder,
         Some(CredentialHolder::Customer)
     );
     let vendor = advise_with(
@@ -642,7 +642,7 @@ fn the_least_privilege_set_exported_as_a_manifest_audits_back_as_exactly_what_wa
             continue;
         }
         let slug = catalog().products[p].slug.clone();
-        let advice = advisor().app(catalog(), p, 0, &inferred_context(catalog(), p, 0));
+        let advice = advisor().app(catalog(), p, 0, &app_context(catalog(), p, 0));
         let reduced: BTreeSet<PermissionKey> = advice.reduction.keys.iter().cloned().collect();
         let documented = documented_keys(p);
         let removed: BTreeSet<PermissionKey> = documented.difference(&reduced).cloned().collect();
@@ -860,7 +860,7 @@ fn a_reviewers_file_layers_on_the_bundled_alternatives() {
     book.layer_json(layer, "review.json").expect("the layer loads");
     let mut mine = Advisor::new(book, CapabilityModel::bundled());
     let p = product("nakivo");
-    let advice = mine.app(catalog(), p, 0, &inferred_context(catalog(), p, 0));
+    let advice = mine.app(catalog(), p, 0, &app_context(catalog(), p, 0));
     let r = row(&advice, 77, GRAPH, "User.ReadWrite.All");
     // The reviewer's entry replaced the bundled one (User.Read.All is no longer offered as written).
     let written: Vec<&str> = r
@@ -1062,7 +1062,7 @@ fn advising_every_bundled_product_is_fast() {
         let mut advisor = Advisor::bundled();
         let started = std::time::Instant::now();
         for p in 0..catalog.products.len() {
-            let advice = advisor.product(catalog, p, None, &|a| inferred_context(catalog, p, a));
+            let advice = advisor.product(catalog, p, None, &|a| app_context(catalog, p, a));
             let _ = to_json(catalog, &advice);
         }
         started.elapsed()

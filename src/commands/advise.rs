@@ -3,7 +3,7 @@
 
 use crate::commands::context::{choice, output_width, products};
 use crate::model::advise::render::{AdviseFormat, render};
-use crate::model::advise::{Advisor, AlternativeBook, inferred_context};
+use crate::model::advise::{Advisor, AlternativeBook, app_context};
 use crate::model::catalog::Catalog;
 use crate::model::paths::CapabilityModel;
 use clap::Args;
@@ -72,7 +72,7 @@ pub fn run(catalog: &Catalog, args: &AdviseArgs, out: &mut dyn Write) -> anyhow:
         book.layer_json(&text, &path.display().to_string())?;
     }
     let mut advisor = Advisor::new(book, CapabilityModel::bundled());
-    let advice = advisor.product(catalog, product, app, &|a| inferred_context(catalog, product, a));
+    let advice = advisor.product(catalog, product, app, &|a| app_context(catalog, product, a));
     out.write_all(render(catalog, &advice, args.format, output_width()).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -14,7 +14,9 @@ use crate::tui::keymap::Focus;
 use crate::tui::results::{FilterResult, Next, Results};
 use std::sync::Arc;
 
-pub use crate::tui::layers::{CatalogView, CompareView, Entry, Facet, Picker, PickerKind};
+use crate::model::advise::{AdviceContext, Advisor, AppAdvice};
+use crate::model::query::AppRef;
+pub use crate::tui::layers::{CatalogView, CompareView, Entry, Facet, Picker, PickerKind, PresetChoice};
 
 /// Explorer state. Rendering reads it; only `update` changes it.
 pub struct App {
@@ -53,6 +55,12 @@ pub struct App {
     published: Option<Arc<Vec<Published>>>,
     /// The detail pane lists every API operation, not only the first ones.
     pub all_operations: bool,
+    /// Narrower alternatives, hardening and questions, per app, worked out
+    /// when the cursor first reaches one of the app's rows.
+    advice: std::collections::HashMap<AppRef, Arc<AppAdvice>>,
+    advisor: Option<Advisor>,
+    /// What the product preset picker offers, in its order.
+    preset_choices: Vec<PresetChoice>,
     /// Grants from --grants, resolved against the catalog, for the audit screen.
     pub grants: Vec<crate::model::grants::ResolvedGrant>,
     /// Who holds each of those grants, to check each app's against its own.
@@ -97,6 +105,9 @@ impl App {
             catalog_view: None,
             published: None,
             all_operations: false,
+            advice: Default::default(),
+            advisor: None,
+            preset_choices: Vec::new(),
             grants: Vec::new(),
             holders: Default::default(),
             audit: None,
@@ -154,6 +165,30 @@ impl App {
             }
             Next::Ask(request) => vec![Effect::Filter(request)],
         }
+    }
+
+    /// Works out the advice for the app of the row under the cursor, once per
+    /// app: the detail pane shows its narrower alternatives and questions.
+    fn ensure_advice(&mut self) {
+        if self.catalog_view.is_some() {
+            return;
+        }
+        let Some(&row) = self.current().map(|e| &e.rows()[0]) else {
+            return;
+        };
+        let app = AppRef::of_row(&self.catalog, row);
+        if self.advice.contains_key(&app) {
+            return;
+        }
+        let advisor = self.advisor.get_or_insert_with(Advisor::bundled);
+        let context = AdviceContext::from_app(&self.catalog.products[app.product].apps[app.app]);
+        let advice = advisor.app(&self.catalog, app.product, app.app, &context);
+        self.advice.insert(app, Arc::new(advice));
+    }
+
+    /// The advice for the app of requirement `row`, when worked out.
+    pub fn advice_for(&self, row: usize) -> Option<&AppAdvice> {
+        self.advice.get(&AppRef::of_row(&self.catalog, row)).map(|a| &**a)
     }
 
     /// Takes a worker's result, unless a newer request has been made since.
@@ -338,6 +373,7 @@ impl App {
                 | Action::MoveBottom
         );
         let effects = self.apply(action);
+        self.ensure_advice();
         if !moves_only {
             self.recount_selected_hidden();
         }
@@ -565,13 +601,27 @@ impl App {
             Action::PickPreset => {
                 if let Some(&row) = self.current().map(|e| &e.rows()[0]) {
                     let product = self.catalog.requirements[row].product;
-                    let mut options: Vec<String> = Preset::ALL.iter().map(|p| p.label().to_string()).collect();
+                    let here = AppRef::of_row(&self.catalog, row);
+                    let apps = &self.catalog.products[product].apps;
+                    let mut choices: Vec<PresetChoice> = Preset::ALL.iter().map(|p| PresetChoice::Preset(*p)).collect();
                     // A tenant consents to each app apart: each app's own set,
                     // ready for its manifest.
-                    let apps = &self.catalog.products[product].apps;
                     if apps.len() > 1 {
-                        options.extend(apps.iter().map(|a| format!("Everything the app {} asks for", a.name)));
+                        choices.extend((0..apps.len()).map(PresetChoice::App));
                     }
+                    choices.push(PresetChoice::LeastPrivilege(here.app));
+                    let options = choices
+                        .iter()
+                        .map(|c| match c {
+                            PresetChoice::Preset(p) => p.label().to_string(),
+                            PresetChoice::App(a) => format!("Everything the app {} asks for", apps[*a].name),
+                            PresetChoice::LeastPrivilege(a) => format!(
+                                "Least privilege for {}: narrower alternatives applied, recovery-only left for just in time",
+                                apps[*a].name
+                            ),
+                        })
+                        .collect();
+                    self.preset_choices = choices;
                     self.picker = Some(Picker {
                         kind: PickerKind::Preset(product),
                         options,
@@ -697,9 +747,24 @@ impl App {
             }
             PickerKind::Preset(product) => {
                 let prod = &self.catalog.products[product];
-                let (app, preset) = match Preset::ALL.get(p.cursor) {
-                    Some(preset) => (None, *preset),
-                    None => (Some(p.cursor - Preset::ALL.len()), Preset::Everything),
+                let (app, preset) = match self.preset_choices.get(p.cursor) {
+                    Some(PresetChoice::Preset(preset)) => (None, *preset),
+                    Some(PresetChoice::App(a)) => (Some(*a), Preset::Everything),
+                    Some(PresetChoice::LeastPrivilege(a)) => {
+                        let app = AppRef { product, app: *a };
+                        let advisor = self.advisor.get_or_insert_with(Advisor::bundled);
+                        let context = AdviceContext::from_app(&prod.apps[*a]);
+                        let advice = advisor.app(&self.catalog, product, *a, &context);
+                        self.selection = advice.reduction.selection_for(app);
+                        self.status = Some(format!(
+                            "Selected the least-privilege set of {}: {}",
+                            prod.apps[*a].name,
+                            advice.reduction.summary()
+                        ));
+                        self.advice.insert(app, Arc::new(advice));
+                        return Vec::new();
+                    }
+                    None => return Vec::new(),
                 };
                 let set = Selection::preset_of(&self.catalog, product, app, preset);
                 let n = set.len();

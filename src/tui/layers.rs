@@ -121,3 +121,14 @@ impl Entry {
         }
     }
 }
+
+/// One choice of the product preset picker (`P`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresetChoice {
+    /// A ready-made set of the product's rows.
+    Preset(crate::model::selection::Preset),
+    /// Everything one app (by index) asks for.
+    App(usize),
+    /// The least-privilege set of one app (by index): narrower alternatives applied.
+    LeastPrivilege(usize),
+}

@@ -6,14 +6,7 @@ use crate::model::paths::Analysis;
 use crate::model::permission::{PermissionKey, PermissionKind};
 use crate::model::selection::Selection;
 
-/// Who holds an app's credential (its client secret or certificate).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CredentialHolder {
-    /// The vendor's own (multi-tenant) app: the credential lives with the vendor.
-    Vendor,
-    /// An app registration in the customer's tenant whose credential the customer creates.
-    Customer,
-}
+pub use crate::model::product::CredentialHolder;
 
 /// What kind of credential the app signs in with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,6 +22,9 @@ pub enum CredentialKind {
 pub struct AdviceContext {
     /// Who holds the app's credential.
     pub credential_holder: Option<CredentialHolder>,
+    /// The holder is permscope's reading of the document, not its words: the
+    /// vendor is still asked to confirm it.
+    pub credential_inferred: bool,
     /// Whether the credential is a certificate or a secret.
     pub credential: Option<CredentialKind>,
     /// The roles of whoever must consent to the app ("Global Administrator").
@@ -43,6 +39,36 @@ pub struct AdviceContext {
     pub roles: Option<Vec<String>>,
     /// Document lines that state the facts above.
     pub lines: Vec<u32>,
+}
+
+impl AdviceContext {
+    /// The context the product file records for an app (every fact the
+    /// document states or supports, with its lines).
+    pub fn from_app(app: &crate::model::product::App) -> AdviceContext {
+        let c = &app.context;
+        let mut lines: Vec<u32> = [
+            &c.consent.lines,
+            &c.signs_in.lines,
+            &c.credential.lines,
+            &c.onboarding.lines,
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+        lines.sort_unstable();
+        lines.dedup();
+        AdviceContext {
+            credential_holder: c.credential.value,
+            credential_inferred: c.credential.basis == crate::model::product::Basis::Inferred,
+            credential: None,
+            consent_by: c.consent.value.clone(),
+            signs_in: c.signs_in.value.clone(),
+            onboarding: c.onboarding.value,
+            roles: None,
+            lines,
+        }
+    }
 }
 
 /// Where an alternative comes from.
@@ -232,6 +258,15 @@ impl Reduction {
     /// The set as a selection, ready for the explorer or `export`.
     pub fn selection(&self) -> Selection {
         self.keys.iter().cloned().collect()
+    }
+
+    /// The set as a selection for one app (so a manifest of it is that app's).
+    pub fn selection_for(&self, app: crate::model::query::AppRef) -> Selection {
+        let mut s = Selection::new();
+        for k in &self.keys {
+            s.insert_for(k.clone(), app);
+        }
+        s
     }
 
     /// Permissions the app asks for that the set leaves out (not replaced ones' substitutes).

@@ -186,68 +186,7 @@ pub fn held_keys(catalog: &Catalog, rows: &[usize]) -> Vec<PermissionKey> {
     keys
 }
 
-/// What permscope can tell of an app's context from the product data alone,
-/// until product files carry it: an app is an onboarding app when its own
-/// description says it is used at the beginning, or another app of the
-/// product says it is installed by it; the credential is the customer's when
-/// the description says the customer creates the app registration, the
-/// vendor's when it says the app is set up automatically in the tenant (a
-/// vendor's multi-tenant app); the consent role when an app note quotes the
-/// document saying who must consent. Everything else stays unknown.
-pub fn inferred_context(catalog: &Catalog, product: usize, app: usize) -> AdviceContext {
-    let p = &catalog.products[product];
-    let me = &p.apps[app];
-    let text = |s: &Option<String>| s.as_deref().unwrap_or("").to_lowercase();
-    let mine = text(&me.description);
-    let installed_by_me = p.apps.iter().enumerate().any(|(i, other)| {
-        i != app && {
-            let d = text(&other.description);
-            d.contains("install") && d.contains(&format!("by {}", me.name.to_lowercase()))
-        }
-    });
-    let onboarding = (mine.contains("at the beginning") || installed_by_me).then_some(true);
-    let credential_holder = if mine.contains("the customer creates") {
-        Some(CredentialHolder::Customer)
-    } else if mine.contains("automatically set up in your") {
-        Some(CredentialHolder::Vendor)
-    } else {
-        None
-    };
-    // An app note quoting the document: "the consent user must be a Microsoft 365 Global Administrator" (line 7).
-    let mut lines = Vec::new();
-    let consent_by = me.notes.iter().find_map(|n| {
-        let lower = n.to_lowercase();
-        let at = lower.find("consent user must be a")?;
-        let role = [
-            "global administrator",
-            "privileged role administrator",
-            "application administrator",
-        ]
-        .into_iter()
-        .find(|r| lower[at..].contains(r))?;
-        if let Some(l) = lower
-            .find("(line ")
-            .and_then(|i| lower[i + 6..].split(')').next())
-            .and_then(|d| d.trim().parse::<u32>().ok())
-        {
-            lines.push(l);
-        }
-        let title: Vec<String> = role
-            .split(' ')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().chain(c).collect())
-                    .unwrap_or_default()
-            })
-            .collect();
-        Some(vec![title.join(" ")])
-    });
-    AdviceContext {
-        credential_holder,
-        onboarding,
-        consent_by,
-        lines,
-        ..AdviceContext::default()
-    }
+/// The app's context as its product file records it.
+pub fn app_context(catalog: &Catalog, product: usize, app: usize) -> AdviceContext {
+    AdviceContext::from_app(&catalog.products[product].apps[app])
 }

@@ -138,7 +138,9 @@ fn credential(f: &Facts<'_>, out: &mut Vec<Question>) {
         return;
     }
     let app = f.app_name();
-    let (question, unknown) = match (f.context.credential_holder, f.context.credential) {
+    // An inferred holder is asked about as an unknown one: the document does not say.
+    let holder = f.context.credential_holder.filter(|_| !f.context.credential_inferred);
+    let (question, unknown) = match (holder, f.context.credential) {
         (Some(_), Some(_)) => return,
         (None, _) => (
             format!(

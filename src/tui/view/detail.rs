@@ -1,6 +1,7 @@
 //! The detail pane: everything known about the highlighted permission (in
 //! the words `show` uses) and every product row that asks for it.
 
+use crate::model::advise::AppAdvice;
 use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
 use crate::model::describe::{self, Fact};
@@ -79,7 +80,56 @@ fn row_lines(catalog: &Catalog, row: usize, theme: &Theme) -> Vec<Line<'static>>
 
 /// The lines of the detail pane for a set of requirement rows of one permission.
 pub(crate) fn lines(catalog: &Catalog, rows: &[usize], theme: &Theme) -> Vec<Line<'static>> {
-    lines_upto(catalog, rows, theme, usize::MAX, false)
+    lines_upto(catalog, rows, theme, usize::MAX, false, None)
+}
+
+/// "Narrower" and "Ask the vendor" for the row: the app's alternatives to
+/// this requirement and the questions its document line raises.
+fn advice_lines(advice: &AppAdvice, catalog: &Catalog, row: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let r = &catalog.requirements[row];
+    if let Some(req) = advice.requirement(row)
+        && !req.alternatives.is_empty()
+    {
+        out.push(blank());
+        out.push(Line::from(Span::styled(
+            format!("Narrower (for {})", advice.app_name),
+            theme.header(),
+        )));
+        for a in &req.alternatives {
+            let what = match (&a.permission, &a.mechanism) {
+                (Some(p), _) => format!("{p} ({})", catalog.apis[a.api].short),
+                (None, Some(m)) => m.clone(),
+                (None, None) => String::new(),
+            };
+            let held = if a.already_held { " — already asked for" } else { "" };
+            out.push(Line::from(vec![Span::styled(
+                format!("  → {what}{held}"),
+                theme.title(),
+            )]));
+            out.push(Line::from(vec![
+                Span::styled("    gives up: ", theme.dim()),
+                Span::raw(a.gives_up.clone()),
+            ]));
+            out.push(Line::from(vec![
+                Span::styled("    fits when: ", theme.dim()),
+                Span::raw(a.fits_when.clone()),
+            ]));
+        }
+    }
+    let questions = advice.questions_for_line(r.line);
+    if !questions.is_empty() {
+        out.push(blank());
+        out.push(Line::from(Span::styled("Ask the vendor", theme.header())));
+        for q in questions {
+            out.push(Line::from(format!("  ? {}", q.question)));
+            out.push(Line::from(vec![
+                Span::styled("    because: ", theme.dim()),
+                Span::raw(q.because.clone()),
+            ]));
+        }
+    }
+    out
 }
 
 /// Like [`lines`], but stops adding product rows once `limit` lines are
@@ -91,6 +141,7 @@ pub(crate) fn lines_upto(
     theme: &Theme,
     limit: usize,
     all_operations: bool,
+    advice: Option<&AppAdvice>,
 ) -> Vec<Line<'static>> {
     let Some(&first) = rows.first() else {
         return vec![Line::from("Nothing selected.")];
@@ -105,6 +156,9 @@ pub(crate) fn lines_upto(
         theme,
         all_operations,
     );
+    if let Some(advice) = advice {
+        out.extend(advice_lines(advice, catalog, first, theme));
+    }
     let mut products: Vec<usize> = rows.iter().map(|&i| catalog.requirements[i].product).collect();
     products.sort_unstable();
     products.dedup();
@@ -176,7 +230,14 @@ pub(super) fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // Lines below the pane's last visible row are not built.
     let limit = usize::from(app.detail_scroll) + usize::from(area.height);
     let text = match app.current() {
-        Some(e) => lines_upto(&app.catalog, e.rows(), theme, limit, app.all_operations),
+        Some(e) => lines_upto(
+            &app.catalog,
+            e.rows(),
+            theme,
+            limit,
+            app.all_operations,
+            app.advice_for(e.rows()[0]),
+        ),
         None => vec![Line::from("Nothing to show.")],
     };
     frame.render_widget(
