@@ -5,6 +5,7 @@
 //! characters); everything written to a terminal or a clipboard passes through
 //! [`neutralise`] as a second line of defence.
 
+use crate::model::read::limits;
 use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -154,6 +155,51 @@ impl<'de> Deserialize<'de> for Checked {
 /// serde helper: a list of strings without unsafe characters.
 pub fn checked_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(Vec::<Checked>::deserialize(d)?.into_iter().map(|c| c.0).collect())
+}
+
+/// Refuses text over `max` characters, with the message every limit gives.
+fn check_len<E: serde::de::Error>(s: &str, max: usize) -> Result<(), E> {
+    match limits::over(s, max) {
+        Some(n) => Err(E::custom(limits::too_long(n, max))),
+        None => Ok(()),
+    }
+}
+
+/// serde helper: [`checked`] free text of at most [`limits::MAX_TEXT_CHARS`]
+/// characters (the schemas' `text`).
+pub fn checked_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = checked(d)?;
+    check_len(&s, limits::MAX_TEXT_CHARS)?;
+    Ok(s)
+}
+
+/// serde helper: [`checked_text`], borrowed from the input where it can be.
+pub fn checked_text_cow<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
+    let s = checked_cow(d)?;
+    check_len(&s, limits::MAX_TEXT_CHARS)?;
+    Ok(s)
+}
+
+/// serde helper: a name (a permission's claim) of at most
+/// [`limits::MAX_NAME_CHARS`] characters, without unsafe characters.
+pub fn checked_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = checked(d)?;
+    check_len(&s, limits::MAX_NAME_CHARS)?;
+    Ok(s)
+}
+
+/// A [`checked_text`] element of a list, checked as soon as it is read.
+struct CheckedText(String);
+
+impl<'de> Deserialize<'de> for CheckedText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_text(d).map(CheckedText)
+    }
+}
+
+/// serde helper: a list of [`checked_text`] strings.
+pub fn checked_text_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Vec::<CheckedText>::deserialize(d)?.into_iter().map(|c| c.0).collect())
 }
 
 /// serde helper: a string map whose keys and values are free of unsafe characters.
