@@ -20,7 +20,7 @@ use crate::model::permission::{PermissionKey, PermissionKind};
 use crate::model::product::Api;
 use crate::model::selection::Selection;
 use crate::model::text::neutralise;
-use crate::model::text::{csv_field, md_code};
+use crate::model::text::{csv_field, md_code, md_text};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -431,14 +431,6 @@ fn csv(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
 }
 
 // ---------------------------------------------------------------- markdown
-
-/// Text for a table cell: no pipes, no HTML, no escapes that end the cell.
-fn md_text(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 fn markdown(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
     let mut out = String::from(

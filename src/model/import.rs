@@ -9,7 +9,9 @@ use crate::model::catalog::Catalog;
 use crate::model::permission::PermissionKind;
 use crate::model::product::Origin;
 use crate::model::read::csv::{Cell, parse_csv, sniff_delimiter};
+use crate::model::read::file::MAX_FILE_BYTES;
 use crate::model::read::grants::{self, ExportKind, REQUESTED_NOTE};
+use crate::model::read::limits;
 use crate::model::read::{ErrorKind, ReadError};
 use crate::model::text;
 use serde::Serialize;
@@ -66,14 +68,14 @@ pub enum ImportError {
     #[error("{0}")]
     Input(#[from] ReadError),
     /// The input is a resource's permission catalog, or holds no permissions.
-    #[error("{origin}: this is {kind}, not a vendor's permission list; {hint}")]
+    #[error("{}: this is {kind}, not a vendor's permission list; {hint}", text::neutralise(.origin))]
     NotAList {
         origin: String,
         kind: ExportKind,
         hint: &'static str,
     },
     /// Some grants cannot be named; a product file must name every claim.
-    #[error("{origin}: {} cannot be named:\n{}\n{}", plural(.unresolved.len()), list(.unresolved), UNRESOLVED_HINT)]
+    #[error("{}: {} cannot be named:\n{}\n{}", text::neutralise(.origin), plural(.unresolved.len()), list(.unresolved), UNRESOLVED_HINT)]
     Unresolved {
         origin: String,
         unresolved: Vec<Unresolved>,
@@ -84,11 +86,25 @@ pub enum ImportError {
     /// The product built from the input does not pass the loader's checks.
     #[error("the imported product does not validate: {0}")]
     Invalid(ReadError),
+    /// The product file would be larger than the loader reads.
+    #[error(
+        "the product file would be {bytes} bytes ({rows} rows); permscope refuses files larger than {} MiB, so it would never load: split the input into several products",
+        MAX_FILE_BYTES / 1024 / 1024
+    )]
+    TooLarge { bytes: usize, rows: usize },
     /// The product file exists and `force` was not given.
-    #[error("{} already exists; use --force to replace it", .0.display())]
+    #[error("{} already exists; use --force to replace it", shown(.0))]
     Exists(PathBuf),
+    /// Another product file already holds the slug: the loader would keep
+    /// using it and skip the new file.
+    #[error(
+        "{} already holds the slug `{slug}`: permscope would keep loading it and skip the new file as a duplicate; \
+         choose another --product, or remove or rename that file",
+        shown(.holder)
+    )]
+    SlugTaken { slug: String, holder: PathBuf },
     /// Writing failed; nothing was left behind.
-    #[error("cannot {action} {}: {source}", .path.display())]
+    #[error("cannot {action} {}: {source}", shown(.path))]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -99,6 +115,11 @@ pub enum ImportError {
 const UNRESOLVED_HINT: &str = "Name the GUIDs by loading the resource's service principal with --catalog FILE \
 (`az ad sp show --id <resource app id>` or `Get-MgServicePrincipal -Filter \"appId eq '<resource app id>'\" | ConvertTo-Json -Depth 10`). \
 Permissions on a resource permscope does not know cannot be recorded: remove them from the input.";
+
+/// A path in a message: a file name may hold anything.
+fn shown(path: &Path) -> String {
+    text::neutralise(&path.display().to_string()).into_owned()
+}
 
 fn plural(n: usize) -> String {
     if n == 1 {
@@ -240,8 +261,15 @@ pub fn import(
     })?;
     json.push('\n');
 
-    // The same checks as every product file gets when permscope starts.
+    // The same checks as every product file gets when permscope starts: the
+    // size first (the loader reads no more), then the text.
     let target = format!("{slug}.json");
+    if crate::model::read::file::check_size(json.len() as u64, &target).is_err() {
+        return Err(ImportError::TooLarge {
+            bytes: json.len(),
+            rows: out.apps.iter().map(|a| a.requirements.len()).sum(),
+        });
+    }
     let parsed = crate::model::read::product::parse_product(&json, &target).map_err(ImportError::Invalid)?;
     crate::model::read::product::validate(
         parsed,
@@ -268,6 +296,12 @@ fn argument(field: &'static str, value: &str) -> Result<String, ImportError> {
         return Err(ImportError::Argument {
             field,
             message: format!("contains {why} (U+{:04X}) at character {}", c as u32, i + 1),
+        });
+    }
+    if let Some(n) = limits::over(v, limits::MAX_TEXT_CHARS) {
+        return Err(ImportError::Argument {
+            field,
+            message: limits::too_long(n, limits::MAX_TEXT_CHARS),
         });
     }
     Ok(v.to_string())
@@ -547,6 +581,24 @@ fn from_csv(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, Imp
                 )
                 .into());
             }
+            // The loader's limits, said here at the cell rather than in the file written.
+            let max = match f {
+                Field::Permission => Some(limits::MAX_NAME_CHARS),
+                Field::Api | Field::App | Field::Notes => Some(limits::MAX_TEXT_CHARS),
+                _ => None,
+            };
+            if let Some(max) = max
+                && let Some(n) = limits::over(&value, max)
+            {
+                return Err(ReadError::at(
+                    origin,
+                    ErrorKind::Invalid,
+                    Some((cell.line, cell.column)),
+                    Some(header_name(header, f)),
+                    limits::too_long(n, max),
+                )
+                .into());
+            }
             let opt = (!value.is_empty()).then(|| value.clone());
             match f {
                 Field::Api => {
@@ -719,15 +771,117 @@ pub fn default_data_dir() -> Option<PathBuf> {
         .map(|h| h.join(".local").join("share").join("permscope"))
 }
 
-/// Removes a temporary file unless disarmed.
+/// The temporary files being written now, for [`remove_temporaries`].
+static WRITING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the temporary files being written: what a signal handler calls
+/// before the process ends, so that no half-written file is left behind.
+/// (SIGKILL cannot be caught: [`remove_stale_temporaries`] cleans up after it.)
+pub fn remove_temporaries() {
+    let mut writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
+    for path in writing.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// A temporary file: known to [`remove_temporaries`] while it exists, and
+/// removed when dropped unless disarmed.
 struct TempFile(Option<PathBuf>);
+
+impl TempFile {
+    fn new(path: PathBuf) -> TempFile {
+        WRITING.lock().unwrap_or_else(|e| e.into_inner()).push(path.clone());
+        TempFile(Some(path))
+    }
+
+    /// The file now has its final name (or is gone): nothing to remove.
+    fn disarm(&mut self) {
+        if let Some(p) = self.0.take() {
+            WRITING.lock().unwrap_or_else(|e| e.into_inner()).retain(|w| *w != p);
+        }
+    }
+}
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        if let Some(p) = self.0.take() {
-            let _ = std::fs::remove_file(p);
+        if let Some(p) = self.0.clone() {
+            let _ = std::fs::remove_file(&p);
+            self.disarm();
         }
     }
+}
+
+/// How old a temporary file of `import` must be before a later import takes
+/// it for a leftover: writing even the largest product file takes seconds.
+pub const STALE_TEMPORARY_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// The name of `import`'s temporary file for `slug`: hidden (the loader skips
+/// names starting with a dot), with the process id and a counter.
+fn temporary_name(slug: &str, n: u32) -> String {
+    format!(".{slug}.json.{}-{n}.tmp", std::process::id())
+}
+
+/// True when `name` is one of `import`'s temporary files (any slug, any process).
+fn is_temporary_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let Some((slug, counters)) = rest.rsplit_once(".json.") else {
+        return false;
+    };
+    let Some((pid, n)) = counters.split_once('-') else {
+        return false;
+    };
+    crate::model::read::product::is_slug(slug)
+        && [pid, n]
+            .iter()
+            .all(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Removes `import`'s temporary files in `dir` older than
+/// [`STALE_TEMPORARY_AGE`]: leftovers of an import that was killed. Returns
+/// the files removed.
+pub fn remove_stale_temporaries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        if !is_temporary_name(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age >= STALE_TEMPORARY_AGE);
+        if old && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed
+}
+
+/// The product file, other than `<dir>/<slug>.json`, that holds `slug` in the
+/// loaded catalog: writing `<slug>.json` beside it would make one of the two
+/// a skipped duplicate.
+pub fn slug_holder(catalog: &Catalog, dir: &Path, slug: &str) -> Option<PathBuf> {
+    let target = dir.join(format!("{slug}.json"));
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    catalog
+        .products
+        .iter()
+        .filter(|p| p.slug == slug)
+        .find_map(|p| match &p.origin {
+            Origin::File(path) if !same(path, &target) => Some(path.clone()),
+            _ => None,
+        })
 }
 
 /// Writes `text` as `<dir>/<slug>.json`, creating `dir` if needed. An existing
@@ -754,7 +908,7 @@ pub fn write_product_file(dir: &Path, slug: &str, text: &str, force: bool) -> Re
     // A hidden name: the loader skips files starting with a dot.
     let mut temp = None;
     for n in 0..100u32 {
-        let path = dir.join(format!(".{slug}.json.{}-{n}.tmp", std::process::id()));
+        let path = dir.join(temporary_name(slug, n));
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(file) => {
                 temp = Some((path, file));
@@ -771,7 +925,7 @@ pub fn write_product_file(dir: &Path, slug: &str, text: &str, force: bool) -> Re
             source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "too many leftover temporary files"),
         });
     };
-    let mut guard = TempFile(Some(temp_path.clone()));
+    let mut guard = TempFile::new(temp_path.clone());
     file.write_all(text.as_bytes()).map_err(io("write", &temp_path))?;
     file.sync_all().map_err(io("flush", &temp_path))?;
     drop(file);
@@ -794,7 +948,7 @@ pub fn write_product_file(dir: &Path, slug: &str, text: &str, force: bool) -> Re
             }
         }
     }
-    guard.0 = None;
+    guard.disarm();
     // Make the new name durable too; not every platform can open a folder.
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
@@ -834,6 +988,22 @@ mod tests {
         assert_eq!((e.line, e.column), (Some(2), Some(3)));
         let e = parse_csv("a,b\n\"x\"y,2\n", ',', "t.csv").expect_err("text after quote");
         assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn temporary_names_are_recognised() {
+        let name = temporary_name("my-vendor", 3);
+        assert!(is_temporary_name(&name), "{name}");
+        for other in [
+            ".my-vendor.json.tmp",
+            "my-vendor.json.1-2.tmp",
+            ".my-vendor.json.1-2.tmp.bak",
+            ".Bad Slug.json.1-2.tmp",
+            ".x.json.1-.tmp",
+            ".notes.tmp",
+        ] {
+            assert!(!is_temporary_name(other), "{other}");
+        }
     }
 
     #[test]

@@ -269,6 +269,45 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
+/// Text that any Markdown viewer shows as itself: neutralised and on one
+/// line; every character that could start markup is escaped (a backslash
+/// before Markdown's punctuation, an entity for HTML's `<`, `>` and `&`), and
+/// so is a start that would open a block (a list, a heading, a quote). Links,
+/// images, raw HTML, emphasis, code, headings and table cells written in
+/// vendor or tenant text all come out as the literal characters.
+pub fn md_text(s: &str) -> String {
+    let line = one_line(s);
+    let line = line.trim_start();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut chars = line.chars().peekable();
+    // A line that starts `-`, `+`, `=` or `1.` / `1)` would open a list, a
+    // setext heading or a thematic break: escape that first mark.
+    let digits: String = line.chars().take_while(char::is_ascii_digit).collect();
+    if !digits.is_empty() && line[digits.len()..].starts_with(['.', ')']) {
+        out.push_str(&digits);
+        out.push('\\');
+        for _ in 0..digits.len() {
+            chars.next();
+        }
+    } else if line.starts_with(['-', '+', '=']) {
+        out.push('\\');
+    }
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '|' | '$' | '#' | '{' | '}' | '^' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // Only `&name;` or `&#...;` is an entity: a lone `&` stays as it is.
+            '&' if chars.peek().is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') => out.push_str("&amp;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// A Markdown code span that holds any text: the fence is longer than any
 /// backtick run inside, and pipes are escaped (inside a table a pipe ends the
 /// cell even in a code span).
@@ -520,6 +559,29 @@ mod tests {
             door.write_all(b"\x07\n").unwrap();
         }
         assert_eq!(String::from_utf8(out).unwrap(), "a\tb\n\\u{1b}[2Jc\\u{202e}é\\u{7}\n");
+    }
+
+    #[test]
+    fn markdown_text_is_literal() {
+        assert_eq!(md_text("Mail.Read"), "Mail.Read");
+        assert_eq!(md_text("Backup & Replication"), "Backup & Replication");
+        assert_eq!(
+            md_text("![](http://e.example/p.png) [click me](javascript:alert(1))"),
+            "!\\[\\](http://e.example/p.png) \\[click me\\](javascript:alert(1))"
+        );
+        assert_eq!(
+            md_text("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(
+            md_text("a|b *c* _d_ `e` &lt;"),
+            "a\\|b \\*c\\* \\_d\\_ \\`e\\` &amp;lt;"
+        );
+        assert_eq!(md_text("# title ##"), "\\# title \\#\\#");
+        assert_eq!(md_text("- item"), "\\- item");
+        assert_eq!(md_text("  12. item"), "12\\. item");
+        // A neutralised escape keeps its backslash.
+        assert_eq!(md_text("one\ntwo\u{1b}[31m"), "one two\\\\u\\{1b\\}\\[31m");
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub enum Action {
     CancelFilter,
     /// A character typed into the filter input.
     InputChar(char),
+    /// Text for the filter input at once: a burst of typing run together, or
+    /// a bracketed paste (line breaks become spaces; the search keeps at most
+    /// [`MAX_SEARCH_CHARS`](crate::tui::app::MAX_SEARCH_CHARS) characters).
+    InputText(String),
     InputBackspace,
     /// Clear the whole input line.
     InputClear,

@@ -13,6 +13,10 @@ use crate::tui::keymap::Focus;
 use crate::tui::results::{FilterResult, Next, Results};
 use std::sync::Arc;
 
+/// Longest search text, in characters: fuzzy matching costs time in the
+/// length of the search times that of each field searched.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
 /// Which facet a picker edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Facet {
@@ -413,9 +417,15 @@ impl App {
                 }
             }
             Action::InputChar(c) => {
-                if self.input_before.is_some() && !c.is_control() && self.query.text.chars().count() < 200 {
-                    self.query.text.push(c);
-                    effects.extend(self.refilter());
+                if self.input_before.is_some() {
+                    effects.extend(self.type_text(c.encode_utf8(&mut [0; 4])));
+                }
+            }
+            Action::InputText(text) => {
+                if self.input_before.is_some() {
+                    effects.extend(self.type_text(&text));
+                } else if !text.is_empty() {
+                    self.status = Some("Pasted text goes into the search: press / first, then paste".into());
                 }
             }
             Action::InputBackspace => {
@@ -609,6 +619,34 @@ impl App {
             },
         }
         effects
+    }
+
+    /// Adds text to the search, as far as the cap allows: line breaks and tabs
+    /// become spaces, other control characters are dropped. One search for the
+    /// whole text, and the status says what did not fit.
+    #[must_use]
+    fn type_text(&mut self, text: &str) -> Vec<Effect> {
+        let mut room = MAX_SEARCH_CHARS.saturating_sub(self.query.text.chars().count());
+        let (mut added, mut left_out) = (0usize, 0usize);
+        for c in text.chars() {
+            let c = if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c };
+            if c.is_control() {
+                continue;
+            }
+            if room == 0 {
+                left_out += 1;
+                continue;
+            }
+            self.query.text.push(c);
+            room -= 1;
+            added += 1;
+        }
+        if left_out > 0 {
+            self.status = Some(format!(
+                "The search holds at most {MAX_SEARCH_CHARS} characters: {left_out} more were left out"
+            ));
+        }
+        if added > 0 { self.refilter() } else { Vec::new() }
     }
 
     fn open_picker(&mut self, facet: Facet) {
