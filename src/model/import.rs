@@ -65,7 +65,7 @@ impl fmt::Display for Unresolved {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The input cannot be read: bad JSON or CSV, a wrong type, a missing column.
-    #[error("{0}")]
+    #[error(transparent)]
     Input(#[from] ReadError),
     /// The input is a resource's permission catalog, or holds no permissions.
     #[error("{}: this is {kind}, not a vendor's permission list; {hint}", text::neutralise(.origin))]
@@ -909,23 +909,29 @@ pub fn write_product_file(dir: &Path, slug: &str, text: &str, force: bool) -> Re
     let mut temp = None;
     for n in 0..100u32 {
         let path = dir.join(temporary_name(slug, n));
+        // Known before it exists: a signal the moment after it is created removes it too.
+        let mut guard = TempFile::new(path.clone());
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(file) => {
-                temp = Some((path, file));
+                temp = Some((path, file, guard));
                 break;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io("create a file in", dir)(e)),
+            Err(e) => {
+                // Not ours to remove.
+                guard.disarm();
+                if e.kind() != std::io::ErrorKind::AlreadyExists {
+                    return Err(io("create a file in", dir)(e));
+                }
+            }
         }
     }
-    let Some((temp_path, mut file)) = temp else {
+    let Some((temp_path, mut file, mut guard)) = temp else {
         return Err(ImportError::Io {
             action: "create a temporary file in",
             path: dir.to_path_buf(),
             source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "too many leftover temporary files"),
         });
     };
-    let mut guard = TempFile::new(temp_path.clone());
     file.write_all(text.as_bytes()).map_err(io("write", &temp_path))?;
     file.sync_all().map_err(io("flush", &temp_path))?;
     drop(file);
