@@ -571,7 +571,10 @@ fn assess_refuses_standard_input_over_the_cap() {
         stderr(&o)
     );
     // Under the cap, and with a byte order mark, every line is rated.
-    let o = permscope_stdin(&["assess", "--format", "json"], "\u{feff}User.Read\nDirectory.ReadWrite.All\n".as_bytes());
+    let o = permscope_stdin(
+        &["assess", "--format", "json"],
+        "\u{feff}User.Read\nDirectory.ReadWrite.All\n".as_bytes(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v[0]["permission"], "User.Read");
@@ -610,7 +613,10 @@ fn import(dir: &std::path::Path, file: &std::path::Path, slug: &str, extra: &[&s
 #[test]
 fn import_never_writes_a_file_the_loader_refuses() {
     let dir = TempDir::new("import-cap");
-    let small = dir.write("small.csv", "api,permission,type\nMicrosoft Graph,Mail.Read,application\n");
+    let small = dir.write(
+        "small.csv",
+        "api,permission,type\nMicrosoft Graph,Mail.Read,application\n",
+    );
     assert!(import(dir.path(), &small, "big-vendor", &[]).status.success());
     let before = std::fs::read(dir.path().join("big-vendor.json")).unwrap();
     let csv = dir.write("vendor.csv", &heavy_csv(2_150, 4_000));
@@ -624,13 +630,20 @@ fn import_never_writes_a_file_the_loader_refuses() {
             stderr(&o)
         );
     }
-    assert_eq!(std::fs::read(dir.path().join("big-vendor.json")).unwrap(), before, "the working file is intact");
+    assert_eq!(
+        std::fs::read(dir.path().join("big-vendor.json")).unwrap(),
+        before,
+        "the working file is intact"
+    );
     let o = permscope(&["--data", dir.path().to_str().unwrap(), "check"]);
     assert!(o.status.success(), "{}", stdout(&o));
     // A text over the schema's 4,096 characters is refused at its cell.
     let notes = dir.write(
         "notes.csv",
-        &format!("api,permission,type,notes\nMicrosoft Graph,Mail.Read,application,{}\n", "n".repeat(5_000)),
+        &format!(
+            "api,permission,type,notes\nMicrosoft Graph,Mail.Read,application,{}\n",
+            "n".repeat(5_000)
+        ),
     );
     let o = import(dir.path(), &notes, "notes-vendor", &[]);
     assert_eq!(o.status.code(), Some(2));
@@ -651,7 +664,11 @@ fn import_never_writes_a_file_the_loader_refuses() {
         &long,
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--vendor: 100000 characters long"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--vendor: 100000 characters long"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!dir.path().join("notes-vendor.json").exists() && !dir.path().join("long-vendor.json").exists());
 }
 
@@ -661,7 +678,10 @@ fn import_never_writes_a_file_the_loader_refuses() {
 fn import_refuses_a_slug_another_file_holds() {
     let dir = TempDir::new("import-slug");
     dir.write("aaa.json", &product_json("shadow-x", "Read mail"));
-    let csv = dir.write("vendor.csv", "api,permission,type\nMicrosoft Graph,User.Read,delegated\n");
+    let csv = dir.write(
+        "vendor.csv",
+        "api,permission,type\nMicrosoft Graph,User.Read,delegated\n",
+    );
     for extra in [&[][..], &["--force"][..]] {
         let o = import(dir.path(), &csv, "shadow-x", extra);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -692,7 +712,10 @@ fn import_lists_unnamed_guids_one_per_line() {
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(!e.contains('\u{1b}'), "{e:?}");
-    assert!(e.contains("manifest\\u{1b}[31m.json: 2 permissions cannot be named:\n"), "{e}");
+    assert!(
+        e.contains("manifest\\u{1b}[31m.json: 2 permissions cannot be named:\n"),
+        "{e}"
+    );
     let lines: Vec<&str> = e.lines().collect();
     assert!(lines[0].ends_with("cannot be named:"), "{e}");
     let listed: Vec<&&str> = lines.iter().filter(|l| l.starts_with("  - ")).collect();
@@ -783,11 +806,18 @@ fn import_removes_stale_temporaries_of_its_own() {
         .unwrap()
         .set_modified(hours_ago)
         .unwrap();
-    let csv = dir.write("vendor.csv", "api,permission,type\nMicrosoft Graph,User.Read,delegated\n");
+    let csv = dir.write(
+        "vendor.csv",
+        "api,permission,type\nMicrosoft Graph,User.Read,delegated\n",
+    );
     let o = import(dir.path(), &csv, "stale-x", &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!old.exists(), "the stale temporary is removed");
-    assert!(stderr(&o).contains(".gone-x.json.99999-0.tmp, left by an import that was stopped"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(".gone-x.json.99999-0.tmp, left by an import that was stopped"),
+        "{}",
+        stderr(&o)
+    );
     assert!(fresh.exists() && other.exists());
 }
 
@@ -830,7 +860,11 @@ fn positional_arrays_are_not_objects() {
     );
     let o = permscope(&["--risk", risk.to_str().unwrap(), "show", "Mail.Read"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("risk.json:1:1: invalid type: sequence, expected an object"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("risk.json:1:1: invalid type: sequence, expected an object"),
+        "{}",
+        stderr(&o)
+    );
     // An object deeper down, written as an array, is refused where it is.
     let risk = dir.write(
         "risk2.json",
@@ -871,14 +905,34 @@ fn byte_order_marks_are_accepted_everywhere() {
     let d = data.to_str().unwrap();
     let o = permscope(&["--data", d, "vendors"]);
     assert!(stdout(&o).contains("bom-x") && stderr(&o).is_empty(), "{}", stderr(&o));
-    let o = permscope(&["--risk", risk.to_str().unwrap(), "show", "Mail.Read", "--format", "json"]);
-    assert!(o.status.success() && stdout(&o).contains("\"critical\""), "{}", stderr(&o));
+    let o = permscope(&[
+        "--risk",
+        risk.to_str().unwrap(),
+        "show",
+        "Mail.Read",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        o.status.success() && stdout(&o).contains("\"critical\""),
+        "{}",
+        stderr(&o)
+    );
     let o = permscope(&["audit", "--product", "nakivo", "--grants", grants.to_str().unwrap()]);
     assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
     let o = permscope(&["--catalog", catalog.to_str().unwrap(), "vendors"]);
     assert!(o.status.success(), "{}", stderr(&o));
     for (file, slug) in [(&csv, "bom-csv"), (&manifest, "bom-manifest")] {
-        let o = permscope(&["--data", d, "import", file.to_str().unwrap(), "--product", slug, "--vendor", "V"]);
+        let o = permscope(&[
+            "--data",
+            d,
+            "import",
+            file.to_str().unwrap(),
+            "--product",
+            slug,
+            "--vendor",
+            "V",
+        ]);
         assert!(o.status.success(), "{slug}: {}", stderr(&o));
     }
 }

@@ -164,7 +164,9 @@ impl Session {
         );
         let tmux = Tmux::start(&format!("sh {}", script.display()), 100, 30)?;
         let s = Session { tmux, dir };
-        s.tmux.wait("the explorer", |s| s.contains("of 130 rows") && s.contains("Requirements"));
+        s.tmux.wait("the explorer", |s| {
+            s.contains("of 130 rows") && s.contains("Requirements")
+        });
         Some(s)
     }
 
@@ -205,13 +207,20 @@ impl Session {
 }
 
 fn alive(pid: &str) -> bool {
-    Command::new("kill").args(["-0", pid]).status().is_ok_and(|s| s.success())
+    Command::new("kill")
+        .args(["-0", pid])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// 300 KB of words without a line break (a line break in a paste that is not
 /// bracketed is an Enter: no terminal program can tell it from one).
 fn words(bytes: usize) -> String {
-    "mail read write all users sites files ".chars().cycle().take(bytes).collect()
+    "mail read write all users sites files "
+        .chars()
+        .cycle()
+        .take(bytes)
+        .collect()
 }
 
 /// Before the fix, each pasted character cost a redraw: 300 KB kept the
@@ -222,7 +231,8 @@ fn a_300_kb_paste_leaves_the_explorer_responsive(bracketed: bool) {
         return;
     };
     s.tmux.keys(&["/"]);
-    s.tmux.wait("the search input", |sc| sc.contains("keep") && sc.contains("cancel"));
+    s.tmux
+        .wait("the search input", |sc| sc.contains("keep") && sc.contains("cancel"));
     let text = if bracketed {
         // Line breaks in a bracketed paste are text, not Enter.
         words(300_000).replace("files ", "files\n")
@@ -244,7 +254,11 @@ fn a_300_kb_paste_leaves_the_explorer_responsive(bracketed: bool) {
     );
     s.tmux.keys(&["C-c"]);
     let quit = s.within(Duration::from_secs(1), |sc| sc.contains("EXIT=0"));
-    assert!(quit.is_ok(), "Ctrl-C did not end the explorer within a second:\n{}", quit.unwrap_err());
+    assert!(
+        quit.is_ok(),
+        "Ctrl-C did not end the explorer within a second:\n{}",
+        quit.unwrap_err()
+    );
 }
 
 #[test]
@@ -261,7 +275,9 @@ fn a_bracketed_300_kb_paste_leaves_the_explorer_responsive() {
 /// minute) and gives the terminal back.
 #[test]
 fn sigterm_during_a_paste_ends_the_explorer_at_once() {
-    let Some(s) = Session::explorer("paste-term") else { return };
+    let Some(s) = Session::explorer("paste-term") else {
+        return;
+    };
     s.tmux.keys(&["/"]);
     s.tmux.wait("the search input", |sc| sc.contains("keep"));
     s.paste(&words(300_000), false);
@@ -278,8 +294,10 @@ fn sigterm_during_a_paste_ends_the_explorer_at_once() {
     }
     assert!(took < Duration::from_secs(1), "SIGTERM took {took:?}");
     // 128 + 15, and the main screen back.
-    s.within(Duration::from_secs(5), |sc| sc.contains("EXIT=143") && !sc.contains("Requirements"))
-        .unwrap_or_else(|sc| panic!("the terminal is not back:\n{sc}"));
+    s.within(Duration::from_secs(5), |sc| {
+        sc.contains("EXIT=143") && !sc.contains("Requirements")
+    })
+    .unwrap_or_else(|sc| panic!("the terminal is not back:\n{sc}"));
 }
 
 /// Ctrl-Z then `fg`, three times, from an interactive shell: the explorer
@@ -292,7 +310,9 @@ fn ctrl_z_and_fg_keep_the_explorer_alive() {
         return;
     }
     let shell = "env -i PATH=/usr/bin:/bin HOME=/tmp XDG_DATA_HOME=/nonexistent TERM=xterm-256color PS1='job$ ' bash --norc --noprofile -i";
-    let Some(s) = Session::start("job-control", shell) else { return };
+    let Some(s) = Session::start("job-control", shell) else {
+        return;
+    };
     s.tmux.wait("the shell", |sc| sc.contains("job$"));
     s.tmux.literal(env!("CARGO_BIN_EXE_permscope"));
     s.tmux.keys(&["Enter"]);
@@ -300,11 +320,18 @@ fn ctrl_z_and_fg_keep_the_explorer_alive() {
     s.tmux.keys(&["/"]);
     s.tmux.literal("mailrw");
     s.tmux.keys(&["Enter"]);
-    s.tmux.wait("the search kept", |sc| sc.contains("search=\"mailrw\"") && !sc.contains("keep"));
+    s.tmux.wait("the search kept", |sc| {
+        sc.contains("search=\"mailrw\"") && !sc.contains("keep")
+    });
     for round in 1..=3 {
         s.tmux.keys(&["C-z"]);
         s.tmux.wait(&format!("the shell after Ctrl-Z #{round}"), |sc| {
-            sc.contains("Stopped") && sc.lines().rev().find(|l| !l.trim().is_empty()).is_some_and(|l| l.starts_with("job$"))
+            sc.contains("Stopped")
+                && sc
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| l.starts_with("job$"))
         });
         s.tmux.literal("fg");
         s.tmux.keys(&["Enter"]);
@@ -313,7 +340,8 @@ fn ctrl_z_and_fg_keep_the_explorer_alive() {
         });
         // It takes keys again.
         s.tmux.keys(&["j"]);
-        s.tmux.wait("the cursor to move", |sc| sc.contains(&format!("{}/", round + 1)));
+        s.tmux
+            .wait("the cursor to move", |sc| sc.contains(&format!("{}/", round + 1)));
     }
     s.tmux.keys(&["q"]);
     s.tmux.wait("the shell", |sc| !sc.contains("Requirements"));

@@ -1387,18 +1387,58 @@ fn markdown_output_renders_untrusted_text_as_itself() {
     let data = data.to_str().unwrap();
     let grants = grants.to_str().unwrap();
     let outputs = [
-        ("list", vec!["list", "--data", data, "--product", "md-vendor", "--format", "markdown"]),
-        ("report", vec!["report", "md-vendor", "--data", data, "--format", "markdown"]),
-        ("compare", vec!["compare", "md-vendor", "nakivo", "--data", data, "--format", "markdown"]),
-        ("export", vec!["export", "--data", data, "--product", "md-vendor", "--format", "markdown"]),
-        ("audit", vec!["audit", "--data", data, "--product", "md-vendor", "--grants", grants, "--format", "markdown"]),
+        (
+            "list",
+            vec!["list", "--data", data, "--product", "md-vendor", "--format", "markdown"],
+        ),
+        (
+            "report",
+            vec!["report", "md-vendor", "--data", data, "--format", "markdown"],
+        ),
+        (
+            "compare",
+            vec!["compare", "md-vendor", "nakivo", "--data", data, "--format", "markdown"],
+        ),
+        (
+            "export",
+            vec![
+                "export",
+                "--data",
+                data,
+                "--product",
+                "md-vendor",
+                "--format",
+                "markdown",
+            ],
+        ),
+        (
+            "audit",
+            vec![
+                "audit",
+                "--data",
+                data,
+                "--product",
+                "md-vendor",
+                "--grants",
+                grants,
+                "--format",
+                "markdown",
+            ],
+        ),
     ];
     for (what, args) in outputs {
         let o = run(&args);
-        assert!(o.status.code().is_some_and(|c| c <= 1), "{what}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{what}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let md = String::from_utf8(o.stdout).unwrap();
         let (text, active) = rendered(&md);
-        assert!(active.is_empty(), "{what}: Markdown a viewer would act on: {active:?}\n{md}");
+        assert!(
+            active.is_empty(),
+            "{what}: Markdown a viewer would act on: {active:?}\n{md}"
+        );
         // What a reader sees is the vendor's text, character for character.
         let wanted: &[&str] = match what {
             "list" => &[MARKDOWN[0], MARKDOWN[1]],
@@ -1408,7 +1448,10 @@ fn markdown_output_renders_untrusted_text_as_itself() {
             _ => &MARKDOWN,
         };
         for w in wanted {
-            assert!(text.contains(w), "{what}: `{w}` is not shown as written:\n{text}\n---\n{md}");
+            assert!(
+                text.contains(w),
+                "{what}: `{w}` is not shown as written:\n{text}\n---\n{md}"
+            );
         }
     }
 }

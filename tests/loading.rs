@@ -209,7 +209,10 @@ fn the_schemas_text_limits_are_enforced() {
             "notes[0]",
             base.replace("\"apps\": [", &format!("\"notes\": [\"{long}\"],\n  \"apps\": [")),
         ),
-        ("source.title", base.replace("\"Test document\"", &format!("\"{long}\""))),
+        (
+            "source.title",
+            base.replace("\"Test document\"", &format!("\"{long}\"")),
+        ),
         (
             "apps[0].requirements[0].permission",
             base.replace("\"Mail.Read\"", &format!("\"{}\"", "P".repeat(MAX_NAME_CHARS + 1))),
@@ -220,7 +223,10 @@ fn the_schemas_text_limits_are_enforced() {
         assert_eq!(e.field.as_deref(), Some(field), "{e}");
         assert!(e.message.contains("characters long; at most"), "{e}");
         let line = e.line.unwrap();
-        assert!(text.lines().nth(line - 1).unwrap().contains("xxxx") || field.ends_with("permission"), "{e}");
+        assert!(
+            text.lines().nth(line - 1).unwrap().contains("xxxx") || field.ends_with("permission"),
+            "{e}"
+        );
     }
     // At the limit, it loads.
     let at = base.replace("\"Test Vendor\"", &format!("\"{}\"", "é".repeat(MAX_TEXT_CHARS)));
@@ -250,7 +256,10 @@ fn the_schemas_state_the_loaders_limits() {
         let text = serde_json::to_string(&schema(name)).unwrap();
         for (i, _) in text.match_indices("\"maxLength\":") {
             let n: usize = text[i + 12..].split([',', '}']).next().unwrap().trim().parse().unwrap();
-            assert!([MAX_TEXT_CHARS, MAX_NAME_CHARS, MAX_SLUG_CHARS].contains(&n), "{name}: maxLength {n}");
+            assert!(
+                [MAX_TEXT_CHARS, MAX_NAME_CHARS, MAX_SLUG_CHARS].contains(&n),
+                "{name}: maxLength {n}"
+            );
         }
     }
 }

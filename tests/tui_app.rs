@@ -543,7 +543,11 @@ mod event_loop {
         let (app, outcome, _) = run(false, vec![Message::Events(vec![key('/'), Event::Paste(paste)])]);
         assert_eq!(outcome.frames, 2);
         assert_eq!(app.query.text.chars().count(), MAX_SEARCH_CHARS);
-        assert!(app.query.text.starts_with("Mail.Read  User.Read all Mail.Read"), "{:?}", app.query.text);
+        assert!(
+            app.query.text.starts_with("Mail.Read  User.Read all Mail.Read"),
+            "{:?}",
+            app.query.text
+        );
         assert!(app.status.as_deref().unwrap_or("").contains("at most 200"));
         // Still typing in the search: the paste's line breaks pressed nothing.
         assert_eq!(app.focus(), Focus::Input);

@@ -280,20 +280,36 @@ pub fn md_text(s: &str) -> String {
     let line = line.trim_start();
     let mut out = String::with_capacity(line.len() + 8);
     let mut chars = line.chars().peekable();
-    // A line that starts `-`, `+`, `=` or `1.` / `1)` would open a list, a
-    // setext heading or a thematic break: escape that first mark.
-    let digits: String = line.chars().take_while(char::is_ascii_digit).collect();
-    if !digits.is_empty() && line[digits.len()..].starts_with(['.', ')']) {
-        out.push_str(&digits);
+    // Text at the start of a line that would open a block: a list item
+    // (`- `, `+ `, `1. `, `1) `), a thematic break or setext underline
+    // (`---`, `===`): escape that first mark.
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let opens = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
+    if (1..=9).contains(&digits) && line[digits..].starts_with(['.', ')']) && opens(&line[digits + 1..]) {
+        out.push_str(&line[..digits]);
         out.push('\\');
-        for _ in 0..digits.len() {
+        for _ in 0..digits {
             chars.next();
         }
-    } else if line.starts_with(['-', '+', '=']) {
-        out.push('\\');
+    } else if let Some(first) = line.chars().next() {
+        let only = line.chars().all(|c| c == first || c == ' ');
+        let block = match first {
+            '-' | '+' => opens(&line[1..]) || only,
+            '=' => only,
+            _ => false,
+        };
+        if block {
+            out.push('\\');
+        }
     }
+    let mut before = None;
     while let Some(c) = chars.next() {
+        let after = chars.peek().copied();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
         match c {
+            // Inside a word (`full_access_as_app`) an underscore is never
+            // emphasis in CommonMark: left as written, names stay readable.
+            '_' if word(before) && word(after) => out.push(c),
             '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '|' | '$' | '#' | '{' | '}' | '^' => {
                 out.push('\\');
                 out.push(c);
@@ -301,9 +317,10 @@ pub fn md_text(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             // Only `&name;` or `&#...;` is an entity: a lone `&` stays as it is.
-            '&' if chars.peek().is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') => out.push_str("&amp;"),
+            '&' if after.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#') => out.push_str("&amp;"),
             _ => out.push(c),
         }
+        before = Some(c);
     }
     out
 }
@@ -577,8 +594,17 @@ mod tests {
             md_text("a|b *c* _d_ `e` &lt;"),
             "a\\|b \\*c\\* \\_d\\_ \\`e\\` &amp;lt;"
         );
+        assert_eq!(
+            md_text("full_access_as_app a__b _x"),
+            "full_access_as_app a\\_\\_b \\_x"
+        );
         assert_eq!(md_text("# title ##"), "\\# title \\#\\#");
         assert_eq!(md_text("- item"), "\\- item");
+        assert_eq!(md_text("---"), "\\---");
+        assert_eq!(md_text("="), "\\=");
+        assert_eq!(md_text("= Graph User.Read.All"), "= Graph User.Read.All");
+        assert_eq!(md_text("-5 and +3"), "-5 and +3");
+        assert_eq!(md_text("1.0 release"), "1.0 release");
         assert_eq!(md_text("  12. item"), "12\\. item");
         // A neutralised escape keeps its backslash.
         assert_eq!(md_text("one\ntwo\u{1b}[31m"), "one two\\\\u\\{1b\\}\\[31m");
