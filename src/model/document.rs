@@ -146,7 +146,10 @@ mod tests {
         };
         d.table(vec!["a|b".into()], vec![vec!["<script>\u{1b}[31m".into()]]);
         let md = d.to_markdown();
-        assert!(md.contains("a\\|b") && md.contains("&lt;script&gt;\\u{1b}[31m"));
+        assert!(
+            md.contains("a\\|b") && md.contains("&lt;script&gt;\\\\u\\{1b\\}\\[31m"),
+            "{md}"
+        );
         let h = d.to_html();
         assert!(h.contains("<th>a|b</th>") && h.contains("&lt;script&gt;\\u{1b}[31m"));
         assert!(!h.contains('\u{1b}'));
