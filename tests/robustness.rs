@@ -844,14 +844,21 @@ static GOOD_PRODUCTS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
     seeds
 });
 
-/// Every object of `v` (by node path), for turning one into an array.
-fn object_paths(v: &Value) -> Vec<Vec<usize>> {
-    let mut paths = Vec::new();
-    node_paths(v, &mut Vec::new(), &mut paths);
-    paths
-        .into_iter()
-        .filter(|p| node_mut(&mut v.clone(), p).is_object())
-        .collect()
+/// Every object of `v` (by node path, as [`node_paths`] counts), for turning one into an array.
+fn object_paths(v: &Value, here: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    let children: Box<dyn Iterator<Item = &Value>> = match v {
+        Value::Array(items) => Box::new(items.iter()),
+        Value::Object(map) => {
+            out.push(here.clone());
+            Box::new(map.values())
+        }
+        _ => return,
+    };
+    for (i, child) in children.enumerate() {
+        here.push(i);
+        object_paths(child, here, out);
+        here.pop();
+    }
 }
 
 /// The error for a risk or product text, if any.
@@ -872,7 +879,8 @@ proptest! {
     fn fuzz_positional_arrays_are_refused(product in any::<bool>(), seed in any::<Index>(), which in any::<Index>()) {
         let seeds: &[Vec<u8>] = if product { &GOOD_PRODUCTS } else { &RISK_SEEDS[..3] };
         let mut v: Value = serde_json::from_slice(&seeds[seed.index(seeds.len())]).unwrap();
-        let objects = object_paths(&v);
+        let mut objects = Vec::new();
+        object_paths(&v, &mut Vec::new(), &mut objects);
         let path = &objects[which.index(objects.len())];
         let node = node_mut(&mut v, path);
         let values: Vec<Value> = node.as_object().unwrap().values().cloned().collect();
@@ -890,6 +898,8 @@ proptest! {
     #[test]
     fn fuzz_byte_order_marks_change_nothing(product in any::<bool>(), bytes in prop_oneof![mutated(&PRODUCT_SEEDS), mutated(&RISK_SEEDS)]) {
         let text = lossy(&bytes);
+        // (A second mark after the first is a character in the text, not a mark.)
+        prop_assume!(!text.starts_with('\u{feff}'));
         let plain = load_error(product, &text);
         let marked = load_error(product, &format!("\u{feff}{text}"));
         match (plain, marked) {

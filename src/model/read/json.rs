@@ -68,6 +68,8 @@ impl<'a> Fault<'a> {
     /// The error, at the value the path names in `text` (or its nearest
     /// ancestor that can be found).
     pub fn locate(self, text: &str, origin: &str) -> ReadError {
+        // A byte order mark is no column an editor shows: count from after it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let position = (0..=self.path.len())
             .rev()
             .find_map(|n| value_offset(text, &self.path[..n]))
@@ -102,7 +104,7 @@ pub fn parse<'de, T: Deserialize<'de>>(text: &'de str, origin: &str) -> Result<T
         return Err(ReadError::at(
             origin,
             ErrorKind::Syntax,
-            Some(line_column(text, at + (text.len() - body.len()))),
+            Some(line_column(body, at)),
             None,
             format!(
                 "arrays and objects nested too deeply: more than {MAX_JSON_DEPTH} levels (this bracket opens level {})",
