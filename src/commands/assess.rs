@@ -30,11 +30,8 @@ pub fn names(args: &AssessArgs) -> anyhow::Result<Vec<String>> {
     if !args.permissions.is_empty() {
         return Ok(args.permissions.clone());
     }
-    let mut text = String::new();
-    std::io::Read::read_to_string(
-        &mut std::io::Read::take(std::io::stdin(), crate::model::read::file::MAX_FILE_BYTES),
-        &mut text,
-    )?;
+    // Over the cap is refused, never cut: a cut line would be rated as a name nobody wrote.
+    let text = crate::model::read::file::read_stream(std::io::stdin().lock(), "standard input")?;
     Ok(text
         .lines()
         .map(|l| l.trim().to_string())

@@ -204,7 +204,7 @@ pub fn data_dirs(global: &Global) -> Vec<PathBuf> {
 pub fn load_catalog(global: &Global) -> anyhow::Result<(Catalog, LoadReport)> {
     let (mut catalog, report) = Catalog::load(&data_dirs(global));
     if let Some(path) = &global.risk_rules {
-        let text = crate::model::read::file::read_text(path)?;
+        let text = crate::model::read::file::read_json_text(path)?;
         let layer = RiskBook::from_json(&text, &path.display().to_string())?;
         let mut book = RiskBook::bundled();
         book.layer(layer);
@@ -274,7 +274,11 @@ pub fn output_width() -> usize {
 /// Prints load problems to stderr (each names its file and place).
 pub fn warn_load_errors(report: &LoadReport) {
     for e in &report.errors {
-        warn(&format!("{e} (file skipped)"));
+        let skipped = match e.kind {
+            crate::model::read::ErrorKind::Folder => "folder skipped",
+            _ => "file skipped",
+        };
+        warn(&format!("{e} ({skipped})"));
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::commands::context::{Global, say, warn};
 use crate::model::catalog::Catalog;
+use crate::model::import;
 use crate::model::product::Origin;
 use clap::Args;
 use std::io::Write;
@@ -34,7 +35,7 @@ pub struct ImportArgs {
 pub fn run(catalog: &Catalog, args: &ImportArgs, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let text = crate::model::read::file::read_text(&args.file)?;
     let origin = args.file.display().to_string();
-    let product_text = crate::model::import::import(
+    let product_text = import::import(
         catalog,
         &text,
         &origin,
@@ -44,10 +45,17 @@ pub fn run(catalog: &Catalog, args: &ImportArgs, global: &Global, out: &mut dyn 
     )?;
     let dir = match global.data.first() {
         Some(d) => d.clone(),
-        None => crate::model::import::default_data_dir().ok_or_else(|| {
+        None => import::default_data_dir().ok_or_else(|| {
             anyhow::anyhow!("no data folder: pass --data DIR (neither XDG_DATA_HOME nor HOME is set)")
         })?,
     };
+    if let Some(holder) = import::slug_holder(catalog, &dir, &args.product) {
+        return Err(import::ImportError::SlugTaken {
+            slug: args.product.clone(),
+            holder,
+        }
+        .into());
+    }
     if catalog
         .product_index(&args.product)
         .is_some_and(|i| matches!(catalog.products[i].origin, Origin::Bundled(_)))
@@ -57,7 +65,27 @@ pub fn run(catalog: &Catalog, args: &ImportArgs, global: &Global, out: &mut dyn 
             args.product
         ));
     }
-    let path = crate::model::import::write_product_file(&dir, &args.product, &product_text, args.force)?;
+    for stale in import::remove_stale_temporaries(&dir) {
+        warn(&format!(
+            "removed {}, left by an import that was stopped",
+            stale.display()
+        ));
+    }
+    // SIGTERM, SIGHUP or Ctrl-C while the file is written: remove the
+    // temporary file, then end as the signal would have.
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ]) {
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                import::remove_temporaries();
+                std::process::exit(128 + sig);
+            }
+        });
+    }
+    let path = import::write_product_file(&dir, &args.product, &product_text, args.force)?;
     say(out, &format!("wrote {}", path.display()))?;
     say(out, &format!("check it with: permscope --data {} check", dir.display()))?;
     Ok(ExitCode::SUCCESS)

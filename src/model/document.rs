@@ -2,7 +2,7 @@
 //! and rendered as Markdown or as a self-contained HTML page, so reports in
 //! both formats say the same thing by construction.
 
-use crate::model::text::neutralise;
+use crate::model::text::{md_text, neutralise};
 
 /// A block of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,31 +44,33 @@ impl Document {
 
     /// GitHub-flavoured Markdown.
     pub fn to_markdown(&self) -> String {
-        let mut out = format!("# {}\n", md_inline(&self.title));
+        // Every text of a document may quote a vendor or a tenant: all of it
+        // is written as literal text, headings and cells included.
+        let mut out = format!("# {}\n", md_text(&self.title));
         for b in &self.blocks {
             out.push('\n');
             match b {
                 Block::Heading(level, text) => out.push_str(&format!(
                     "{} {}\n",
                     "#".repeat((*level).clamp(2, 6) as usize),
-                    md_inline(text)
+                    md_text(text)
                 )),
-                Block::Paragraph(text) => out.push_str(&format!("{}\n", md_inline(text))),
+                Block::Paragraph(text) => out.push_str(&format!("{}\n", md_text(text))),
                 Block::List(items) => {
                     for i in items {
-                        out.push_str(&format!("- {}\n", md_inline(i)));
+                        out.push_str(&format!("- {}\n", md_text(i)));
                     }
                 }
                 Block::Table { header, rows } => {
                     out.push_str(&format!(
                         "| {} |\n",
-                        header.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | ")
+                        header.iter().map(|h| md_text(h)).collect::<Vec<_>>().join(" | ")
                     ));
                     out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
                     for r in rows {
                         out.push_str(&format!(
                             "| {} |\n",
-                            r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
+                            r.iter().map(|c| md_text(c)).collect::<Vec<_>>().join(" | ")
                         ));
                     }
                 }
@@ -124,18 +126,6 @@ impl Document {
     }
 }
 
-/// Text safe in Markdown prose: neutralised, one line, HTML-significant characters escaped.
-fn md_inline(s: &str) -> String {
-    neutralise(s)
-        .replace(['\n', '\r', '\t'], " ")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn md_cell(s: &str) -> String {
-    md_inline(s).replace('|', "\\|")
-}
-
 fn html(s: &str) -> String {
     neutralise(s)
         .replace('&', "&amp;")
@@ -156,7 +146,10 @@ mod tests {
         };
         d.table(vec!["a|b".into()], vec![vec!["<script>\u{1b}[31m".into()]]);
         let md = d.to_markdown();
-        assert!(md.contains("a\\|b") && md.contains("&lt;script&gt;\\u{1b}[31m"));
+        assert!(
+            md.contains("a\\|b") && md.contains("&lt;script&gt;\\\\u\\{1b\\}\\[31m"),
+            "{md}"
+        );
         let h = d.to_html();
         assert!(h.contains("<th>a|b</th>") && h.contains("&lt;script&gt;\\u{1b}[31m"));
         assert!(!h.contains('\u{1b}'));

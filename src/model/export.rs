@@ -30,7 +30,7 @@ use crate::model::permission::PermissionKind;
 use crate::model::query::AppRef;
 use crate::model::selection::Selection;
 use crate::model::text::one_line;
-use crate::model::text::{csv_field, md_code};
+use crate::model::text::{csv_field, md_code, md_text};
 use serde::Serialize;
 
 /// The resource app id of Microsoft Graph, whose scopes may be written bare.
@@ -406,14 +406,6 @@ fn csv(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
 }
 
 // ---------------------------------------------------------------- markdown
-
-/// Text for a table cell: no pipes, no HTML, no escapes that end the cell.
-fn md_text(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 fn markdown(blocks: &[Block], warnings: &mut Vec<String>) -> (String, usize) {
     let mut out = String::new();

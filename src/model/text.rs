@@ -5,6 +5,7 @@
 //! characters); everything written to a terminal or a clipboard passes through
 //! [`neutralise`] as a second line of defence.
 
+use crate::model::read::limits;
 use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -156,6 +157,51 @@ pub fn checked_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Er
     Ok(Vec::<Checked>::deserialize(d)?.into_iter().map(|c| c.0).collect())
 }
 
+/// Refuses text over `max` characters, with the message every limit gives.
+fn check_len<E: serde::de::Error>(s: &str, max: usize) -> Result<(), E> {
+    match limits::over(s, max) {
+        Some(n) => Err(E::custom(limits::too_long(n, max))),
+        None => Ok(()),
+    }
+}
+
+/// serde helper: [`checked`] free text of at most [`limits::MAX_TEXT_CHARS`]
+/// characters (the schemas' `text`).
+pub fn checked_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = checked(d)?;
+    check_len(&s, limits::MAX_TEXT_CHARS)?;
+    Ok(s)
+}
+
+/// serde helper: [`checked_text`], borrowed from the input where it can be.
+pub fn checked_text_cow<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
+    let s = checked_cow(d)?;
+    check_len(&s, limits::MAX_TEXT_CHARS)?;
+    Ok(s)
+}
+
+/// serde helper: a name (a permission's claim) of at most
+/// [`limits::MAX_NAME_CHARS`] characters, without unsafe characters.
+pub fn checked_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = checked(d)?;
+    check_len(&s, limits::MAX_NAME_CHARS)?;
+    Ok(s)
+}
+
+/// A [`checked_text`] element of a list, checked as soon as it is read.
+struct CheckedText(String);
+
+impl<'de> Deserialize<'de> for CheckedText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_text(d).map(CheckedText)
+    }
+}
+
+/// serde helper: a list of [`checked_text`] strings.
+pub fn checked_text_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Vec::<CheckedText>::deserialize(d)?.into_iter().map(|c| c.0).collect())
+}
+
 /// serde helper: a string map whose keys and values are free of unsafe characters.
 pub fn checked_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
     Ok(BTreeMap::<Checked, Checked>::deserialize(d)?
@@ -221,6 +267,62 @@ pub fn csv_field(s: &str) -> String {
     } else {
         s
     }
+}
+
+/// Text that any Markdown viewer shows as itself: neutralised and on one
+/// line; every character that could start markup is escaped (a backslash
+/// before Markdown's punctuation, an entity for HTML's `<`, `>` and `&`), and
+/// so is a start that would open a block (a list, a heading, a quote). Links,
+/// images, raw HTML, emphasis, code, headings and table cells written in
+/// vendor or tenant text all come out as the literal characters.
+pub fn md_text(s: &str) -> String {
+    let line = one_line(s);
+    let line = line.trim_start();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut chars = line.chars().peekable();
+    // Text at the start of a line that would open a block: a list item
+    // (`- `, `+ `, `1. `, `1) `), a thematic break or setext underline
+    // (`---`, `===`): escape that first mark.
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let opens = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
+    if (1..=9).contains(&digits) && line[digits..].starts_with(['.', ')']) && opens(&line[digits + 1..]) {
+        out.push_str(&line[..digits]);
+        out.push('\\');
+        for _ in 0..digits {
+            chars.next();
+        }
+    } else if let Some(first) = line.chars().next() {
+        let only = line.chars().all(|c| c == first || c == ' ');
+        let block = match first {
+            '-' | '+' => opens(&line[1..]) || only,
+            '=' => only,
+            _ => false,
+        };
+        if block {
+            out.push('\\');
+        }
+    }
+    let mut before = None;
+    while let Some(c) = chars.next() {
+        let after = chars.peek().copied();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        match c {
+            // Inside a word (`full_access_as_app`) an underscore is never
+            // emphasis in CommonMark: left as written, names stay readable.
+            '_' if word(before) && word(after) => out.push(c),
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '|' | '$' | '#' | '{' | '}' | '^' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // Only `&name;` or `&#...;` is an entity: a lone `&` stays as it is.
+            '&' if after.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#') => out.push_str("&amp;"),
+            _ => out.push(c),
+        }
+        before = Some(c);
+    }
+    out
 }
 
 /// A Markdown code span that holds any text: the fence is longer than any
@@ -474,6 +576,38 @@ mod tests {
             door.write_all(b"\x07\n").unwrap();
         }
         assert_eq!(String::from_utf8(out).unwrap(), "a\tb\n\\u{1b}[2Jc\\u{202e}é\\u{7}\n");
+    }
+
+    #[test]
+    fn markdown_text_is_literal() {
+        assert_eq!(md_text("Mail.Read"), "Mail.Read");
+        assert_eq!(md_text("Backup & Replication"), "Backup & Replication");
+        assert_eq!(
+            md_text("![](http://e.example/p.png) [click me](javascript:alert(1))"),
+            "!\\[\\](http://e.example/p.png) \\[click me\\](javascript:alert(1))"
+        );
+        assert_eq!(
+            md_text("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(
+            md_text("a|b *c* _d_ `e` &lt;"),
+            "a\\|b \\*c\\* \\_d\\_ \\`e\\` &amp;lt;"
+        );
+        assert_eq!(
+            md_text("full_access_as_app a__b _x"),
+            "full_access_as_app a\\_\\_b \\_x"
+        );
+        assert_eq!(md_text("# title ##"), "\\# title \\#\\#");
+        assert_eq!(md_text("- item"), "\\- item");
+        assert_eq!(md_text("---"), "\\---");
+        assert_eq!(md_text("="), "\\=");
+        assert_eq!(md_text("= Graph User.Read.All"), "= Graph User.Read.All");
+        assert_eq!(md_text("-5 and +3"), "-5 and +3");
+        assert_eq!(md_text("1.0 release"), "1.0 release");
+        assert_eq!(md_text("  12. item"), "12\\. item");
+        // A neutralised escape keeps its backslash.
+        assert_eq!(md_text("one\ntwo\u{1b}[31m"), "one two\\\\u\\{1b\\}\\[31m");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What the user can ask the explorer to do, and what the explorer asks the runtime to do.
 
+use crate::model::query::AppRef;
 use crate::tui::results::FilterRequest;
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +22,10 @@ pub enum Action {
     CancelFilter,
     /// A character typed into the filter input.
     InputChar(char),
+    /// Text for the filter input at once: a burst of typing run together, or
+    /// a bracketed paste (line breaks become spaces; the search keeps at most
+    /// [`MAX_SEARCH_CHARS`](crate::tui::app::MAX_SEARCH_CHARS) characters).
+    InputText(String),
     InputBackspace,
     /// Clear the whole input line.
     InputClear,
@@ -97,4 +102,6 @@ pub enum Effect {
     Suspend,
     /// Search on the worker thread; the result goes to `App::filter_done`.
     Filter(FilterRequest),
+    /// Work out an app's advice on the worker; it goes to `App::advice_done`.
+    Advise(AppRef),
 }

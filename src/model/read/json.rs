@@ -5,6 +5,8 @@
 //! Columns count characters, as an editor does; serde_json counts bytes, so its
 //! positions are converted here and nowhere else.
 
+use crate::model::read::limits::MAX_JSON_DEPTH;
+use crate::model::read::objects::Objects;
 use crate::model::read::{ErrorKind, ReadError};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -66,6 +68,8 @@ impl<'a> Fault<'a> {
     /// The error, at the value the path names in `text` (or its nearest
     /// ancestor that can be found).
     pub fn locate(self, text: &str, origin: &str) -> ReadError {
+        // A byte order mark is no column an editor shows: count from after it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let position = (0..=self.path.len())
             .rev()
             .find_map(|n| value_offset(text, &self.path[..n]))
@@ -84,17 +88,32 @@ impl<'a> Fault<'a> {
 // Parsing with located errors.
 
 /// Parses `text` as a `T`, naming `origin` in errors. A byte order mark at
-/// the start is skipped. On failure the error names the line, column and field.
+/// the start is skipped. Structs are read from JSON objects only (see
+/// [`Objects`]). On failure the error names the line, column and field.
 pub fn parse<'de, T: Deserialize<'de>>(text: &'de str, origin: &str) -> Result<T, ReadError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Nearly every file is valid: parse it plainly, and only when that fails
     // parse again with path tracking to name the field.
-    let error = match serde_json::from_str::<T>(body) {
+    let mut de = serde_json::Deserializer::from_str(body);
+    let error = match T::deserialize(Objects(&mut de)).and_then(|value| de.end().map(|()| value)) {
         Ok(value) => return Ok(value),
         Err(e) => e,
     };
+    // Too deep to read at all: say so, rather than what the reading met first.
+    if let Some(at) = too_deep(body) {
+        return Err(ReadError::at(
+            origin,
+            ErrorKind::Syntax,
+            Some(line_column(body, at)),
+            None,
+            format!(
+                "arrays and objects nested too deeply: more than {MAX_JSON_DEPTH} levels (this bracket opens level {})",
+                MAX_JSON_DEPTH + 1
+            ),
+        ));
+    }
     let mut de = serde_json::Deserializer::from_str(body);
-    let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let tracked: Result<T, _> = serde_path_to_error::deserialize(Objects(&mut de));
     let (path, error) = match tracked {
         Ok(_) => (None, error),
         Err(e) => {
@@ -175,6 +194,32 @@ fn serde_steps(path: &serde_path_to_error::Path) -> Vec<Step<'_>> {
             _ => None,
         })
         .collect()
+}
+
+/// The offset of the first bracket that opens a level deeper than
+/// [`MAX_JSON_DEPTH`], in JSON text read from the start (strings skipped).
+pub fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i = skip_string(b, i)?;
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// serde_json appends " at line L column C"; the error prints the position itself.
@@ -542,5 +587,31 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("name"));
         // A byte order mark is skipped.
         assert!(parse::<Doc>("\u{feff}{\"name\": \"a\"}", "d.json").is_ok());
+        // An array of the fields in order is not the object the format wants.
+        let e = parse::<Doc>("[\"a\"]", "d.json").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(1), Some(1)));
+        assert!(e.message.contains("expected an object"), "{e}");
+    }
+
+    #[test]
+    fn nesting_too_deep_is_named_with_its_place() {
+        let text = format!("\n  {}", "[".repeat(100_000));
+        let e = parse::<serde_json::Value>(&text, "deep.json").unwrap_err();
+        assert!(e.message.contains("nested too deeply"), "{e}");
+        assert_eq!((e.line, e.column), (Some(2), Some(3 + MAX_JSON_DEPTH)));
+        assert_eq!(e.field, None);
+        // Brackets in strings do not count.
+        assert_eq!(too_deep(&format!("\"{}\"", "[".repeat(500))), None);
+        // The limit is serde_json's own: as deep as it reads, and no deeper.
+        let at_limit = format!("{}{}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
+        assert!(parse::<serde_json::Value>(&at_limit, "ok.json").is_ok());
+        let over = format!("[{at_limit}]");
+        assert!(serde_json::from_str::<serde_json::Value>(&over).is_err());
+        assert!(
+            parse::<serde_json::Value>(&over, "deep.json")
+                .unwrap_err()
+                .message
+                .contains("nested too deeply")
+        );
     }
 }

@@ -80,7 +80,17 @@ fn row_lines(catalog: &Catalog, row: usize, theme: &Theme) -> Vec<Line<'static>>
 
 /// The lines of the detail pane for a set of requirement rows of one permission.
 pub(crate) fn lines(catalog: &Catalog, rows: &[usize], theme: &Theme) -> Vec<Line<'static>> {
-    lines_upto(catalog, rows, theme, usize::MAX, false, None)
+    lines_upto(catalog, rows, theme, usize::MAX, false, AdviceState::None)
+}
+
+/// The advice for the row's app, as far as it is known.
+#[derive(Clone, Copy)]
+pub(crate) enum AdviceState<'a> {
+    /// Not asked for (the compare view, the catalog mode).
+    None,
+    /// The worker is working it out.
+    Pending,
+    Ready(&'a AppAdvice),
 }
 
 /// "Narrower" and "Ask the vendor" for the row: the app's alternatives to
@@ -141,7 +151,7 @@ pub(crate) fn lines_upto(
     theme: &Theme,
     limit: usize,
     all_operations: bool,
-    advice: Option<&AppAdvice>,
+    advice: AdviceState<'_>,
 ) -> Vec<Line<'static>> {
     let Some(&first) = rows.first() else {
         return vec![Line::from("Nothing selected.")];
@@ -156,8 +166,16 @@ pub(crate) fn lines_upto(
         theme,
         all_operations,
     );
-    if let Some(advice) = advice {
-        out.extend(advice_lines(advice, catalog, first, theme));
+    match advice {
+        AdviceState::Ready(advice) => out.extend(advice_lines(advice, catalog, first, theme)),
+        AdviceState::Pending => {
+            out.push(blank());
+            out.push(Line::from(Span::styled(
+                "Working out narrower alternatives and questions for this app…",
+                theme.dim(),
+            )));
+        }
+        AdviceState::None => {}
     }
     let mut products: Vec<usize> = rows.iter().map(|&i| catalog.requirements[i].product).collect();
     products.sort_unstable();
@@ -236,7 +254,11 @@ pub(super) fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme,
             limit,
             app.all_operations,
-            app.advice_for(e.rows()[0]),
+            match app.advice_for(e.rows()[0]) {
+                Some(advice) => AdviceState::Ready(advice),
+                None if app.advice_pending(e.rows()[0]) => AdviceState::Pending,
+                None => AdviceState::None,
+            },
         ),
         None => vec![Line::from("Nothing to show.")],
     };
