@@ -9,6 +9,7 @@ pub mod app;
 pub mod keymap;
 pub mod layers;
 pub mod results;
+pub mod screen;
 pub mod theme;
 pub mod view;
 
@@ -35,20 +36,26 @@ enum Message {
 }
 
 /// Restores the terminal when dropped, whatever the exit path.
-struct TerminalGuard;
+struct TerminalGuard(screen::Screen);
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        ratatui::restore();
+        self.0.restore();
     }
 }
 
-/// Runs the explorer until the user quits. Returns the last copied text (for `--print`).
-pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Result<Option<String>> {
+/// Runs the explorer on `screen` until the user quits. Returns the last
+/// copied text (for `--print`).
+pub fn run(
+    mut app: App,
+    theme: Theme,
+    mut clipboard: Clipboard,
+    screen: screen::Screen,
+) -> anyhow::Result<Option<String>> {
     let keymap = Keymap::default();
     let mut view = ViewState::default();
-    let mut terminal = ratatui::init();
-    let guard = TerminalGuard;
+    let mut terminal = screen.init()?;
+    let guard = TerminalGuard(screen);
     let (tx, rx) = mpsc::channel();
     let results_tx = tx.clone();
     let worker = SearchWorker::spawn(Arc::clone(&app.catalog), move |result| {
@@ -130,8 +137,8 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
                     app.update(Action::ShowStatus(status));
                 }
                 Effect::Suspend => {
-                    suspend();
-                    terminal = ratatui::init();
+                    suspend(screen);
+                    terminal = screen.init()?;
                     terminal.clear()?;
                 }
             }
@@ -142,8 +149,8 @@ pub fn run(mut app: App, theme: Theme, mut clipboard: Clipboard) -> anyhow::Resu
 }
 
 /// Ctrl-Z: give the terminal back and stop until `fg`.
-fn suspend() {
-    ratatui::restore();
+fn suspend(screen: screen::Screen) {
+    screen.restore();
     // SIGTSTP to ourselves without unsafe code: the shell's job control does the rest.
     let _ = std::process::Command::new("kill")
         .args(["-TSTP", &std::process::id().to_string()])
