@@ -722,11 +722,10 @@ fn scripts_for_two_apps_say_which_app_each_block_is_for() {
     let ps = export(&c, &both, ExportFormat::Powershell);
     assert!(ps.text.contains("# ---- App 1: Xopero ONE Registrator (xopero-one)"));
     assert!(ps.text.contains("[string] $ClientAppId2\n"), "{}", ps.text);
-    assert!(
-        !ps.text.contains("$ClientAppId1"),
-        "the registrator has no app role to grant"
-    );
-    // A scope list is never signed in with when it is one of several apps'.
+    // The registrator's delegated scopes are granted to the registrator.
+    let ps_1 = &ps.text[ps.text.find("# ---- App 1").unwrap()..ps.text.find("# ---- App 2").unwrap()];
+    assert!(ps_1.contains("'$ClientAppId1'") && ps_1.contains("New-MgOauth2PermissionGrant"), "{ps_1}");
+    // A scope list is never signed in with: scopes are the app's, not the admin's.
     assert!(
         !ps.text
             .lines()
