@@ -1,5 +1,7 @@
 //! End to end: the real binary in a real terminal (tmux), typed at like a user.
 
+mod common;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -10,7 +12,7 @@ struct Tmux {
 impl Tmux {
     fn start(cmd: &str, w: u16, h: u16) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("SKIPPED: tmux is not installed; the end-to-end explorer test needs it (apt-get install tmux)");
+            common::skip(format_args!("tmux is not installed; the end-to-end explorer test needs it (apt-get install tmux)"));
             return None;
         }
         let t = Tmux {

@@ -4,6 +4,8 @@
 //! several formats and the risk rules change, so the files are regenerated,
 //! not edited: `UPDATE_GOLDEN=1 cargo test --test export`, then review the diff.
 
+mod common;
+
 use permscope::clipboard::{base64, osc52};
 use permscope::model::catalog::Catalog;
 use permscope::model::export::{Export, ExportFormat, export};
@@ -325,7 +327,7 @@ fn csv_is_rfc_4180_and_defuses_formulas() {
 // ------------------------------------------------------------ scripts run for real
 
 fn skip(why: &str) {
-    eprintln!("SKIPPED: {why}");
+    common::skip(format_args!("{why}"));
 }
 
 /// Runs the azcli export under bash with `az` replaced by a function that

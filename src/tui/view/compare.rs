@@ -24,7 +24,8 @@ const LEVELS: [(RiskLevel, char); 5] = [
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, theme: &Theme) {
     let sentences = view.cmp.sentences(&app.catalog);
-    let summary_h = (view.cmp.products.len() + sentences.len() + 3) as u16;
+    // Up to six sentences, and a line saying how many more there are.
+    let summary_h = (view.cmp.products.len() + sentences.len().min(6) + 3 + usize::from(sentences.len() > 6)) as u16;
     let parts = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
@@ -87,13 +88,13 @@ fn summary(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, sentenc
             let cells = (n * bar_w).div_ceil(max);
             spans.push(Span::styled(ch.to_string().repeat(cells), theme.risk(level)));
         }
-        spans.push(Span::raw(format!(" {}", p.line())));
         if let Some(all) = view.cmp.profiles.get(pos).filter(|all| all.distinct != p.distinct) {
             spans.push(Span::styled(
                 format!(" (within the filters; {} in all)", all.distinct),
                 theme.dim(),
             ));
         }
+        spans.push(Span::raw(format!(" {}", p.line())));
         lines.push(Line::from(spans));
     }
     // As many sentences as fit, and a word on the rest.
