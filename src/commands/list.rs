@@ -14,6 +14,7 @@ use std::process::ExitCode;
 pub struct ListArgs {
     #[command(flatten)]
     pub filters: Filters,
+    /// Output format (table fits the terminal; json is the scripting contract).
     #[arg(long, value_parser = choice::<ListFormat>(), default_value = "table")]
     pub format: ListFormat,
     /// Order of rows (default: best match when searching, else document order).

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 /// Products with vendor, source document, counts and risk profile.
 #[derive(Debug, Args)]
 pub struct VendorsArgs {
+    /// Output format: table (for reading) or json (for scripts).
     #[arg(long, value_enum, default_value_t = VendorsFormat::Table)]
     pub format: VendorsFormat,
 }
