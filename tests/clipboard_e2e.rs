@@ -132,7 +132,9 @@ fn run_child(test: &str, display: &str) -> String {
 fn x_server() -> Option<Xvfb> {
     for tool in ["Xvfb", "xclip"] {
         if !found(tool) {
-            common::skip(format_args!("`{tool}` not found; the X11 clipboard end-to-end tests need Xvfb and xclip"));
+            common::skip(format_args!(
+                "`{tool}` not found; the X11 clipboard end-to-end tests need Xvfb and xclip"
+            ));
             return None;
         }
     }

@@ -12,7 +12,9 @@ struct Tmux {
 impl Tmux {
     fn start(cmd: &str, w: u16, h: u16) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
-            common::skip(format_args!("tmux is not installed; the end-to-end explorer test needs it (apt-get install tmux)"));
+            common::skip(format_args!(
+                "tmux is not installed; the end-to-end explorer test needs it (apt-get install tmux)"
+            ));
             return None;
         }
         let t = Tmux {

@@ -726,7 +726,10 @@ fn scripts_for_two_apps_say_which_app_each_block_is_for() {
     assert!(ps.text.contains("[string] $ClientAppId2\n"), "{}", ps.text);
     // The registrator's delegated scopes are granted to the registrator.
     let ps_1 = &ps.text[ps.text.find("# ---- App 1").unwrap()..ps.text.find("# ---- App 2").unwrap()];
-    assert!(ps_1.contains("'$ClientAppId1'") && ps_1.contains("New-MgOauth2PermissionGrant"), "{ps_1}");
+    assert!(
+        ps_1.contains("'$ClientAppId1'") && ps_1.contains("New-MgOauth2PermissionGrant"),
+        "{ps_1}"
+    );
     // A scope list is never signed in with: scopes are the app's, not the admin's.
     assert!(
         !ps.text

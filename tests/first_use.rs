@@ -81,9 +81,16 @@ fn check_lists_every_document_quirk_and_empty_folders() {
             .to_string();
         let counted = block
             .lines()
-            .find_map(|l| l.trim().strip_suffix(" document quirks noted (`permscope check` lists them)"))
+            .find_map(|l| {
+                l.trim()
+                    .strip_suffix(" document quirks noted (`permscope check` lists them)")
+            })
             .map_or(0, |n| n.parse::<usize>().unwrap());
-        assert_eq!(listed, counted, "{}: check lists {listed}, vendors says {counted}", p.slug);
+        assert_eq!(
+            listed, counted,
+            "{}: check lists {listed}, vendors says {counted}",
+            p.slug
+        );
         assert!(listed >= p.notes.len() && listed > 0, "{}", p.slug);
     }
     let empty = TempDir::new("empty-data");
@@ -97,7 +104,9 @@ fn check_lists_every_document_quirk_and_empty_folders() {
 
 /// The numbers of a profile line: `6 CRIT 7 HIGH 2 MED 3 LOW 1 UNK of 19`.
 fn profile_adds_up(line: &str) -> bool {
-    let Some((levels, rest)) = line.split_once(" of ") else { return false };
+    let Some((levels, rest)) = line.split_once(" of ") else {
+        return false;
+    };
     let words: Vec<&str> = levels.split_whitespace().collect();
     let sum: usize = words
         .windows(2)
@@ -120,8 +129,17 @@ fn compare_counts_add_up() {
         assert!(profile_adds_up(l), "{l}");
     }
     // The Markdown summary too: Distinct is the sum of its level columns.
-    let md = stdout(&permscope(&["compare", "gitprotect", "xopero-one", "--format", "markdown"]));
-    let row = md.lines().find(|l| l.starts_with("| gitprotect |")).expect("summary row");
+    let md = stdout(&permscope(&[
+        "compare",
+        "gitprotect",
+        "xopero-one",
+        "--format",
+        "markdown",
+    ]));
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| gitprotect |"))
+        .expect("summary row");
     let n: Vec<usize> = row.split('|').filter_map(|c| c.trim().parse().ok()).collect();
     assert_eq!(n[0], n[1..6].iter().sum::<usize>(), "{row}");
     // The bars count the unknown one too.
@@ -141,7 +159,10 @@ fn readme_levels_table_counts_distinct_permissions() {
     let mut readme = std::fs::read_to_string(path).unwrap();
     let catalog = Catalog::load(&[]).0;
     for (kind, label) in [
-        (PermissionKind::Application, "distinct permissions in the product files, application"),
+        (
+            PermissionKind::Application,
+            "distinct permissions in the product files, application",
+        ),
         (
             PermissionKind::Delegated,
             "distinct permissions in the product files, delegated (one blank claim is unknown)",
@@ -215,7 +236,13 @@ fn errors_speak_a_reviewers_words() {
     assert!(!e.contains("expected ident") && !e.contains("expected value"), "{e}");
     assert!(e.contains("text must be in double quotes"), "{e}");
     let cut = dir.write("cut.json", "{\"value\": [");
-    let e = stderr(&permscope(&["audit", "--product", "nakivo", "--grants", cut.to_str().unwrap()]));
+    let e = stderr(&permscope(&[
+        "audit",
+        "--product",
+        "nakivo",
+        "--grants",
+        cut.to_str().unwrap(),
+    ]));
     assert!(e.contains("cut short") && !e.contains("EOF"), "{e}");
     let rules = dir.write("rules.json", "{}");
     let e = stderr(&permscope(&["list", "--risk", rules.to_str().unwrap()]));
@@ -228,10 +255,7 @@ fn errors_speak_a_reviewers_words() {
         &common::product_json("typed", "x").replacen("\"line\": 3", "\"line\": \"three\"", 1),
     );
     let e = stderr(&permscope(&["--data", data.path().to_str().unwrap(), "vendors"]));
-    assert!(
-        e.contains("the text \"three\" where a whole number should be"),
-        "{e}"
-    );
+    assert!(e.contains("the text \"three\" where a whole number should be"), "{e}");
 }
 
 /// The escape sequences in `text`, each up to its final byte.
@@ -267,7 +291,10 @@ fn color_always_colours_badges_and_never_does_not() {
         let o = permscope(&always);
         let text = stdout(&o);
         let found = escapes(&text);
-        assert!(found.iter().any(|e| e == "ESC[1;97;41m"), "{args:?}: no Critical colour\n{text}");
+        assert!(
+            found.iter().any(|e| e == "ESC[1;97;41m"),
+            "{args:?}: no Critical colour\n{text}"
+        );
         assert!(found.iter().all(|e| own.contains(&e.as_str())), "{args:?}: {found:?}");
         // Every colour is reset.
         let resets = found.iter().filter(|e| *e == "ESC[0m").count();
@@ -304,15 +331,21 @@ fn help_lists_only_what_applies_and_describes_everything() {
             if id == "help" || id == "version" {
                 continue;
             }
-            if !arg.get_help().is_some_and(|h| !h.to_string().trim().is_empty()) {
+            if arg.get_help().is_none_or(|h| h.to_string().trim().is_empty()) {
                 undescribed.push(format!("permscope {name} {id}"));
             }
         }
     }
-    assert!(undescribed.is_empty(), "arguments without a description: {undescribed:?}");
+    assert!(
+        undescribed.is_empty(),
+        "arguments without a description: {undescribed:?}"
+    );
     for arg in cli.get_arguments() {
         let id = arg.get_id().as_str();
-        assert!(id == "help" || id == "version" || arg.get_help().is_some(), "`permscope`: `{id}`");
+        assert!(
+            id == "help" || id == "version" || arg.get_help().is_some(),
+            "`permscope`: `{id}`"
+        );
     }
     // Explorer options with a command are refused, not ignored.
     let o = permscope(&["--print", "list"]);
@@ -363,12 +396,17 @@ fn powershell_grants_delegated_scopes_to_the_app() {
     let ps = stdout(&o);
     assert!(ps.contains("[string] $ClientAppId"), "{ps}");
     assert!(
-        ps.contains("New-MgOauth2PermissionGrant -ClientId $clientSp.Id -ConsentType 'AllPrincipals' -ResourceId $resourceSp.Id"),
+        ps.contains(
+            "New-MgOauth2PermissionGrant -ClientId $clientSp.Id -ConsentType 'AllPrincipals' -ResourceId $resourceSp.Id"
+        ),
         "{ps}"
     );
     assert!(ps.contains("$scopes = @(\"BitlockerKey.Read.All\""), "{ps}");
     for line in ps.lines().filter(|l| l.starts_with("Connect-MgGraph")) {
-        assert!(!line.contains("BitlockerKey"), "the admin's sign-in is not the app's grant: {line}");
+        assert!(
+            !line.contains("BitlockerKey"),
+            "the admin's sign-in is not the app's grant: {line}"
+        );
         assert!(line.contains("DelegatedPermissionGrant.ReadWrite.All"), "{line}");
     }
 }
@@ -422,7 +460,9 @@ fn a_test_that_skips() {
 #[test]
 fn readme_installs_before_the_examples() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let install = readme.find("cargo install --path .").expect("cargo install --path . in the README");
+    let install = readme
+        .find("cargo install --path .")
+        .expect("cargo install --path . in the README");
     let first_use = readme
         .lines()
         .scan(0, |at, l| {
@@ -433,5 +473,8 @@ fn readme_installs_before_the_examples() {
         .find(|(_, l)| l.starts_with("permscope "))
         .map(|(at, _)| at)
         .unwrap();
-    assert!(install < first_use, "install at {install}, first example at {first_use}");
+    assert!(
+        install < first_use,
+        "install at {install}, first example at {first_use}"
+    );
 }

@@ -166,10 +166,7 @@ fn compare_bars_follow_the_search() {
         s.contains(&format!("of {} distinct permissions", nakivo.distinct)),
         "{s}"
     );
-    assert!(
-        s.contains(&format!("{} in all", view.cmp.profiles[0].distinct)),
-        "{s}"
-    );
+    assert!(s.contains(&format!("{} in all", view.cmp.profiles[0].distinct)), "{s}");
 }
 
 /// Item 3: with four products, the sentences that do not fit are counted,
@@ -205,10 +202,7 @@ fn compare_of_four_products_says_what_does_not_fit() {
     assert!(s.contains("= "), "{s}");
     let shown = s.lines().filter(|l| l.starts_with("│• ")).count();
     assert!(shown < 12, "{s}");
-    assert!(
-        s.contains(&format!("… and {} more", 12 - shown)),
-        "{s}"
-    );
+    assert!(s.contains(&format!("… and {} more", 12 - shown)), "{s}");
     // Every product cell in full: none cut with "…" at 140 columns.
     let matrix: Vec<&str> = s
         .lines()
@@ -239,4 +233,108 @@ fn a_long_status_message_is_shown_whole() {
     assert!(flat.contains("something was left out"), "{s}");
     // The hints are still there.
     assert!(s.contains("?  help") && s.contains("q  quit"), "{s}");
+}
+
+/// The real binary in tmux, typed at like a user.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(tag: &str, cmd: &str) -> Option<Tmux> {
+        if std::process::Command::new("tmux").arg("-V").output().is_err() {
+            common::skip(format_args!(
+                "tmux is not installed; this end-to-end test needs it (apt-get install tmux)"
+            ));
+            return None;
+        }
+        let t = Tmux {
+            socket: format!("permscope-first-use-{tag}-{}", std::process::id()),
+        };
+        let shell = format!(
+            "env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color XDG_DATA_HOME=/nonexistent sh -c '{cmd}; printf \"\\nBACK$ \"; sleep 30'"
+        );
+        let ok = t
+            .cmd(&["new-session", "-d", "-s", "e2e", "-x", "140", "-y", "36", &shell])
+            .status
+            .success();
+        assert!(ok, "tmux new-session failed");
+        Some(t)
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let s = String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned();
+            if ok(&s) {
+                return s;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(20) {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// Item 2, as the user met it: `--data ./nonexist` is said in the explorer.
+#[test]
+fn a_missing_data_folder_is_said_in_the_running_explorer() {
+    let cmd = format!("{} --data /nonexistent/first-use", env!("CARGO_BIN_EXE_permscope"));
+    let Some(t) = Tmux::start("data", &cmd) else { return };
+    let s = t.wait("the explorer", |s| s.contains("of 130 rows") && s.contains("Detail"));
+    assert!(s.contains("1 problem(s) loading the data"), "{s}");
+    t.keys(&["!"]);
+    t.wait("the list of problems", |s| {
+        s.contains("Problems —") && s.contains("/nonexistent/first-use")
+    });
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    t.wait("the shell back", |s| s.contains("BACK$"));
+}
+
+/// Item 5: `permscope --print > file` draws on the terminal and leaves the
+/// copied text, and only that, in the file.
+#[test]
+fn print_with_stdout_redirected_draws_on_the_terminal() {
+    let dir = common::TempDir::new("print");
+    let file = dir.path().join("copied.txt");
+    let cmd = format!(
+        "{} --print --clipboard osc52 > {}",
+        env!("CARGO_BIN_EXE_permscope"),
+        file.display()
+    );
+    let Some(t) = Tmux::start("print", &cmd) else { return };
+    t.wait("the explorer", |s| s.contains("of 130 rows") && s.contains("Detail"));
+    t.keys(&["/"]);
+    t.cmd(&["send-keys", "-t", "e2e", "-l", "mailrw"]);
+    t.keys(&["Enter"]);
+    t.wait("the search", |s| s.contains("search=\"mailrw\""));
+    t.keys(&["Space"]);
+    t.keys(&["y"]);
+    t.wait("the copy", |s| s.contains("OSC 52"));
+    t.keys(&["q"]);
+    t.wait("the shell back", |s| s.contains("BACK$"));
+    let copied = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(copied.trim(), "Mail.ReadWrite", "{copied:?}");
 }

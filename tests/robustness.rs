@@ -1580,7 +1580,9 @@ fn alive(pid: &str) -> bool {
 /// shell printed before is on screen again, typed text echoes.
 fn killed_explorer_restores_the_terminal(signal: &str) {
     if !Tmux::available() {
-        common::skip(format_args!("tmux is not installed; this end-to-end test needs it (apt-get install tmux)"));
+        common::skip(format_args!(
+            "tmux is not installed; this end-to-end test needs it (apt-get install tmux)"
+        ));
         return;
     }
     let dir = common::TempDir::new(&format!("sig-{signal}"));
@@ -1663,7 +1665,9 @@ fn sighup_restores_the_terminal() {
 #[test]
 fn quitting_restores_the_terminal() {
     if !Tmux::available() {
-        common::skip(format_args!("tmux is not installed; this end-to-end test needs it (apt-get install tmux)"));
+        common::skip(format_args!(
+            "tmux is not installed; this end-to-end test needs it (apt-get install tmux)"
+        ));
         return;
     }
     let tmux = Tmux {

@@ -118,13 +118,13 @@ pub fn paint(out: &mut dyn Write, text: &str) -> std::io::Result<()> {
     for line in text.split_inclusive('\n') {
         let mut at = 0;
         for (range, level) in badges(line.trim_end_matches('\n')) {
-            out.write_all(line[at..range.start].as_bytes())?;
+            out.write_all(&line.as_bytes()[at..range.start])?;
             sgr(level).write(out)?;
-            out.write_all(line[range.clone()].as_bytes())?;
+            out.write_all(&line.as_bytes()[range.clone()])?;
             Sgr::Reset.write(out)?;
             at = range.end;
         }
-        out.write_all(line[at..].as_bytes())?;
+        out.write_all(&line.as_bytes()[at..])?;
     }
     Ok(())
 }
@@ -141,7 +141,10 @@ mod tests {
 
     #[test]
     fn badges_are_found_where_commands_put_them() {
-        assert_eq!(painted("HIGH   Mail.Read  x HIGH\n"), "ESC[1;91mHIGHESC[0m   Mail.Read  x HIGH\n");
+        assert_eq!(
+            painted("HIGH   Mail.Read  x HIGH\n"),
+            "ESC[1;91mHIGHESC[0m   Mail.Read  x HIGH\n"
+        );
         assert_eq!(painted("! CRIT  Directory\n"), "! ESC[1;97;41mCRITESC[0m  Directory\n");
         assert_eq!(
             painted("  risk: critical (score 90)"),

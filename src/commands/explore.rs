@@ -148,10 +148,8 @@ pub fn explore(global: &Global, explorer: &ExplorerArgs) -> anyhow::Result<ExitC
     } else {
         crate::tui::theme::Theme::colour()
     };
-    let clipboard = crate::clipboard::Clipboard::new(
-        explorer.clipboard.unwrap_or_default(),
-        crate::clipboard::Env::current(),
-    );
+    let clipboard =
+        crate::clipboard::Clipboard::new(explorer.clipboard.unwrap_or_default(), crate::clipboard::Env::current());
     let last = crate::tui::run(app, theme, clipboard, screen)?;
     // The escape hatch: the terminal is restored, so this reaches the shell
     // (or the file stdout was sent to).

@@ -60,7 +60,11 @@ pub fn run(catalog: &Catalog, args: &ListArgs, out: &mut dyn Write) -> anyhow::R
             let mut columns = columns::OVERVIEW.to_vec();
             columns.push(Column::Reason);
             let table = DistinctReasons::new(catalog, &rows);
-            out.write_all(columns::text_table(&table, &columns, &rows, output_width()).0.as_bytes())?;
+            out.write_all(
+                columns::text_table(&table, &columns, &rows, output_width())
+                    .0
+                    .as_bytes(),
+            )?;
         }
         format => listing::write(catalog, &rows, format, output_width(), out)?,
     }

@@ -375,7 +375,14 @@ static SGR_UNKNOWN: [u8; 5] = *b"\x1b[35m";
 static SGR_RESET: [u8; 4] = *b"\x1b[0m";
 
 impl Sgr {
-    const ALL: [Sgr; 6] = [Sgr::Critical, Sgr::High, Sgr::Medium, Sgr::Low, Sgr::Unknown, Sgr::Reset];
+    const ALL: [Sgr; 6] = [
+        Sgr::Critical,
+        Sgr::High,
+        Sgr::Medium,
+        Sgr::Low,
+        Sgr::Unknown,
+        Sgr::Reset,
+    ];
 
     /// The sequence: always one of the program's statics.
     pub fn bytes(self) -> &'static [u8] {
@@ -600,7 +607,10 @@ mod tests {
         assert_eq!(distinct_parts(&["one text only"]), ["one text only"]);
         assert_eq!(distinct_parts(&["a b", "a b"]), ["a b", "a b"]);
         // Each keeps a word even when one text is the start of another.
-        assert_eq!(distinct_parts(&["Lets the app", "Lets the app read"]), ["…app", "…app read"]);
+        assert_eq!(
+            distinct_parts(&["Lets the app", "Lets the app read"]),
+            ["…app", "…app read"]
+        );
     }
 
     #[test]

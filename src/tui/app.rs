@@ -266,7 +266,13 @@ impl App {
     fn rebuild_compare(&mut self) {
         if let Some(view) = &self.compare {
             let cmp = Comparison::new(&self.catalog, &view.cmp.products, &self.query);
-            self.compare = Some(CompareView::new(&self.catalog, cmp, view.mode, view.cursor, view.column));
+            self.compare = Some(CompareView::new(
+                &self.catalog,
+                cmp,
+                view.mode,
+                view.cursor,
+                view.column,
+            ));
         }
     }
 

@@ -73,11 +73,7 @@ impl Screen {
     pub fn restore(self) {
         let _ = disable_raw_mode();
         if let Ok(mut out) = self.open() {
-            let _ = execute!(
-                out,
-                LeaveAlternateScreen,
-                ratatui::crossterm::cursor::Show
-            );
+            let _ = execute!(out, LeaveAlternateScreen, ratatui::crossterm::cursor::Show);
         }
     }
 }

@@ -99,7 +99,11 @@ fn summary(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, sentenc
     }
     // As many sentences as fit, and a word on the rest.
     let room = (area.height as usize).saturating_sub(2 + view.shown.len() + 1);
-    let fits = if sentences.len() > room { room.saturating_sub(1) } else { sentences.len() };
+    let fits = if sentences.len() > room {
+        room.saturating_sub(1)
+    } else {
+        sentences.len()
+    };
     for s in sentences.iter().take(fits) {
         lines.push(Line::from(Span::raw(format!("• {s}"))));
     }

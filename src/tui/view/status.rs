@@ -108,11 +108,7 @@ pub(super) fn footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, 
     match wrapped_status(app, area.width) {
         // A long message (what a copy did, a load problem) is shown whole,
         // over several lines, above the position and hints.
-        Some(wrapped) => lines.extend(
-            wrapped
-                .into_iter()
-                .map(|l| Line::from(Span::styled(l, theme.warn()))),
-        ),
+        Some(wrapped) => lines.extend(wrapped.into_iter().map(|l| Line::from(Span::styled(l, theme.warn())))),
         None => {
             if let Some(msg) = &app.status {
                 spans.push(Span::styled(neutralise(msg).into_owned(), theme.warn()));
