@@ -309,6 +309,7 @@ fn a_missing_data_folder_is_said_in_the_running_explorer() {
         s.contains("Problems —") && s.contains("/nonexistent/first-use")
     });
     t.keys(&["Escape"]);
+    t.wait("the list closed", |s| !s.contains("Problems —"));
     t.keys(&["q"]);
     t.wait("the shell back", |s| s.contains("BACK$"));
 }

@@ -2,7 +2,7 @@
 //! scripts and the manual page, generated from the same clap definition the
 //! program parses with, so they never fall behind its options.
 
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,9 +16,8 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-/// Writes the completion script for `shell`.
-pub fn completions(shell: Shell, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let mut command = crate::commands::Cli::command();
+/// Writes the completion script for `shell` of `command` (the program's parser).
+pub fn completions(shell: Shell, mut command: clap::Command, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     // Into a buffer first: the generator panics when its writer fails (a closed pipe).
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "permscope", &mut script);
@@ -26,10 +25,9 @@ pub fn completions(shell: Shell, out: &mut dyn Write) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the manual page (roff): the main page, then one section per
+/// Writes the manual page (roff) of `command`: the main page, then one section per
 /// command with its own options, so `man ./permscope.1` shows them all.
-pub fn man(out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let mut command = crate::commands::Cli::command();
+pub fn man(mut command: clap::Command, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     // Built, so that each command carries the options every command shares.
     command.build();
     let mut page = Vec::new();

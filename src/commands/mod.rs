@@ -23,7 +23,7 @@ pub mod vendors;
 
 use crate::commands::context::{Global, load_catalog, warn_load_errors};
 use crate::model::catalog::{Catalog, LoadReport};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -115,8 +115,8 @@ impl Command {
 pub fn run(command: &Command, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     // These describe the command line itself: no data is needed.
     match command {
-        Command::Completions(args) => return completions::completions(args.shell, out),
-        Command::Man => return completions::man(out),
+        Command::Completions(args) => return completions::completions(args.shell, Cli::command(), out),
+        Command::Man => return completions::man(Cli::command(), out),
         _ => {}
     }
     colour::init(global.color);
@@ -185,7 +185,7 @@ fn run_plain(
             let names = assess::names(args)?;
             assess::run(catalog, &names, &args.api, args.kind, args.format, out)
         }
-        Command::Completions(args) => completions::completions(args.shell, out),
-        Command::Man => completions::man(out),
+        Command::Completions(args) => completions::completions(args.shell, Cli::command(), out),
+        Command::Man => completions::man(Cli::command(), out),
     }
 }

@@ -182,11 +182,11 @@ fn serde_steps(path: &serde_path_to_error::Path) -> Vec<Step<'_>> {
 /// position the error gives); a message not known here is kept as it is.
 fn syntax_words(message: &str) -> String {
     let words = match message {
-        "expected value" => "a value should start here (text in double quotes, a number, true, false, null, [ or {)",
+        "expected value" => "a value was expected here (text in double quotes, a number, true, false, null, [ or {)",
         "expected ident" => "a word that is not true, false or null (text must be in double quotes)",
-        "expected `,` or `}`" => "a comma or the } closing this object should come here",
-        "expected `,` or `]`" => "a comma or the ] closing this list should come here",
-        "expected `:`" => "a colon should follow the field name here",
+        "expected `,` or `}`" => "a comma or the } closing this object was expected here",
+        "expected `,` or `]`" => "a comma or the ] closing this list was expected here",
+        "expected `:`" => "a colon was expected here, after the field name",
         "key must be a string" => "a field name must be text in double quotes",
         "trailing comma" => "a comma before a closing ] or } (JSON allows none)",
         "trailing characters" => "more text after the end of the JSON document",
