@@ -371,7 +371,9 @@ fn azcli_output_parses_in_bash_and_passes_arguments_literally() {
 #[test]
 fn powershell_output_parses_in_pwsh() {
     let Ok(probe) = Command::new("pwsh").args(["-NoProfile", "-Command", "1"]).output() else {
-        return skip("pwsh not found; the PowerShell export is only checked against its golden files");
+        return common::skip_not_installable(format_args!(
+            "pwsh not found; the PowerShell export is only checked against its golden files"
+        ));
     };
     if !probe.status.success() {
         return skip("pwsh does not run");
