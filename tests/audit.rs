@@ -60,10 +60,10 @@ fn reference() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "SKIPPED: {} is absent, so the reference Graph catalogs are not checked",
+        common::skip(format_args!(
+            "{} is absent, so the reference Graph catalogs are not checked",
             dir.display()
-        );
+        ));
         None
     }
 }

@@ -865,7 +865,7 @@ fn positional_arrays_are_not_objects() {
     let o = permscope(&["--data", data.to_str().unwrap(), "vendors"]);
     assert!(!stdout(&o).contains("pos-x"), "{}", stdout(&o));
     assert!(
-        stderr(&o).contains("p.json:1:1: invalid type: sequence, expected an object with named fields (file skipped)"),
+        stderr(&o).contains("p.json:1:1: invalid type: a list [...] where an object {...} should be (file skipped)"),
         "{}",
         stderr(&o)
     );
@@ -876,7 +876,7 @@ fn positional_arrays_are_not_objects() {
     let o = permscope(&["--risk", risk.to_str().unwrap(), "show", "Mail.Read"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("risk.json:1:1: invalid type: sequence, expected an object"),
+        stderr(&o).contains("risk.json:1:1: invalid type: a list [...] where an object {...} should be"),
         "{}",
         stderr(&o)
     );

@@ -12,7 +12,9 @@ struct Tmux {
 impl Tmux {
     fn start(cmd: &str, w: u16, h: u16) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("SKIPPED: tmux is not installed; the end-to-end explorer test needs it (apt-get install tmux)");
+            common::skip(format_args!(
+                "tmux is not installed; the end-to-end explorer test needs it (apt-get install tmux)"
+            ));
             return None;
         }
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -306,7 +308,9 @@ fn sigterm_during_a_paste_ends_the_explorer_at_once() {
 #[test]
 fn ctrl_z_and_fg_keep_the_explorer_alive() {
     if Command::new("bash").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: bash is not installed; the job control test needs an interactive shell with it");
+        common::skip(format_args!(
+            "bash is not installed; the job control test needs an interactive shell with it"
+        ));
         return;
     }
     let shell = "env -i PATH=/usr/bin:/bin HOME=/tmp XDG_DATA_HOME=/nonexistent TERM=xterm-256color PS1='job$ ' bash --norc --noprofile -i";

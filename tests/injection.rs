@@ -451,6 +451,7 @@ fn query_errors_neutralise_the_known_names() {
         what: "product",
         given: "x".into(),
         known: vec![all_classes()],
+        candidates: vec![all_classes()],
     };
     assert_clean("query error listing known names", &e.to_string());
 }
@@ -633,6 +634,7 @@ fn vendors_show_check_and_assess_text_are_clean_with_poisoned_data() {
             message: all_classes(),
         }],
         replaced: vec![(all_classes(), PathBuf::from(all_classes_arg()))],
+        empty_folders: vec![PathBuf::from(all_classes_arg())],
     };
     let (out, _) = run_command(|o| permscope::commands::check::run(&c, &report, o));
     assert_clean("check", &out);

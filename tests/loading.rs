@@ -277,6 +277,6 @@ fn byte_order_marks_load_and_positional_arrays_do_not() {
     );
     let e = single_error("pos.json", &text);
     assert_eq!(e.field.as_deref(), Some("source"), "{e}");
-    assert!(e.message.contains("expected an object with named fields"), "{e}");
+    assert!(e.message.contains("where an object {...} should be"), "{e}");
     assert_eq!(e.line, Some(5), "{e}");
 }

@@ -5,6 +5,8 @@
 //!
 //! Run with `--nocapture` to see every bundled app's outcomes as a table.
 
+mod common;
+
 use permscope::model::catalog::Catalog;
 use permscope::model::paths::{Analysis, CapabilityModel, Context, Held, OUTCOMES, Path, Reached};
 use permscope::model::permission::PermissionKind;
@@ -883,10 +885,10 @@ fn the_schema_describes_every_field_the_loader_reads() {
 fn every_permission_the_model_names_exists_in_microsofts_catalogs() {
     let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference");
     if !reference.is_dir() {
-        eprintln!(
-            "SKIPPED: ../shared/reference not found (looked in {}); the reference catalogs are only present in the development workspace",
+        common::skip(format_args!(
+            "../shared/reference not found (looked in {}); the reference catalogs are only present in the development workspace",
             reference.display()
-        );
+        ));
         return;
     }
     let mut known: BTreeSet<(String, PermissionKind, String)> = BTreeSet::new();

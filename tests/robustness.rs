@@ -892,7 +892,7 @@ proptest! {
         let e = load_error(product, &text);
         prop_assert!(e.is_some(), "an array loaded as an object at {:?}", path);
         let e = e.unwrap();
-        prop_assert!(e.message.contains("invalid type: sequence"), "{}", e);
+        prop_assert!(e.message.contains("invalid type: a list [...]"), "{}", e);
         prop_assert!(e.line.is_some_and(|l| l >= 1) && e.column.is_some_and(|c| c >= 1), "{}", e);
     }
 
@@ -1736,7 +1736,9 @@ fn alive(pid: &str) -> bool {
 /// shell printed before is on screen again, typed text echoes.
 fn killed_explorer_restores_the_terminal(signal: &str) {
     if !Tmux::available() {
-        eprintln!("SKIPPED: tmux is not installed; this end-to-end test needs it (apt-get install tmux)");
+        common::skip(format_args!(
+            "tmux is not installed; this end-to-end test needs it (apt-get install tmux)"
+        ));
         return;
     }
     let dir = common::TempDir::new(&format!("sig-{signal}"));
@@ -1819,7 +1821,9 @@ fn sighup_restores_the_terminal() {
 #[test]
 fn quitting_restores_the_terminal() {
     if !Tmux::available() {
-        eprintln!("SKIPPED: tmux is not installed; this end-to-end test needs it (apt-get install tmux)");
+        common::skip(format_args!(
+            "tmux is not installed; this end-to-end test needs it (apt-get install tmux)"
+        ));
         return;
     }
     let tmux = Tmux {

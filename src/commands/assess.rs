@@ -21,6 +21,7 @@ pub struct AssessArgs {
     /// Type of the permissions.
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_kind, default_value = "application")]
     pub kind: PermissionKind,
+    /// Output format: text or json.
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
     pub format: ShowFormat,
 }

@@ -23,7 +23,8 @@ pub struct ImportArgs {
     /// The vendor's name.
     #[arg(long, value_name = "NAME")]
     pub vendor: String,
-    /// The product's name (default: the slug).
+    /// The product's name (default: the app's display name in the input, e.g. a
+    /// service principal's, else the vendor's name).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Replace an existing file of that slug.
@@ -87,6 +88,23 @@ pub fn run(catalog: &Catalog, args: &ImportArgs, global: &Global, out: &mut dyn 
     }
     let path = import::write_product_file(&dir, &args.product, &product_text, args.force)?;
     say(out, &format!("wrote {}", path.display()))?;
+    if args.name.is_none() {
+        // Say which name the default gave, and how to choose another.
+        let named = serde_json::from_str::<serde_json::Value>(&product_text)
+            .ok()
+            .and_then(|v| v.get("product").and_then(|p| p.as_str()).map(str::to_string));
+        if let Some(name) = named {
+            let from = if name == args.vendor {
+                "the vendor's name"
+            } else {
+                "the app's name in the input"
+            };
+            say(
+                out,
+                &format!("product name: \"{name}\" (from {from}; --name NAME sets another)"),
+            )?;
+        }
+    }
     say(out, &format!("check it with: permscope --data {} check", dir.display()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,9 @@ pub mod assess;
 pub mod audit;
 pub mod catalog;
 pub mod check;
+pub mod colour;
 pub mod compare;
+pub mod completions;
 pub mod context;
 pub mod doctor;
 pub mod explore;
@@ -21,7 +23,7 @@ pub mod vendors;
 
 use crate::commands::context::{Global, load_catalog, warn_load_errors};
 use crate::model::catalog::{Catalog, LoadReport};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +41,8 @@ pub struct Cli {
     pub risk: Option<PathBuf>,
     #[command(flatten)]
     pub global: Global,
+    #[command(flatten)]
+    pub explorer: explore::ExplorerArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -61,7 +65,7 @@ pub enum Command {
     /// GUID) go to stderr.
     Export(export::ExportArgs),
     /// Say which clipboard backend a copy would use, and why.
-    Doctor,
+    Doctor(doctor::DoctorArgs),
     /// Check a tenant's real grants against what a product documents, app by app.
     /// Exit 1 when anything undocumented (or unknown), or documented only for
     /// another app, is granted.
@@ -78,10 +82,44 @@ pub enum Command {
     Assess(assess::AssessArgs),
     /// Narrower alternatives, hardening steps and questions for the vendor, per app of a product.
     Advise(advise::AdviseArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print permscope's manual page (roff), e.g. `permscope man > permscope.1`.
+    Man,
+}
+
+impl Command {
+    /// The command's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Vendors(_) => "vendors",
+            Command::List(_) => "list",
+            Command::Show(_) => "show",
+            Command::Catalog(_) => "catalog",
+            Command::Check => "check",
+            Command::Export(_) => "export",
+            Command::Doctor(_) => "doctor",
+            Command::Audit(_) => "audit",
+            Command::Import(_) => "import",
+            Command::Compare(_) => "compare",
+            Command::Report(_) => "report",
+            Command::Assess(_) => "assess",
+            Command::Advise(_) => "advise",
+            Command::Completions(_) => "completions",
+            Command::Man => "man",
+        }
+    }
 }
 
 /// Runs a command, writing to `out`. Returns the process exit code.
 pub fn run(command: &Command, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    // These describe the command line itself: no data is needed.
+    match command {
+        Command::Completions(args) => return completions::completions(args.shell, Cli::command(), out),
+        Command::Man => return completions::man(Cli::command(), out),
+        _ => {}
+    }
+    colour::init(global.color);
     let (catalog, report) = load_catalog(global)?;
     let result = run_on(&catalog, &report, command, global, out);
     // The process ends right after: freeing 100k rows one by one would only cost time.
@@ -99,6 +137,29 @@ fn run_on(
     if !matches!(command, Command::Check) {
         warn_load_errors(report);
     }
+    // Risk badges are coloured when colour is on: these commands write into
+    // a buffer whose badges are then painted on the way out.
+    if colour::enabled()
+        && matches!(
+            command,
+            Command::Vendors(_) | Command::List(_) | Command::Show(_) | Command::Compare(_) | Command::Audit(_)
+        )
+    {
+        let mut buffer = Vec::new();
+        let code = run_plain(catalog, report, command, global, &mut buffer);
+        colour::write(out, &String::from_utf8_lossy(&buffer))?;
+        return code;
+    }
+    run_plain(catalog, report, command, global, out)
+}
+
+fn run_plain(
+    catalog: &Catalog,
+    report: &LoadReport,
+    command: &Command,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     match command {
         Command::Vendors(args) => vendors::run(catalog, args.format, out),
         Command::List(args) => list::run(catalog, args, out),
@@ -114,7 +175,7 @@ fn run_on(
         Command::Catalog(args) => catalog::run(catalog, args, out),
         Command::Check => check::run(catalog, report, out),
         Command::Export(args) => export::run(catalog, args, out),
-        Command::Doctor => doctor::run(global, out),
+        Command::Doctor(args) => doctor::run(args.clipboard.unwrap_or_default(), out),
         Command::Audit(args) => audit::run(catalog, args, out),
         Command::Import(args) => import::run(catalog, args, global, out),
         Command::Compare(args) => compare::run(catalog, args, out),
@@ -124,5 +185,7 @@ fn run_on(
             let names = assess::names(args)?;
             assess::run(catalog, &names, &args.api, args.kind, args.format, out)
         }
+        Command::Completions(args) => completions::completions(args.shell, Cli::command(), out),
+        Command::Man => completions::man(Cli::command(), out),
     }
 }

@@ -10,8 +10,10 @@ use std::process::ExitCode;
 /// A procurement report for one or more products (Markdown or HTML).
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// One or more product slugs (or unique prefixes) to report on.
     #[arg(num_args = 1.., required = true, value_name = "SLUG")]
     pub products: Vec<String>,
+    /// Output format: markdown, or a self-contained html page.
     #[arg(long, value_parser = choice::<ReportFormat>(), default_value = "markdown")]
     pub format: ReportFormat,
     /// Report on this app of each product only (a tenant consents to each app apart).

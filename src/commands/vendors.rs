@@ -13,6 +13,7 @@ use std::process::ExitCode;
 /// Products with vendor, source document, counts and risk profile.
 #[derive(Debug, Args)]
 pub struct VendorsArgs {
+    /// Output format: table (for reading) or json (for scripts).
     #[arg(long, value_enum, default_value_t = VendorsFormat::Table)]
     pub format: VendorsFormat,
 }
@@ -92,14 +93,11 @@ pub fn run(catalog: &Catalog, format: VendorsFormat, out: &mut dyn Write) -> any
                     out,
                     &format!("    recovery only: {}", names(catalog, &pr.recovery_only)),
                 )?;
-                if !p.notes.is_empty() {
+                let quirks = crate::commands::check::document_notes(p).len();
+                if quirks > 0 {
                     say(
                         out,
-                        &format!(
-                            "    {} document quirks noted (see `list --product {} --format json`)",
-                            p.notes.len(),
-                            p.slug
-                        ),
+                        &format!("    {quirks} document quirks noted (`permscope check` lists them)"),
                     )?;
                 }
                 writeln!(out)?;

@@ -92,6 +92,8 @@ pub struct LoadReport {
     pub errors: Vec<ReadError>,
     /// `(slug, file)` for each bundled product replaced by a user file.
     pub replaced: Vec<(String, PathBuf)>,
+    /// Data folders that were read but held no product file (`*.json`).
+    pub empty_folders: Vec<PathBuf>,
 }
 
 /// Everything permscope knows.
@@ -180,7 +182,9 @@ impl Catalog {
         // this thread can add products meanwhile.
         let apis = self.apis.clone();
         let rules = self.workload_rules.clone();
+        let mut files = 0usize;
         let listed = folder::read_folder(dir, &apis, &rules, |file| {
+            files += 1;
             let path = file.path.clone();
             match self.add_prepared(file) {
                 Ok(Some(slug)) => report.replaced.push((slug, path)),
@@ -188,8 +192,11 @@ impl Catalog {
                 Err(e) => report.errors.push(e),
             }
         });
-        if let Err(e) = listed {
-            report.errors.push(e);
+        match listed {
+            Err(e) => report.errors.push(e),
+            // A folder given for products that holds none is worth a word.
+            Ok(_) if files == 0 => report.empty_folders.push(dir.to_path_buf()),
+            Ok(_) => {}
         }
     }
 

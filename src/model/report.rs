@@ -236,7 +236,12 @@ fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usi
     out.push_str("Risk profile (distinct permissions)\n");
     for (slug, p) in products.iter().zip(&cmp.profiles) {
         push_wrapped(&mut out, &format!("  {slug:<name_w$}  "), &p.line(), width);
-        for level in [RiskLevel::Critical, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low] {
+        // Unknown too when there is one, so the bars add up to the line above.
+        let unknown = (p.count(RiskLevel::Unknown) > 0).then_some(RiskLevel::Unknown);
+        for level in [RiskLevel::Critical, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low]
+            .into_iter()
+            .chain(unknown)
+        {
             let n = p.count(level);
             out.push_str(&format!(
                 "  {:<name_w$}    {:<4} {:>3} {}\n",
@@ -287,6 +292,7 @@ fn summary_blocks(catalog: &Catalog, cmp: &Comparison, d: &mut Document) {
         "High".into(),
         "Medium".into(),
         "Low".into(),
+        "Unknown".into(),
         "Application".into(),
         "Delegated".into(),
         "Tenant-wide write".into(),
@@ -303,6 +309,7 @@ fn summary_blocks(catalog: &Catalog, cmp: &Comparison, d: &mut Document) {
                 p.count(RiskLevel::High).to_string(),
                 p.count(RiskLevel::Medium).to_string(),
                 p.count(RiskLevel::Low).to_string(),
+                p.count(RiskLevel::Unknown).to_string(),
                 p.application.to_string(),
                 p.delegated.to_string(),
                 p.tenant_wide_write.len().to_string(),

@@ -403,6 +403,117 @@ pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The part of each text that differs from the others: the words every text
+/// starts with, and those every text ends with, are left out and marked
+/// with `…` (each text keeps at least one word). With fewer than two texts,
+/// or nothing in common, the texts are returned as they are.
+pub fn distinct_parts(texts: &[&str]) -> Vec<String> {
+    let words: Vec<Vec<&str>> = texts.iter().map(|t| t.split(' ').collect()).collect();
+    let shortest = words.iter().map(Vec::len).min().unwrap_or(0);
+    let distinct = {
+        let mut seen: Vec<&str> = texts.to_vec();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    };
+    if distinct < 2 || shortest < 2 {
+        return texts.iter().map(|t| t.to_string()).collect();
+    }
+    // The word `k` from the start (or from the end) is the same in every text.
+    let same = |k: usize, from_end: bool| {
+        let at = |w: &[&str]| if from_end { w.len() - 1 - k } else { k };
+        words.iter().all(|w| w[at(w)] == words[0][at(&words[0])])
+    };
+    let mut head = 0;
+    while head + 1 < shortest && same(head, false) {
+        head += 1;
+    }
+    let mut tail = 0;
+    while head + tail + 1 < shortest && same(tail, true) {
+        tail += 1;
+    }
+    words
+        .iter()
+        .map(|w| {
+            let mut s = w[head..w.len() - tail].join(" ");
+            if head > 0 {
+                s.insert(0, '…');
+            }
+            if tail > 0 {
+                s.push('…');
+            }
+            s
+        })
+        .collect()
+}
+
+/// The only escape sequences the program itself writes through a door:
+/// SGR (select graphic rendition) colours for risk badges on the command
+/// line, `ESC [ … m`, which change how text looks and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sgr {
+    /// White on red, bold (Critical).
+    Critical,
+    /// Light red, bold (High).
+    High,
+    /// Yellow (Medium).
+    Medium,
+    /// Green (Low).
+    Low,
+    /// Magenta (Unknown).
+    Unknown,
+    /// Back to the terminal's own colours.
+    Reset,
+}
+
+// Each sequence is a static of its own: the door recognises the program's
+// sequences by their address, which no text read from a file or typed can
+// have (a copy of the same bytes elsewhere is neutralised like any text).
+static SGR_CRITICAL: [u8; 10] = *b"\x1b[1;97;41m";
+static SGR_HIGH: [u8; 7] = *b"\x1b[1;91m";
+static SGR_MEDIUM: [u8; 5] = *b"\x1b[33m";
+static SGR_LOW: [u8; 5] = *b"\x1b[32m";
+static SGR_UNKNOWN: [u8; 5] = *b"\x1b[35m";
+static SGR_RESET: [u8; 4] = *b"\x1b[0m";
+
+impl Sgr {
+    const ALL: [Sgr; 6] = [
+        Sgr::Critical,
+        Sgr::High,
+        Sgr::Medium,
+        Sgr::Low,
+        Sgr::Unknown,
+        Sgr::Reset,
+    ];
+
+    /// The sequence: always one of the program's statics.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            Sgr::Critical => &SGR_CRITICAL,
+            Sgr::High => &SGR_HIGH,
+            Sgr::Medium => &SGR_MEDIUM,
+            Sgr::Low => &SGR_LOW,
+            Sgr::Unknown => &SGR_UNKNOWN,
+            Sgr::Reset => &SGR_RESET,
+        }
+    }
+
+    /// Writes the sequence through `out`: a door lets it through as it is,
+    /// because it is this very static (a door never lets other escapes pass).
+    pub fn write(self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(self.bytes())
+    }
+
+    /// True when `buf` is exactly one of the program's own sequences, by
+    /// address and length, not merely by content.
+    fn is_own(buf: &[u8]) -> bool {
+        Sgr::ALL.iter().any(|s| {
+            let own = s.bytes();
+            std::ptr::eq(own.as_ptr(), buf.as_ptr()) && own.len() == buf.len()
+        })
+    }
+}
+
 /// The door text leaves the program by on a terminal stream (stdout, stderr):
 /// every character [`unsafe_reason`] names, except the line breaks and tabs
 /// the program itself writes, becomes a visible `\u{..}` escape. Commands
@@ -428,6 +539,16 @@ impl<W: std::io::Write> Neutral<W> {
 
 impl<W: std::io::Write> std::io::Write for Neutral<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The program's own colour (see [`Sgr`]) passes as it is; the same
+        // bytes from anywhere else are text, and neutralised below.
+        if Sgr::is_own(buf) {
+            if !self.pending.is_empty() {
+                let rest = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
+                self.write_text(&rest)?;
+            }
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         // Fast path: printable ASCII, tabs and line breaks go straight through.
         if self.pending.is_empty()
             && buf
@@ -608,6 +729,42 @@ mod tests {
         assert_eq!(md_text("  12. item"), "12\\. item");
         // A neutralised escape keeps its backslash.
         assert_eq!(md_text("one\ntwo\u{1b}[31m"), "one two\\\\u\\{1b\\}\\[31m");
+    }
+
+    #[test]
+    fn distinct_parts_leave_out_what_every_text_shares() {
+        let texts = [
+            "Lets the app read mail across the whole tenant, with no user signed in.",
+            "Lets the app change files across the whole tenant, with no user signed in.",
+        ];
+        assert_eq!(distinct_parts(&texts), ["…read mail…", "…change files…"]);
+        assert_eq!(distinct_parts(&["one text only"]), ["one text only"]);
+        assert_eq!(distinct_parts(&["a b", "a b"]), ["a b", "a b"]);
+        // Each keeps a word even when one text is the start of another.
+        assert_eq!(
+            distinct_parts(&["Lets the app", "Lets the app read"]),
+            ["…app", "…app read"]
+        );
+    }
+
+    #[test]
+    fn the_door_lets_through_only_the_programs_own_colours() {
+        use std::io::Write;
+        let mut out = Vec::new();
+        {
+            let mut door = Neutral::new(&mut out);
+            Sgr::High.write(&mut door).unwrap();
+            door.write_all(b"HIGH").unwrap();
+            Sgr::Reset.write(&mut door).unwrap();
+            // The same bytes as text (a file could hold them) are neutralised.
+            let copy = Sgr::High.bytes().to_vec();
+            door.write_all(&copy).unwrap();
+            door.write_all("\u{1b}[0m".as_bytes()).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\u{1b}[1;91mHIGH\u{1b}[0m\\u{1b}[1;91m\\u{1b}[0m"
+        );
     }
 
     #[test]

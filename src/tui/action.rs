@@ -79,6 +79,8 @@ pub enum Action {
     /// A message from the runtime (e.g. what the clipboard did).
     ShowStatus(String),
     ToggleHelp,
+    /// Show or hide the problems found loading the data.
+    ToggleProblems,
     /// Close the top layer (help, picker, input); never quits.
     Close,
     /// Terminal size changed to (width, height).

@@ -79,6 +79,10 @@ pub struct App {
     results: Results,
     /// Selected permissions the filters hide (kept up to date by `update`).
     selected_hidden: usize,
+    /// Problems found loading the data (a file skipped, a folder missing).
+    pub problems: Vec<String>,
+    /// The list of problems, when open, and its scroll.
+    pub problems_open: Option<u16>,
 }
 
 impl App {
@@ -122,6 +126,8 @@ impl App {
             audit: None,
             results,
             selected_hidden: 0,
+            problems: Vec::new(),
+            problems_open: None,
         };
         // The first screen shows everything: no need to wait for a worker.
         // Kept with the recent results, so that going back to it is instant.
@@ -134,6 +140,8 @@ impl App {
     pub fn focus(&self) -> Focus {
         if self.help {
             Focus::Help
+        } else if self.problems_open.is_some() {
+            Focus::Problems
         } else if self.picker.is_some() {
             Focus::Picker
         } else if self.input_before.is_some() {
@@ -265,6 +273,20 @@ impl App {
         self
     }
 
+    /// The explorer with the problems found loading its data: the status
+    /// line says how many, and `!` lists them.
+    pub fn with_problems(mut self, problems: Vec<String>) -> App {
+        if !problems.is_empty() {
+            self.status = Some(format!(
+                "{} problem(s) loading the data, e.g. {}: press ! to list them",
+                problems.len(),
+                problems[0]
+            ));
+        }
+        self.problems = problems;
+        self
+    }
+
     /// Who holds the grants (from `--grants`), so each app's are audited against that app.
     pub fn with_holders(mut self, holders: crate::model::holders::Holders) -> App {
         self.holders = holders;
@@ -272,15 +294,24 @@ impl App {
     }
 
     /// Shows a result; `groups` are its hits grouped, when already done.
+    /// A new search puts the cursor on its best match; any other change
+    /// (filters, sort, grouping) keeps it on the same requirement when that
+    /// is still shown.
     fn show_hits(&mut self, query: Query, hits: Arc<Vec<Hit>>, groups: Option<Vec<PermissionGroup>>) {
         let keep = self.current().map(|e| e.rows()[0]);
+        let searched = self.results.shown_query().is_some_and(|q| q.text != query.text);
+        let best = Results::best(&hits).map(|i| hits[i].row);
         self.results.show(query, self.sort, hits);
         self.rebuild_entries(groups);
         self.rebuild_compare();
-        if let Some(row) = keep
+        let target = if searched { best } else { keep };
+        if let Some(row) = target
             && let Some(i) = self.entries.iter().position(|e| e.rows().contains(&row))
         {
             self.cursor = i;
+            self.detail_scroll = 0;
+        } else if searched {
+            self.cursor = 0;
         }
         self.clamp();
     }
@@ -308,17 +339,13 @@ impl App {
     fn rebuild_compare(&mut self) {
         if let Some(view) = &self.compare {
             let cmp = Comparison::new(&self.catalog, &view.cmp.products, &self.query);
-            let visible = cmp.visible(view.mode);
-            let cursor = view.cursor.min(visible.len().saturating_sub(1));
-            let column = view.column;
-            let mode = view.mode;
-            self.compare = Some(CompareView {
+            self.compare = Some(CompareView::new(
+                &self.catalog,
                 cmp,
-                mode,
-                visible,
-                cursor,
-                column,
-            });
+                view.mode,
+                view.cursor,
+                view.column,
+            ));
         }
     }
 
@@ -350,6 +377,11 @@ impl App {
     fn move_by(&mut self, delta: isize) {
         match self.focus() {
             Focus::Help => self.help_scroll = add(self.help_scroll, delta),
+            Focus::Problems => {
+                if let Some(scroll) = &mut self.problems_open {
+                    *scroll = add(*scroll, delta);
+                }
+            }
             Focus::Detail => self.detail_scroll = add(self.detail_scroll, delta),
             Focus::Picker => {
                 if let Some(p) = &mut self.picker {
@@ -419,7 +451,10 @@ impl App {
     }
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
-        self.status = None;
+        // A message stays until the reviewer does something (a resize is not that).
+        if !matches!(action, Action::Resize(..)) {
+            self.status = None;
+        }
         let mut effects = Vec::new();
         match action {
             Action::Quit => return vec![Effect::Quit],
@@ -677,12 +712,23 @@ impl App {
                 effects.extend(self.refilter());
                 self.status = Some("Filters cleared".into());
             }
+            Action::ToggleProblems => {
+                if self.problems.is_empty() {
+                    self.status = Some("The data loaded without problems".into());
+                } else {
+                    self.problems_open = match self.problems_open {
+                        Some(_) => None,
+                        None => Some(0),
+                    };
+                }
+            }
             Action::ToggleHelp => {
                 self.help = !self.help;
                 self.help_scroll = 0;
             }
             Action::Close => match self.focus() {
                 Focus::Help => self.help = false,
+                Focus::Problems => self.problems_open = None,
                 Focus::Picker => self.picker = None,
                 Focus::Input => return self.apply(Action::CancelFilter),
                 Focus::Audit => self.audit = None,

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Focus {
     Help,
+    Problems,
     Picker,
     Input,
     Audit,
@@ -21,6 +22,7 @@ impl Focus {
     pub fn label(self) -> &'static str {
         match self {
             Focus::Help => "Help",
+            Focus::Problems => "Problems",
             Focus::Picker => "Picker",
             Focus::Input => "Filter input",
             Focus::Detail => "Detail pane",
@@ -117,9 +119,11 @@ const MOVING: &[Focus] = &[
     Focus::Audit,
     Focus::Picker,
     Focus::Help,
+    Focus::Problems,
 ];
 const CLOSE: &[Focus] = &[
     Focus::Help,
+    Focus::Problems,
     Focus::Picker,
     Focus::Audit,
     Focus::Detail,
@@ -138,6 +142,16 @@ const ANY: &[Focus] = &[
     Focus::Input,
     Focus::Picker,
     Focus::Help,
+    Focus::Problems,
+];
+/// Where the list of load problems opens and closes.
+const PROBLEMS: &[Focus] = &[
+    Focus::Table,
+    Focus::Detail,
+    Focus::Compare,
+    Focus::Catalog,
+    Focus::Audit,
+    Focus::Problems,
 ];
 
 impl Binding {
@@ -196,6 +210,7 @@ impl Default for Keymap {
             (vec![key('y')], Action::CopySelection, BROWSE, "copy the selection (last format; names at first)", Some("copy")),
             (vec![key('Y')], Action::PickFormat, BROWSE, "choose a format and copy (names, scopes, JSON, CSV, Markdown, PowerShell, az, manifest)", None),
             (vec![key('?')], Action::ToggleHelp, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog, Focus::Audit, Focus::Help], "show or hide this help", Some("help")),
+            (vec![key('!')], Action::ToggleProblems, PROBLEMS, "list the problems found loading the data (files skipped, folders missing)", None),
             (vec![ctrl('z')], Action::Suspend, BROWSE, "suspend to the shell (fg to return)", None),
             (vec![code(KeyCode::Esc)], Action::Close, CLOSE, "close the top layer (never quits)", Some("close")),
             (vec![key(' ')], Action::PickerToggle, PICKER, "tick or untick the option", Some("tick")),
@@ -207,6 +222,7 @@ impl Default for Keymap {
             (vec![code(KeyCode::Down)], Action::MoveDown, INPUT, "move down while typing", None),
             (vec![code(KeyCode::Up)], Action::MoveUp, INPUT, "move up while typing", None),
             (vec![key('q')], Action::Close, HELP, "close help", None),
+            (vec![key('q')], Action::Close, &[Focus::Problems], "close the list of problems", Some("close")),
         ];
         Keymap {
             bindings: rows

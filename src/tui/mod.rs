@@ -4,7 +4,7 @@
 //!
 //! Data is loaded and validated before the terminal enters raw mode; nothing is
 //! printed while the alternate screen is up; a guard restores the terminal on
-//! every exit path (ratatui's panic hook covers panics).
+//! every exit path (the screen's panic hook covers panics).
 
 pub mod action;
 pub mod app;
@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod layers;
 pub mod results;
 pub mod runtime;
+pub mod screen;
 pub mod theme;
 pub mod view;
 
@@ -24,62 +25,30 @@ use crate::tui::results::{AdviceWorker, FilterRequest, SearchWorker};
 use crate::tui::runtime::{Exit, Message, World};
 use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
-use ratatui::backend::{Backend, ClearType, CrosstermBackend};
-use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
-use ratatui::crossterm::execute;
-use ratatui::{DefaultTerminal, Terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event;
 use std::io::Write;
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// Restores the terminal when dropped, whatever the exit path.
-struct TerminalGuard;
+struct TerminalGuard(screen::Screen);
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        leave();
+        self.0.restore();
     }
 }
 
-/// Gives the terminal back: bracketed paste off, then ratatui's restore
-/// (raw mode off, main screen).
-fn leave() {
-    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
-}
-
-/// Takes the terminal again after `fg`: raw mode, the alternate screen,
-/// bracketed paste, and a cleared screen for a full redraw. Nothing here asks
-/// the terminal anything (a question would wait for an answer that the input
-/// thread may read first).
-fn reenter() -> std::io::Result<DefaultTerminal> {
-    ratatui::crossterm::terminal::enable_raw_mode()?;
-    execute!(
-        std::io::stdout(),
-        ratatui::crossterm::terminal::EnterAlternateScreen,
-        EnableBracketedPaste
-    )?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    terminal.backend_mut().clear_region(ClearType::All)?;
-    Ok(terminal)
-}
-
-/// Runs the explorer until the user quits. Returns the last copied text (for `--print`).
-pub fn run(mut app: App, theme: Theme, clipboard: Clipboard) -> anyhow::Result<Option<String>> {
+/// Runs the explorer on `screen` until the user quits. Returns the last
+/// copied text (for `--print`).
+pub fn run(mut app: App, theme: Theme, clipboard: Clipboard, screen: screen::Screen) -> anyhow::Result<Option<String>> {
     let keymap = Keymap::default();
     let mut view = ViewState::default();
-    // Installed before ratatui's (which runs first and calls it after): a
-    // panic leaves no bracketed paste behind either.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
-        previous(info);
-    }));
-    let mut terminal = ratatui::init();
-    let guard = TerminalGuard;
-    // A paste arrives as one event, not as thousands of keys.
-    execute!(std::io::stdout(), EnableBracketedPaste)?;
+    let mut terminal = screen.init()?;
+    let guard = TerminalGuard(screen);
     let (tx, rx) = mpsc::channel();
     let results_tx = tx.clone();
     let worker = SearchWorker::spawn(Arc::clone(&app.catalog), move |result| {
@@ -110,6 +79,7 @@ pub fn run(mut app: App, theme: Theme, clipboard: Clipboard) -> anyhow::Result<O
         adviser,
         clipboard,
         input,
+        screen,
     };
     let outcome = runtime::event_loop(&mut terminal, &mut app, &keymap, &theme, &mut view, &rx, &mut world)?;
     drop(guard);
@@ -127,9 +97,10 @@ struct RealWorld {
     adviser: AdviceWorker,
     clipboard: Clipboard,
     input: Input,
+    screen: screen::Screen,
 }
 
-impl World<CrosstermBackend<std::io::Stdout>> for RealWorld {
+impl World<CrosstermBackend<screen::Output>> for RealWorld {
     fn filter(&mut self, request: FilterRequest) {
         self.worker.submit(request);
     }
@@ -140,7 +111,7 @@ impl World<CrosstermBackend<std::io::Stdout>> for RealWorld {
 
     fn copy(
         &mut self,
-        terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
+        terminal: &mut Terminal<CrosstermBackend<screen::Output>>,
         text: &str,
         count: usize,
     ) -> anyhow::Result<String> {
@@ -156,14 +127,14 @@ impl World<CrosstermBackend<std::io::Stdout>> for RealWorld {
     /// Ctrl-Z: the input thread stops reading (so that it neither takes what
     /// is typed at the shell nor holds crossterm's reader), the terminal is
     /// given back, the process stops; after `fg` all of it is taken back.
-    fn suspend(&mut self, terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>) -> anyhow::Result<()> {
+    fn suspend(&mut self, terminal: &mut Terminal<CrosstermBackend<screen::Output>>) -> anyhow::Result<()> {
         self.input.pause();
-        leave();
+        self.screen.restore();
         // SIGTSTP to ourselves without unsafe code: the shell's job control does the rest.
         let _ = std::process::Command::new("kill")
             .args(["-TSTP", &std::process::id().to_string()])
             .status();
-        let entered = reenter();
+        let entered = self.screen.reenter();
         self.input.resume();
         *terminal = entered?;
         Ok(())

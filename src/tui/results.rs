@@ -168,6 +168,23 @@ impl Results {
         self.filtering
     }
 
+    /// The query the shown rows answer (none before the first result).
+    pub fn shown_query(&self) -> Option<&Query> {
+        self.hits_query.as_ref()
+    }
+
+    /// The position of the best match among `hits`: the first with the
+    /// highest score (the top row when sorted by relevance).
+    pub fn best(hits: &[Hit]) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (i, h) in hits.iter().enumerate() {
+            if best.is_none_or(|b| h.score > hits[b].score) {
+                best = Some(i);
+            }
+        }
+        best
+    }
+
     /// True when searching happens on the worker.
     pub fn in_background(&self) -> bool {
         self.background

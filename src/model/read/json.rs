@@ -177,9 +177,9 @@ pub fn serde_error(
         tracked
     };
     let (kind, message) = if syntax {
-        (ErrorKind::Syntax, format!("not valid JSON: {message}"))
+        (ErrorKind::Syntax, format!("not valid JSON: {}", syntax_words(&message)))
     } else {
-        (ErrorKind::Invalid, message)
+        (ErrorKind::Invalid, value_words(&message))
     };
     let position = (error.line() > 0).then(|| line_column(text, at));
     ReadError::at(origin, kind, position, field, message)
@@ -223,6 +223,77 @@ pub fn too_deep(text: &str) -> Option<usize> {
 }
 
 /// serde_json appends " at line L column C"; the error prints the position itself.
+/// A serde_json syntax message in a reviewer's words (what is wrong at the
+/// position the error gives); a message not known here is kept as it is.
+fn syntax_words(message: &str) -> String {
+    let words = match message {
+        "expected value" => "a value was expected here (text in double quotes, a number, true, false, null, [ or {)",
+        "expected ident" => "a word that is not true, false or null (text must be in double quotes)",
+        "expected `,` or `}`" => "a comma or the } closing this object was expected here",
+        "expected `,` or `]`" => "a comma or the ] closing this list was expected here",
+        "expected `:`" => "a colon was expected here, after the field name",
+        "key must be a string" => "a field name must be text in double quotes",
+        "trailing comma" => "a comma before a closing ] or } (JSON allows none)",
+        "trailing characters" => "more text after the end of the JSON document",
+        "EOF while parsing a value" => "the file ends where a value should be (is it cut short?)",
+        "EOF while parsing a list" => "the file ends inside a list (a closing ] is missing; is it cut short?)",
+        "EOF while parsing an object" => "the file ends inside an object (a closing } is missing; is it cut short?)",
+        "EOF while parsing a string" => "the file ends inside text (a closing \" is missing; is it cut short?)",
+        "invalid escape" => "an unknown backslash escape in text (a backslash is written \\\\)",
+        "invalid number" => "not a number",
+        "number out of range" => "a number too large to read",
+        "recursion limit exceeded" => "lists or objects nested too deeply",
+        "control character (\\u0000-\\u001F) found while parsing a string" => {
+            "a line break or control character inside text (write a line break as \\n)"
+        }
+        other if other.contains("surrogate") || other.contains("unicode") || other.contains("hex escape") => {
+            "an invalid \\u escape in text"
+        }
+        other => return other.to_string(),
+    };
+    words.to_string()
+}
+
+/// A serde message about a value (of the wrong type) in a reviewer's words:
+/// "invalid type: the text \"three\" where a whole number should be". Other
+/// messages (unknown or missing fields, the readers' own) are kept.
+fn value_words(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
+        return message.to_string();
+    };
+    let Some((found, expected)) = rest.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let found = if let Some(text) = found.strip_prefix("string ") {
+        format!("the text {text}")
+    } else if let Some(n) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+    {
+        format!("the number {}", n.trim_matches('`'))
+    } else if let Some(b) = found.strip_prefix("boolean ") {
+        b.trim_matches('`').to_string()
+    } else {
+        match found {
+            "sequence" => "a list [...]".to_string(),
+            "map" => "an object {...}".to_string(),
+            other => other.to_string(),
+        }
+    };
+    let integer = ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize"];
+    let expected = match expected {
+        "a sequence" => "a list [...]".to_string(),
+        "a string" | "a borrowed string" => "text in double quotes".to_string(),
+        "a map" => "an object {...}".to_string(),
+        "a boolean" => "true or false".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        e if integer.contains(&e) => "a whole number".to_string(),
+        e if e.starts_with("struct ") || e == "an object with named fields" => "an object {...}".to_string(),
+        other => other.to_string(),
+    };
+    format!("invalid type: {found} where {expected} should be")
+}
+
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
@@ -590,7 +661,11 @@ mod tests {
         // An array of the fields in order is not the object the format wants.
         let e = parse::<Doc>("[\"a\"]", "d.json").unwrap_err();
         assert_eq!((e.line, e.column), (Some(1), Some(1)));
-        assert!(e.message.contains("expected an object"), "{e}");
+        assert!(
+            e.message
+                .contains("invalid type: a list [...] where an object {...} should be"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -130,14 +130,7 @@ impl App {
                     return Vec::new();
                 }
                 let cmp = Comparison::new(&self.catalog, &products, &self.query);
-                let visible = cmp.visible(CompareMode::All);
-                self.compare = Some(CompareView {
-                    cmp,
-                    mode: CompareMode::All,
-                    visible,
-                    cursor: 0,
-                    column: 0,
-                });
+                self.compare = Some(CompareView::new(&self.catalog, cmp, CompareMode::All, 0, 0));
                 return Vec::new();
             }
             PickerKind::Format => {

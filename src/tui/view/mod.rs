@@ -9,6 +9,7 @@ mod detail;
 mod explorer;
 mod help;
 mod picker;
+mod problems;
 mod status;
 mod table;
 
@@ -37,13 +38,14 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
         return;
     }
     let searching = app.input_before.is_some() || !app.query.text.is_empty();
+    let footer = status::footer_height(app, area.width);
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
             Constraint::Length(1),
             Constraint::Length(if searching { 1 } else { 0 }),
             Constraint::Min(4),
-            Constraint::Length(1),
+            Constraint::Length(footer),
         ])
         .split(area);
     status::header(frame, rows[0], app, theme);
@@ -64,6 +66,9 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
     status::footer(frame, rows[3], app, keymap, theme);
     if let Some(p) = &app.picker {
         picker::popup(frame, area, p, &app.catalog, theme);
+    }
+    if let Some(scroll) = app.problems_open {
+        problems::popup(frame, area, app, scroll, keymap, theme);
     }
     if app.help {
         help::popup(frame, area, app, keymap, theme);
