@@ -887,7 +887,7 @@ fn positional_arrays_are_not_objects() {
     );
     let o = permscope(&["--risk", risk.to_str().unwrap(), "show", "Mail.Read"]);
     assert!(
-        stderr(&o).contains("risk2.json:2:75: field `entries[0].application`: invalid type: sequence"),
+        stderr(&o).contains("risk2.json:2:75: field `entries[0].application`: invalid type: a list [...] where an object {...} should be"),
         "{}",
         stderr(&o)
     );
