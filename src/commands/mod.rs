@@ -15,6 +15,7 @@ pub mod explore;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod paths;
 pub mod report;
 pub mod show;
 pub mod vendors;
@@ -78,6 +79,9 @@ pub enum Command {
     Assess(assess::AssessArgs),
     /// Narrower alternatives, hardening steps and questions for the vendor, per app of a product.
     Advise(advise::AdviseArgs),
+    /// What a product's whole permission set can reach (tenant takeover, lockout,
+    /// every mailbox or file...), per app and overall, with the shortest paths.
+    Paths(paths::PathsArgs),
 }
 
 /// Runs a command, writing to `out`. Returns the process exit code.
@@ -120,6 +124,7 @@ fn run_on(
         Command::Compare(args) => compare::run(catalog, args, out),
         Command::Report(args) => report::run(catalog, args, out),
         Command::Advise(args) => advise::run(catalog, args, out),
+        Command::Paths(args) => paths::run(catalog, args, out),
         Command::Assess(args) => {
             let names = assess::names(args)?;
             assess::run(catalog, &names, &args.api, args.kind, args.format, out)

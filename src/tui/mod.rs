@@ -8,6 +8,7 @@ pub mod action;
 pub mod app;
 pub mod keymap;
 pub mod layers;
+pub mod power;
 pub mod results;
 pub mod theme;
 pub mod view;

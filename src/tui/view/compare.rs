@@ -22,6 +22,9 @@ const LEVELS: [(RiskLevel, char); 4] = [
 ];
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, theme: &Theme) {
+    // Effective power leads: outcomes by product, fair across APIs (view/power.rs).
+    let (power, area) = crate::tui::view::power::split_compare(area, app, view, theme);
+    crate::tui::view::power::compare_block(frame, power, app, view, theme);
     let sentences = view.cmp.sentences(&app.catalog);
     let summary_h = (view.cmp.products.len() + sentences.len().min(6) + 3) as u16;
     let parts = Layout::default()

@@ -176,7 +176,14 @@ pub(super) fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // Lines below the pane's last visible row are not built.
     let limit = usize::from(app.detail_scroll) + usize::from(area.height);
     let text = match app.current() {
-        Some(e) => lines_upto(&app.catalog, e.rows(), theme, limit, app.all_operations),
+        Some(e) => {
+            let mut text = lines_upto(&app.catalog, e.rows(), theme, limit, app.all_operations);
+            // What the row's app reaches through it, right under the permission's own lines.
+            let at = text.iter().position(|l| l.width() == 0).unwrap_or(text.len());
+            let power = crate::tui::view::power::contribution_lines(app, e.rows(), theme);
+            text.splice(at..at, power);
+            text
+        }
         None => vec![Line::from("Nothing to show.")],
     };
     frame.render_widget(
