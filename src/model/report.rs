@@ -42,10 +42,10 @@ impl Choice for CompareFormat {
     }
     fn help(self) -> &'static str {
         match self {
-            CompareFormat::Table => "risk bars, sentences and the matrix, fitted to the terminal",
+            CompareFormat::Table => "outcomes, risk bars, sentences and the matrix, fitted to the terminal",
             CompareFormat::Json => "the JSON contract",
             CompareFormat::Csv => "the matrix as CSV",
-            CompareFormat::Markdown => "summary and matrix in Markdown",
+            CompareFormat::Markdown => "effective power, summary and matrix in Markdown",
         }
     }
     fn aliases(self) -> &'static [&'static str] {

@@ -16,6 +16,10 @@ use std::sync::Arc;
 /// for by many products) are analysed for the detail pane.
 pub const FOLLOWED_APPS: usize = 4;
 
+/// How many apps' analyses are kept: at 100,000 rows (500 apps) a reviewer
+/// moving through everything would otherwise keep some 15 MB of paths.
+const KEPT: usize = 64;
+
 /// The open layer: a product's outcomes and the scroll.
 #[derive(Debug, Clone)]
 pub struct PowerLayer {
@@ -74,7 +78,11 @@ impl Power {
 
     /// Analyses the apps of the highlighted entry's `rows` not analysed yet.
     pub fn follow(&mut self, catalog: &Catalog, rows: &[usize]) {
-        for (product, app) in Power::apps_of(catalog, rows) {
+        let apps = Power::apps_of(catalog, rows);
+        if self.analyses.len() + apps.len() > KEPT {
+            self.analyses.retain(|k, _| apps.contains(k));
+        }
+        for (product, app) in apps {
             self.analyses
                 .entry((product, app))
                 .or_insert_with(|| Arc::new(app_analysis(catalog, product, app)));
