@@ -151,7 +151,12 @@ fn power_of_xopero_one(app: &mut App) -> anyhow::Result<()> {
 /// The compare view of NAKIVO and AvePoint Cloud Backup Express, chosen in the picker.
 fn compare_nakivo_and_express(app: &mut App) -> anyhow::Result<()> {
     app.update(Action::OpenCompare);
-    let options = app.picker.as_ref().context("the compare picker did not open")?.options.clone();
+    let options = app
+        .picker
+        .as_ref()
+        .context("the compare picker did not open")?
+        .options
+        .clone();
     for slug in ["nakivo", "avepoint-cloud-backup-express"] {
         let index = options.iter().position(|o| o == slug).context("product missing")?;
         app.update(Action::MoveTop);

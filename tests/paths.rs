@@ -1057,7 +1057,9 @@ fn bundled_products_per_app() {
         // Without refresh tokens, the condition names who and cites the line too.
         let brief = path_with(registrator, "global-admin", &["Directory.AccessAsUser.All"]);
         assert!(
-            brief.conditions.iter().any(|c| c.contains(&format!("a Global Administrator (the document's line {line}) is signed in"))),
+            brief.conditions.iter().any(|c| c.contains(&format!(
+                "a Global Administrator (the document's line {line}) is signed in"
+            ))),
             "{slug}: {:?}",
             brief.conditions
         );

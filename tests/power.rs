@@ -260,7 +260,12 @@ fn malformed_model_files_give_located_errors() {
     let dir = TempDir::new("power-bad-model");
     // (file, text, where the error points, what it says)
     let cases = [
-        ("syntax.json", "{\"version\": 1,\n  \"edges\": [\n", ":3:1:", "not valid JSON"),
+        (
+            "syntax.json",
+            "{\"version\": 1,\n  \"edges\": [\n",
+            ":3:1:",
+            "not valid JSON",
+        ),
         (
             "unknown-id.json",
             "{\"version\": 1,\n  \"edges\": [{\"id\": \"x\", \"from\": [\"nope\"], \"to\": \"global-admin\", \"explanation\": \"e\", \"source\": \"s\"}]\n}\n",
@@ -273,7 +278,12 @@ fn malformed_model_files_give_located_errors() {
             ":2:",
             "field `outcomes[0].id`: unknown outcome `world-domination`",
         ),
-        ("unknown-field.json", "{\"version\": 1,\n  \"edgez\": []\n}\n", ":2:", "edgez"),
+        (
+            "unknown-field.json",
+            "{\"version\": 1,\n  \"edgez\": []\n}\n",
+            ":2:",
+            "edgez",
+        ),
         (
             "remove.json",
             "{\"version\": 1, \"remove_edges\": [\"no-such-edge\"]}",
@@ -339,7 +349,10 @@ fn compare_leads_with_the_outcome_matrix_and_speaks_in_outcomes() {
     for o in OUTCOMES {
         assert!(head.contains(o), "{o}");
     }
-    let ga = head.lines().find(|l| l.trim_start().starts_with("global-admin")).unwrap();
+    let ga = head
+        .lines()
+        .find(|l| l.trim_start().starts_with("global-admin"))
+        .unwrap();
     assert!(ga.contains("conditional") && ga.trim_end().ends_with("no"), "{ga}");
     let flat = head.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
@@ -357,7 +370,10 @@ fn compare_leads_with_the_outcome_matrix_and_speaks_in_outcomes() {
     assert_eq!(keys(&v), ["outcomes", "products", "rows", "summary"]);
     let outcomes = v["outcomes"].as_array().unwrap();
     assert_eq!(
-        outcomes.iter().map(|o| o["outcome"].as_str().unwrap()).collect::<Vec<_>>(),
+        outcomes
+            .iter()
+            .map(|o| o["outcome"].as_str().unwrap())
+            .collect::<Vec<_>>(),
         OUTCOMES
     );
     for o in outcomes {
@@ -380,7 +396,10 @@ fn compare_leads_with_the_outcome_matrix_and_speaks_in_outcomes() {
     ]));
     let power = md.find("## Effective power").expect("an Effective power section");
     assert!(power < md.find("## Summary").unwrap());
-    assert!(md.contains("| OUTCOME | nakivo | avepoint-cloud-backup-express |"), "{md}");
+    assert!(
+        md.contains("| OUTCOME | nakivo | avepoint-cloud-backup-express |"),
+        "{md}"
+    );
     assert!(md.contains("| global-admin | conditional | no |"), "{md}");
 }
 
@@ -403,7 +422,10 @@ fn product(slug: &str, api: &str, permission: &str) -> String {
 #[test]
 fn compare_is_fair_across_apis() {
     let dir = TempDir::new("power-fair");
-    dir.write("by-graph.json", &product("by-graph", "Microsoft Graph", "Mail.ReadWrite"));
+    dir.write(
+        "by-graph.json",
+        &product("by-graph", "Microsoft Graph", "Mail.ReadWrite"),
+    );
     dir.write(
         "by-exchange.json",
         &product("by-exchange", "Office 365 Exchange Online", "full_access_as_app"),
@@ -461,8 +483,10 @@ const FIXTURE_B: &str = r#"{
 
 fn fixture() -> App {
     let mut c = Catalog::empty();
-    c.add_product_text(FIXTURE_A, Origin::Bundled("fixture-a.json")).unwrap();
-    c.add_product_text(FIXTURE_B, Origin::Bundled("fixture-b.json")).unwrap();
+    c.add_product_text(FIXTURE_A, Origin::Bundled("fixture-a.json"))
+        .unwrap();
+    c.add_product_text(FIXTURE_B, Origin::Bundled("fixture-b.json"))
+        .unwrap();
     App::new(c)
 }
 
@@ -498,8 +522,14 @@ fn e_opens_the_effective_power_of_the_rows_product() {
     let s = screen(&app, 120, 40);
     assert!(s.contains("Effective power: fixture-b"), "{s}");
     assert!(s.contains("Effective power of fixture-b — Vendor B Product B"), "{s}");
-    assert!(s.contains("global-admin — Tenant takeover (Global Administrator)"), "{s}");
-    assert!(s.contains("1. RoleManagement.ReadWrite.Directory (Graph, application)"), "{s}");
+    assert!(
+        s.contains("global-admin — Tenant takeover (Global Administrator)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("1. RoleManagement.ReadWrite.Directory (Graph, application)"),
+        "{s}"
+    );
     // The grid: one mark per outcome, direct ones filled.
     let grid = s.lines().find(|l| l.contains("B App")).unwrap();
     assert_eq!(grid.matches('●').count(), 10, "{grid}");
@@ -525,7 +555,10 @@ fn the_layer_of_a_product_without_escalation_says_so() {
     let s = screen(&app, 120, 40);
     assert!(s.contains("Effective power of fixture-a"), "{s}");
     assert!(s.contains("all-mail-write — "), "{s}");
-    let not = s.lines().find(|l| l.starts_with("│Not reached:")).expect("Not reached line");
+    let not = s
+        .lines()
+        .find(|l| l.starts_with("│Not reached:"))
+        .expect("Not reached line");
     assert!(not.contains("global-admin"), "{not}");
 }
 
@@ -549,7 +582,10 @@ fn the_detail_pane_says_what_the_row_contributes_to() {
     app.update(Action::ToggleGrouping);
     go_to(&mut app, "Mail.ReadWrite");
     let s = screen(&app, 200, 60);
-    assert!(s.contains("A Backup (fixture-a):") && s.contains("B App (fixture-b):"), "{s}");
+    assert!(
+        s.contains("A Backup (fixture-a):") && s.contains("B App (fixture-b):"),
+        "{s}"
+    );
     assert!(s.contains("● all-mail-write (direct) via Mail.ReadWrite"), "{s}");
 }
 
@@ -563,7 +599,9 @@ fn the_compare_view_leads_with_outcomes() {
     app.update(Action::PickerAccept);
     assert_eq!(app.focus(), Focus::Compare);
     let s = screen(&app, 140, 50);
-    let power = s.find("Effective power: what each whole set can reach").expect("the block");
+    let power = s
+        .find("Effective power: what each whole set can reach")
+        .expect("the block");
     assert!(power < s.find("Compare: fixture-a vs fixture-b").unwrap(), "{s}");
     let a = s.lines().find(|l| l.starts_with("│fixture-a ")).unwrap();
     let b = s.lines().find(|l| l.starts_with("│fixture-b ")).unwrap();
@@ -606,7 +644,12 @@ fn outcome_table() -> Vec<String> {
     for p in &catalog.products {
         let v = json(&["paths", "--product", &p.slug, "--format", "json"]);
         let row = |label: &str, outcomes: &Value| {
-            let cells: Vec<&str> = outcomes.as_array().unwrap().iter().map(|o| short(&o["reached"])).collect();
+            let cells: Vec<&str> = outcomes
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| short(&o["reached"]))
+                .collect();
             format!("| {} | {label} | {} |", p.slug, cells.join(" | "))
         };
         let apps = v["apps"].as_array().unwrap();

@@ -186,7 +186,7 @@ impl Default for Keymap {
             (vec![key('x')], Action::ClearFilters, FILTERS, "clear every filter and the search", Some("clear")),
             (vec![key('c')], Action::OpenCompare, TABLE, "compare products side by side", Some("compare")),
             (vec![key('u')], Action::OpenAudit, TABLE, "audit the row's product against the --grants files", None),
-            (vec![key('e')], Action::OpenPower, TABLE, "effective power: what the row's product can reach (tenant takeover, every mailbox...) and how", Some("power")),
+            (vec![key('e')], Action::OpenPower, TABLE, "what the row's product can reach (tenant takeover, every mailbox...) and how", Some("power")),
             (vec![key('M')], Action::OpenCatalog, TABLE, "browse every permission Microsoft publishes (the catalog)", Some("catalog")),
             (vec![key('o')], Action::ToggleOperations, LISTS, "list every API operation of the permission, or the first few", None),
             (vec![key('m')], Action::CycleCompareMode, COMPARE, "cycle rows: all, differences, only in one, in every product", Some("mode")),

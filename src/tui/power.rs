@@ -64,7 +64,9 @@ impl Power {
     pub fn apps_of(catalog: &Catalog, rows: &[usize]) -> Vec<(usize, usize)> {
         let mut apps: Vec<(usize, usize)> = Vec::new();
         for &r in rows {
-            let Some(req) = catalog.requirements.get(r) else { continue };
+            let Some(req) = catalog.requirements.get(r) else {
+                continue;
+            };
             let key = (req.product, req.app);
             if !apps.contains(&key) {
                 apps.push(key);

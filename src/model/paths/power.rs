@@ -48,9 +48,11 @@ impl ProductPower {
         self.apps
             .iter()
             .find(|a| {
-                a.outcomes
-                    .get(outcome)
-                    .is_some_and(|o| o.paths.iter().any(|p| p.steps == path.steps && p.conditions == path.conditions))
+                a.outcomes.get(outcome).is_some_and(|o| {
+                    o.paths
+                        .iter()
+                        .any(|p| p.steps == path.steps && p.conditions == path.conditions)
+                })
             })
             .map(|a| a.app.as_str())
     }
@@ -129,9 +131,10 @@ pub fn product_analysis(catalog: &Catalog, product: usize, app: Option<usize>) -
             AppPower {
                 app: def.apps[a].name.clone(),
                 index: a,
-                signs_in: context_of(&def.apps[a]).0.signed_in.map(|roles| {
-                    format!("{} ({})", roles.join(" or "), signs_in.citation())
-                }),
+                signs_in: context_of(&def.apps[a])
+                    .0
+                    .signed_in
+                    .map(|roles| format!("{} ({})", roles.join(" or "), signs_in.citation())),
                 outcomes: app_analysis(catalog, product, a),
             }
         })
@@ -384,15 +387,30 @@ pub fn text_lines(catalog: &Catalog, power: &ProductPower, width: usize) -> Vec<
             .signs_in
             .clone()
             .unwrap_or_else(|| "not stated in the document".to_string());
-        push(&mut out, LineKind::Note, "  ", &format!("{}: who signs in: {who}", a.app));
+        push(
+            &mut out,
+            LineKind::Note,
+            "  ",
+            &format!("{}: who signs in: {who}", a.app),
+        );
     }
     for reached in [Reached::Direct, Reached::Conditional] {
-        let results: Vec<&OutcomeResult> = power.outcomes.outcomes.iter().filter(|o| o.reached == reached).collect();
+        let results: Vec<&OutcomeResult> = power
+            .outcomes
+            .outcomes
+            .iter()
+            .filter(|o| o.reached == reached)
+            .collect();
         if results.is_empty() {
             continue;
         }
         blank(&mut out);
-        push(&mut out, LineKind::Heading(reached), "", &format!("{}:", heading(reached)));
+        push(
+            &mut out,
+            LineKind::Heading(reached),
+            "",
+            &format!("{}:", heading(reached)),
+        );
         for o in results {
             blank(&mut out);
             push(

@@ -58,7 +58,11 @@ fn grid_lines(rows: &[(String, &Analysis)], width: usize, theme: &Theme) -> Vec<
         .min(width / 3);
     let mut out = Vec::new();
     let mut head = vec![Span::raw(format!("{:<name_w$} ", ""))];
-    head.extend(HEADS.iter().map(|(h, _)| Span::styled(format!("{h:<6}"), theme.header())));
+    head.extend(
+        HEADS
+            .iter()
+            .map(|(h, _)| Span::styled(format!("{h:<6}"), theme.header())),
+    );
     out.push(Line::from(head));
     for (label, analysis) in rows {
         let mut spans = vec![Span::styled(
@@ -67,7 +71,10 @@ fn grid_lines(rows: &[(String, &Analysis)], width: usize, theme: &Theme) -> Vec<
         )];
         for (_, id) in HEADS {
             let r = analysis.reached(id);
-            spans.push(Span::styled(format!("{:<6}", format!("  {}", mark(r))), style(theme, r)));
+            spans.push(Span::styled(
+                format!("{:<6}", format!("  {}", mark(r))),
+                style(theme, r),
+            ));
         }
         out.push(Line::from(spans));
     }
@@ -194,7 +201,9 @@ pub(crate) fn contribution_lines(app: &App, rows: &[usize], theme: &Theme) -> Ve
         )),
     ];
     for (product, a) in apps {
-        let Some(analysis) = app.power.analysis(product, a) else { continue };
+        let Some(analysis) = app.power.analysis(product, a) else {
+            continue;
+        };
         let p = &catalog.products[product];
         out.push(Line::from(Span::styled(
             format!("  {} ({}):", p.apps[a].name, p.slug),
