@@ -521,7 +521,7 @@ fn e_opens_the_effective_power_of_the_rows_product() {
     assert_eq!(layer.power.outcomes.reached("global-admin"), Reached::Direct);
     let s = screen(&app, 120, 40);
     assert!(s.contains("Effective power: fixture-b"), "{s}");
-    assert!(s.contains("Effective power of fixture-b — Vendor B Product B"), "{s}");
+    assert!(s.contains("Effective power of fixture-b — Product B, by Vendor B"), "{s}");
     assert!(
         s.contains("global-admin — Tenant takeover (Global Administrator)"),
         "{s}"

@@ -356,7 +356,7 @@ pub fn text_lines(catalog: &Catalog, power: &ProductPower, width: usize) -> Vec<
         })
     };
     let product = catalog.products.get(power.index);
-    let name = product.map_or(String::new(), |p| format!(" — {} {}", p.vendor, p.name));
+    let name = product.map_or(String::new(), |p| format!(" — {}, by {}", p.name, p.vendor));
     push(
         &mut out,
         LineKind::Title,
