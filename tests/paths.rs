@@ -992,7 +992,11 @@ fn bundled_products_per_app() {
         let strongest = Analysis::strongest(&per_app);
         assert_eq!(
             power::product_analysis(&catalog, pi, None).outcomes,
-            if per_app.len() == 1 { per_app[0].clone() } else { strongest.clone() }
+            if per_app.len() == 1 {
+                per_app[0].clone()
+            } else {
+                strongest.clone()
+            }
         );
         table.push_str(&format!("| {} | (product) |", product.slug));
         for o in OUTCOMES {

@@ -521,7 +521,10 @@ fn e_opens_the_effective_power_of_the_rows_product() {
     assert_eq!(layer.power.outcomes.reached("global-admin"), Reached::Direct);
     let s = screen(&app, 120, 40);
     assert!(s.contains("Effective power: fixture-b"), "{s}");
-    assert!(s.contains("Effective power of fixture-b — Product B, by Vendor B"), "{s}");
+    assert!(
+        s.contains("Effective power of fixture-b — Product B, by Vendor B"),
+        "{s}"
+    );
     assert!(
         s.contains("global-admin — Tenant takeover (Global Administrator)"),
         "{s}"
@@ -686,5 +689,47 @@ fn readme_outcome_table_is_the_programs_output() {
     // The vocabulary is documented: every outcome id appears in the README's prose too.
     for o in OUTCOMES {
         assert!(readme[..start].contains(&format!("`{o}`")), "{o} is not documented");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Hostile text (data that slipped past the loaders) leaves neutralised.
+
+#[test]
+fn hostile_names_leave_paths_and_the_layer_neutralised() {
+    let bad = "\u{1b}]0;pwned\u{7}\u{202e}\u{200b}\u{85}";
+    let mut catalog = Catalog::load(&[]).0;
+    let x = catalog.product_index("xopero-one").unwrap();
+    for p in catalog.products.iter_mut() {
+        p.vendor.push_str(bad);
+        p.name.push_str(bad);
+        for a in &mut p.apps {
+            a.name.push_str(bad);
+        }
+    }
+    let power = product_analysis(&catalog, x, None);
+    let text = power::to_text(&catalog, &power, 120);
+    assert!(text.contains('\u{1b}'), "the test poisons what paths prints");
+    // What `main` does with every command's output.
+    let mut out = Vec::new();
+    {
+        use std::io::Write;
+        let mut door = permscope::model::text::Neutral::new(&mut out);
+        door.write_all(text.as_bytes()).unwrap();
+        door.flush().unwrap();
+    }
+    let out = String::from_utf8(out).unwrap();
+    for c in ['\u{1b}', '\u{7}', '\u{202e}', '\u{200b}', '\u{85}'] {
+        assert!(!out.contains(c), "U+{:04X} left through the door", c as u32);
+    }
+    let mut app = App::new(catalog);
+    while app.catalog.requirements[app.current().unwrap().rows()[0]].product != x {
+        app.update(Action::MoveDown);
+    }
+    app.update(Action::OpenPower);
+    let s = screen(&app, 140, 50);
+    assert!(s.contains("Effective power of xopero-one"), "{s}");
+    for c in ['\u{1b}', '\u{7}', '\u{202e}', '\u{200b}', '\u{85}'] {
+        assert!(!s.contains(c), "U+{:04X} on screen", c as u32);
     }
 }
