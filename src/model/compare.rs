@@ -489,9 +489,13 @@ impl TableSource for OutcomeTable<'_> {
     fn cell(&self, row: usize, column: Column) -> Cow<'_, str> {
         let outcome = OUTCOMES.get(row).copied().unwrap_or("");
         match column {
-            Column::Holder(pos) => Cow::Borrowed(crate::model::paths::power::cell(
-                self.cmp.power.get(pos).map_or(Reached::No, |a| a.reached(outcome)),
-            )),
+            Column::Holder(pos) => Cow::Borrowed(
+                self.cmp
+                    .power
+                    .get(pos)
+                    .map_or(Reached::No, |a| a.reached(outcome))
+                    .as_str(),
+            ),
             _ => Cow::Borrowed(outcome),
         }
     }

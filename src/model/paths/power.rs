@@ -477,12 +477,3 @@ pub fn title(catalog: &Catalog, outcome: &str) -> String {
         .find(|o| o.id == outcome)
         .map_or_else(|| outcome.to_string(), |o| o.title)
 }
-
-/// The word a matrix cell shows for a reach.
-pub fn cell(reached: Reached) -> &'static str {
-    match reached {
-        Reached::Direct => "direct",
-        Reached::Conditional => "conditional",
-        Reached::No => "no",
-    }
-}

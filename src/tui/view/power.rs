@@ -232,7 +232,7 @@ pub(crate) fn contribution_lines(app: &App, rows: &[usize], theme: &Theme) -> Ve
             out.push(Line::from(vec![
                 Span::raw("    "),
                 Span::styled(format!("{} {}", mark(o.reached), o.outcome), style(theme, o.reached)),
-                Span::raw(format!(" ({})", power::cell(o.reached))),
+                Span::raw(format!(" ({})", o.reached.as_str())),
                 Span::raw(text),
             ]));
         }
