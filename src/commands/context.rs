@@ -25,6 +25,10 @@ pub struct Global {
     /// A reviewer's risk rules, layered on top of the bundled ones.
     #[arg(long = "risk-rules", value_name = "FILE", global = true)]
     pub risk_rules: Option<PathBuf>,
+    /// A reviewer's capability model file (grants, capabilities and edges that lead
+    /// to outcomes), layered on top of the bundled data/capabilities.json.
+    #[arg(long = "model", value_name = "FILE", global = true)]
+    pub model: Option<PathBuf>,
     /// When to colour risk badges (explorer and commands): auto does on a
     /// terminal unless NO_COLOR is set; always and never override both.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -214,6 +218,10 @@ pub fn load_catalog(global: &Global) -> anyhow::Result<(Catalog, LoadReport)> {
         let mut book = RiskBook::bundled();
         book.layer(layer);
         catalog.set_risk(book);
+    }
+    if let Some(path) = &global.model {
+        let text = crate::model::read::file::read_text(path)?;
+        catalog.capabilities.layer_json(&text, &path.display().to_string())?;
     }
     for path in &global.catalogs {
         let export = crate::model::read::grants::read_export_file(path)?;

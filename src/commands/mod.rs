@@ -17,6 +17,7 @@ pub mod explore;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod paths;
 pub mod report;
 pub mod show;
 pub mod vendors;
@@ -82,6 +83,9 @@ pub enum Command {
     Assess(assess::AssessArgs),
     /// Narrower alternatives, hardening steps and questions for the vendor, per app of a product.
     Advise(advise::AdviseArgs),
+    /// What a product's whole permission set can reach (tenant takeover, lockout,
+    /// every mailbox or file...), per app and overall, with the shortest paths.
+    Paths(paths::PathsArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print permscope's manual page (roff), e.g. `permscope man > permscope.1`.
@@ -107,6 +111,7 @@ impl Command {
             Command::Advise(_) => "advise",
             Command::Completions(_) => "completions",
             Command::Man => "man",
+            Command::Paths(_) => "paths",
         }
     }
 }
@@ -181,6 +186,7 @@ fn run_plain(
         Command::Compare(args) => compare::run(catalog, args, out),
         Command::Report(args) => report::run(catalog, args, out),
         Command::Advise(args) => advise::run(catalog, args, out),
+        Command::Paths(args) => paths::run(catalog, args, out),
         Command::Assess(args) => {
             let names = assess::names(args)?;
             assess::run(catalog, &names, &args.api, args.kind, args.format, out)

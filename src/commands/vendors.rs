@@ -3,6 +3,7 @@
 use crate::commands::context::say;
 use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
+use crate::model::paths::power;
 use crate::model::product::Origin;
 use crate::model::profile::{NamedPermission, profile};
 use clap::{Args, ValueEnum};
@@ -55,6 +56,7 @@ pub fn run(catalog: &Catalog, format: VendorsFormat, out: &mut dyn Write) -> any
                         "apps": p.apps.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
                         "notes": p.notes,
                         "profile": profile(catalog, i),
+                        "power": power::product_analysis(catalog, i, None),
                     })
                 })
                 .collect();
@@ -84,6 +86,14 @@ pub fn run(catalog: &Catalog, format: VendorsFormat, out: &mut dyn Write) -> any
                     ),
                 )?;
                 say(out, &format!("    profile: {}", pr.line()))?;
+                say(
+                    out,
+                    &format!(
+                        "    effective power: {} (how: permscope paths --product {})",
+                        power::summary_line(&power::product_analysis(catalog, i, None).outcomes),
+                        p.slug
+                    ),
+                )?;
                 say(out, &format!("    critical: {}", names(catalog, &pr.critical)))?;
                 say(
                     out,

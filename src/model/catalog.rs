@@ -2,6 +2,7 @@
 //! validated once, then read by the command line and the explorer alike.
 
 use crate::model::microsoft::{MicrosoftCatalog, MicrosoftPermission};
+use crate::model::paths::CapabilityModel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::CredentialHolder;
 use crate::model::product::{Api, Origin, Product, Requirement};
@@ -107,6 +108,9 @@ pub struct Catalog {
     pub microsoft: MicrosoftCatalog,
     pub workload_rules: WorkloadRules,
     pub risk: RiskBook,
+    /// What a whole permission set can reach (`data/capabilities.json`, with
+    /// a reviewer's `--model` file on top): read by `paths::power`.
+    pub capabilities: CapabilityModel,
     /// How many distinct permissions (API, kind, claim) the rows ask for: a
     /// permission's slot numbers it.
     slot_count: u32,
@@ -148,6 +152,7 @@ impl Catalog {
             microsoft: MicrosoftCatalog::bundled(),
             workload_rules: WorkloadRules::bundled(),
             risk: RiskBook::bundled(),
+            capabilities: CapabilityModel::bundled(),
             slot_count: 0,
             slot_index: HashMap::new(),
             row_slot: Vec::new(),

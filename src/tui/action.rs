@@ -55,6 +55,8 @@ pub enum Action {
     ClearSelection,
     /// Audit the highlighted row's product against the grants given with --grants.
     OpenAudit,
+    /// Show what the highlighted row's product can reach: every outcome, and how.
+    OpenPower,
     /// Choose products to compare, then open the compare view.
     OpenCompare,
     /// Browse every permission Microsoft publishes (the catalog mode).

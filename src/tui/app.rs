@@ -75,6 +75,8 @@ pub struct App {
     pub holders: crate::model::holders::Holders,
     /// The audit screen, when open, and its scroll.
     pub audit: Option<(crate::model::audit::Audit, u16)>,
+    /// The effective-power layer, and each app's analysis for the detail pane.
+    pub power: crate::tui::power::Power,
     /// The shown search result, recent ones, and whether the worker searches.
     results: Results,
     /// Selected permissions the filters hide (kept up to date by `update`).
@@ -124,6 +126,7 @@ impl App {
             grants: Vec::new(),
             holders: Default::default(),
             audit: None,
+            power: Default::default(),
             results,
             selected_hidden: 0,
             problems: Vec::new(),
@@ -148,6 +151,8 @@ impl App {
             Focus::Input
         } else if self.audit.is_some() {
             Focus::Audit
+        } else if self.power.layer.is_some() {
+            Focus::Power
         } else if self.catalog_view.is_some() {
             Focus::Catalog
         } else if self.compare.is_some() {
@@ -241,8 +246,15 @@ impl App {
         if let Some(result) = self.results.accept(result) {
             self.show_hits(result.query, result.hits, result.groups);
             self.recount_selected_hidden();
+            self.follow_power();
         }
         self.ensure_advice().into_iter().collect()
+    }
+
+    /// Analyses the highlighted entry's apps, for the detail pane (once per app).
+    fn follow_power(&mut self) {
+        let rows = self.entries.get(self.cursor).map_or(&[][..], |e| e.rows());
+        self.power.follow(&self.catalog, rows);
     }
 
     /// The shown rows, in display order.
@@ -396,6 +408,7 @@ impl App {
                     *scroll = add(*scroll, delta);
                 }
             }
+            Focus::Power => self.power.scroll_by(delta),
             Focus::Compare => {
                 if let Some(v) = &mut self.compare
                     && !v.visible.is_empty()
@@ -447,6 +460,7 @@ impl App {
         if !moves_only {
             self.recount_selected_hidden();
         }
+        self.follow_power();
         effects
     }
 
@@ -551,6 +565,11 @@ impl App {
                     let audit =
                         crate::model::audit::audit_apps(&self.catalog, product, None, &self.grants, &self.holders);
                     self.audit = Some((audit, 0));
+                }
+            }
+            Action::OpenPower => {
+                if let Some(row) = self.current().map(|e| e.rows()[0]) {
+                    self.power.open(&self.catalog, self.catalog.requirements[row].product);
                 }
             }
             Action::OpenCatalog => {
@@ -732,6 +751,7 @@ impl App {
                 Focus::Picker => self.picker = None,
                 Focus::Input => return self.apply(Action::CancelFilter),
                 Focus::Audit => self.audit = None,
+                Focus::Power => self.power.close(),
                 Focus::Compare => self.compare = None,
                 Focus::Catalog => self.catalog_view = None,
                 Focus::Detail => self.detail_focus = false,

@@ -11,6 +11,7 @@ pub mod app;
 pub mod events;
 pub mod keymap;
 pub mod layers;
+pub mod power;
 pub mod results;
 pub mod runtime;
 pub mod screen;

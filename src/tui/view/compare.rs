@@ -23,13 +23,16 @@ const LEVELS: [(RiskLevel, char); 5] = [
 ];
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, theme: &Theme) {
+    // Effective power leads: outcomes by product, fair across APIs (view/power.rs).
+    let (power, area) = crate::tui::view::power::split_compare(area, app, view, theme);
+    crate::tui::view::power::compare_block(frame, power, app, view, theme);
     let sentences = view.cmp.sentences(&app.catalog);
     // Up to six sentences, and a line saying how many more there are.
     let summary_h = (view.cmp.products.len() + sentences.len().min(6) + 3 + usize::from(sentences.len() > 6)) as u16;
     let parts = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
-            Constraint::Length(summary_h.min(area.height / 2)),
+            Constraint::Length(summary_h.min(area.height / 3)),
             Constraint::Min(5),
             Constraint::Percentage(30),
         ])

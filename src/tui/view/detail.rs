@@ -166,17 +166,6 @@ pub(crate) fn lines_upto(
         theme,
         all_operations,
     );
-    match advice {
-        AdviceState::Ready(advice) => out.extend(advice_lines(advice, catalog, first, theme)),
-        AdviceState::Pending => {
-            out.push(blank());
-            out.push(Line::from(Span::styled(
-                "Working out narrower alternatives and questions for this app…",
-                theme.dim(),
-            )));
-        }
-        AdviceState::None => {}
-    }
     let mut products: Vec<usize> = rows.iter().map(|&i| catalog.requirements[i].product).collect();
     products.sort_unstable();
     products.dedup();
@@ -198,9 +187,22 @@ pub(crate) fn lines_upto(
     }
     for &i in rows.iter().take(SHOWN) {
         if out.len() >= limit {
-            break;
+            // The pane ends above: nothing below is seen.
+            return out;
         }
         out.extend(row_lines(catalog, i, theme));
+    }
+    // What to do about the row's app: after what the vendor says it is for.
+    match advice {
+        AdviceState::Ready(advice) => out.extend(advice_lines(advice, catalog, first, theme)),
+        AdviceState::Pending => {
+            out.push(blank());
+            out.push(Line::from(Span::styled(
+                "Working out narrower alternatives and questions for this app…",
+                theme.dim(),
+            )));
+        }
+        AdviceState::None => {}
     }
     out
 }
@@ -248,18 +250,19 @@ pub(super) fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // Lines below the pane's last visible row are not built.
     let limit = usize::from(app.detail_scroll) + usize::from(area.height);
     let text = match app.current() {
-        Some(e) => lines_upto(
-            &app.catalog,
-            e.rows(),
-            theme,
-            limit,
-            app.all_operations,
-            match app.advice_for(e.rows()[0]) {
+        Some(e) => {
+            let advice = match app.advice_for(e.rows()[0]) {
                 Some(advice) => AdviceState::Ready(advice),
                 None if app.advice_pending(e.rows()[0]) => AdviceState::Pending,
                 None => AdviceState::None,
-            },
-        ),
+            };
+            let mut text = lines_upto(&app.catalog, e.rows(), theme, limit, app.all_operations, advice);
+            // What the row's app reaches through it, right under the permission's own lines.
+            let at = text.iter().position(|l| l.width() == 0).unwrap_or(text.len());
+            let power = crate::tui::view::power::contribution_lines(app, e.rows(), theme);
+            text.splice(at..at, power);
+            text
+        }
         None => vec![Line::from("Nothing to show.")],
     };
     frame.render_widget(

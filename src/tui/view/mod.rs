@@ -9,6 +9,7 @@ mod detail;
 mod explorer;
 mod help;
 mod picker;
+mod power;
 mod problems;
 mod status;
 mod table;
@@ -54,6 +55,8 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
     }
     if let Some((a, scroll)) = &app.audit {
         audit::render(frame, rows[2], a, *scroll, theme);
+    } else if let Some(layer) = &app.power.layer {
+        power::render(frame, rows[2], app, layer, theme);
     } else if let Some(view) = &app.catalog_view {
         catalog::render(frame, rows[2], app, view, theme);
     } else if let Some(cmp) = &app.compare {
