@@ -237,6 +237,7 @@ fn xopero_audit(files: &[&str], app: Option<usize>) -> Audit {
         app,
         &grants::resolve(&c, &raw),
         &Holders::from_grants(&raw),
+        &audit::Narrower::default(),
     )
 }
 
@@ -604,7 +605,14 @@ fn an_app_id_in_the_product_file_ties_a_manifest_to_its_app() {
     let raw = permscope::model::read::grants::read_export(manifest, "manifest.json")
         .unwrap()
         .grants;
-    let a = audit::audit_apps(&c, 0, None, &grants::resolve(&c, &raw), &Holders::from_grants(&raw));
+    let a = audit::audit_apps(
+        &c,
+        0,
+        None,
+        &grants::resolve(&c, &raw),
+        &Holders::from_grants(&raw),
+        &audit::Narrower::default(),
+    );
     assert_eq!(a.apps.len(), 1);
     assert_eq!(
         (a.apps[0].name.as_str(), a.apps[0].matched_by),

@@ -540,6 +540,7 @@ fn audit_json_is_the_contract() {
             "apps",
             "documented_for_another_app",
             "granted_documented",
+            "granted_narrower_than_documented",
             "not_granted",
             "notices",
             "product",
@@ -548,6 +549,7 @@ fn audit_json_is_the_contract() {
     );
     for list in [
         "granted_documented",
+        "granted_narrower_than_documented",
         "undocumented",
         "not_granted",
         "documented_for_another_app",
@@ -1013,4 +1015,139 @@ proptest! {
             load_imported(&json);
         }
     }
+}
+
+/// A grant narrower than a documented permission of the app (a written or
+/// derived alternative, or a lower form of the same permission) is listed as
+/// such, not as undocumented: the audit passes when nothing else is extra.
+#[test]
+fn narrower_grants_are_listed_apart_and_do_not_fail_the_audit() {
+    let catalog = bundled();
+    let graph = "00000003-0000-0000-c000-000000000000";
+    let role = |name: &str| {
+        catalog
+            .microsoft
+            .get(graph, PermissionKind::Application, name)
+            .unwrap_or_else(|| panic!("{name} in the catalog"))
+            .id
+            .to_string()
+    };
+    let manifest = |names: &[&str]| {
+        let access: Vec<Value> = names
+            .iter()
+            .map(|n| serde_json::json!({"id": role(n), "type": "Role"}))
+            .collect();
+        serde_json::json!({"requiredResourceAccess": [{"resourceAppId": graph, "resourceAccess": access}]}).to_string()
+    };
+    let dir = TempDir::new("narrower");
+    // Sites.Selected stands in for the documented Sites.FullControl.All (an
+    // alternative); TeamMember.Read.All is the lower form of the documented
+    // TeamMember.ReadWrite.All; Mail.Read is documented itself.
+    let clean = dir.write(
+        "clean.json",
+        &manifest(&["Sites.Selected", "TeamMember.Read.All", "Mail.Read"]),
+    );
+    let o = common::permscope(&[
+        "audit",
+        "--product",
+        "nakivo",
+        "--grants",
+        clean.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let json: Value = serde_json::from_str(&common::stdout(&o)).unwrap();
+    assert_eq!(json["undocumented"].as_array().unwrap().len(), 0, "{json}");
+    let narrower = json["granted_narrower_than_documented"].as_array().unwrap();
+    let named: Vec<&str> = narrower.iter().map(|e| e["permission"].as_str().unwrap()).collect();
+    assert_eq!(named, ["Sites.Selected", "TeamMember.Read.All"]);
+    for e in narrower {
+        assert_eq!(e["flagged"], false);
+        assert!(!e["narrower_than"].as_array().unwrap().is_empty(), "{e}");
+    }
+    let note = |i: usize| narrower[i]["notes"][0].as_str().unwrap().to_string();
+    assert!(note(0).starts_with("narrower than the documented "), "{}", note(0));
+    assert!(note(0).contains("Sites.FullControl.All (line "), "{}", note(0));
+    assert!(
+        note(1).starts_with("narrower than the documented TeamMember.ReadWrite.All (line "),
+        "{}",
+        note(1)
+    );
+
+    // Something wider or unrelated is still undocumented, and fails the audit.
+    let extra = dir.write("extra.json", &manifest(&["Sites.Selected", "Mail.Send"]));
+    let o = common::permscope(&["audit", "--product", "nakivo", "--grants", extra.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = common::stdout(&o);
+    assert!(text.contains("GRANTED, NARROWER THAN DOCUMENTED (1)"), "{text}");
+    assert!(text.contains("GRANTED BUT UNDOCUMENTED (1)"), "{text}");
+    assert!(text.contains("1 granted, narrower than documented"), "{text}");
+    let md = common::permscope(&[
+        "audit",
+        "--product",
+        "nakivo",
+        "--grants",
+        extra.to_str().unwrap(),
+        "--format",
+        "md",
+    ]);
+    assert!(common::stdout(&md).contains("## Granted, narrower than documented (1)"));
+}
+
+/// The global `--alternatives` file reaches the audit: a permission the
+/// reviewer names as an alternative of a documented one is narrower.
+#[test]
+fn a_reviewers_alternatives_file_decides_what_is_narrower() {
+    let catalog = bundled();
+    let graph = "00000003-0000-0000-c000-000000000000";
+    let id = catalog
+        .microsoft
+        .get(graph, PermissionKind::Application, "ChannelMember.Read.All")
+        .expect("ChannelMember.Read.All in the catalog")
+        .id
+        .to_string();
+    let dir = TempDir::new("narrower-file");
+    let grants = dir.write(
+        "grants.json",
+        &serde_json::json!({"requiredResourceAccess": [{"resourceAppId": graph, "resourceAccess": [{"id": id, "type": "Role"}]}]})
+            .to_string(),
+    );
+    let mine = dir.write(
+        "mine.json",
+        r#"{"version": 1, "alternatives": [{"api": "Microsoft Graph", "type": "application", "permission": "Channel.Create",
+            "instead": [{"permission": "ChannelMember.Read.All", "gives_up": "creating channels",
+                         "fits_when": "the vendor only lists members", "source": "our review"}]}]}"#,
+    );
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = extra.to_vec();
+        args.extend([
+            "audit",
+            "--product",
+            "nakivo",
+            "--grants",
+            grants.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let o = common::permscope(&args);
+        let v: Value = serde_json::from_str(&common::stdout(&o)).unwrap_or_else(|_| panic!("{}", common::stderr(&o)));
+        (o.status.code(), v)
+    };
+    let (code, v) = run(&[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["undocumented"][0]["permission"], "ChannelMember.Read.All");
+    let (code, v) = run(&["--alternatives", mine.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(
+        v["granted_narrower_than_documented"][0]["permission"],
+        "ChannelMember.Read.All"
+    );
+    assert!(
+        v["granted_narrower_than_documented"][0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("narrower than the documented Channel.Create (line "),
+        "{v}"
+    );
 }

@@ -313,6 +313,7 @@ fn audit_json_contract_and_exit_code() {
             "apps",
             "documented_for_another_app",
             "granted_documented",
+            "granted_narrower_than_documented",
             "not_granted",
             "notices",
             "product",

@@ -8,6 +8,7 @@ use permscope::model::audit;
 use permscope::model::catalog::Catalog;
 use permscope::model::export::ExportFormat;
 use permscope::model::grants;
+use permscope::model::holders::Holders;
 use permscope::model::permission::{PermissionKey, PermissionKind};
 use permscope::model::query::AppRef;
 use permscope::model::read::grants::read_export;
@@ -230,7 +231,8 @@ fn the_least_privilege_preset_copies_a_manifest_that_audits_back_as_what_it_remo
         .expect("the manifest is copied");
     let read = read_export(&text, "reduced.json").expect("the manifest reads back");
     let resolved = grants::resolve(&app.catalog, &read.grants);
-    let result = audit::audit(&app.catalog, p, &resolved);
+    let narrower = Advisor::of(&app.catalog).narrower(&app.catalog, p);
+    let result = audit::audit_apps(&app.catalog, p, None, &resolved, &Holders::default(), &narrower);
     let key = |e: &audit::AuditEntry| PermissionKey {
         api: e.api.unwrap(),
         kind: e.kind,
@@ -241,7 +243,10 @@ fn the_least_privilege_preset_copies_a_manifest_that_audits_back_as_what_it_remo
         not_granted, removed,
         "documented but not granted = what the preset removed"
     );
-    let undocumented: BTreeSet<PermissionKey> = result.undocumented.iter().map(key).collect();
+    // Nothing undocumented: what the preset swapped in is listed as narrower
+    // than the documented permission it stands in for.
+    assert!(result.undocumented.is_empty(), "{:?}", result.undocumented);
+    assert!(result.is_clean());
     let documented: BTreeSet<PermissionKey> = app
         .catalog
         .rows_of(p)
@@ -249,8 +254,30 @@ fn the_least_privilege_preset_copies_a_manifest_that_audits_back_as_what_it_remo
         .map(|i| permscope::model::selection::key_of(&app.catalog, i))
         .collect();
     let added: BTreeSet<PermissionKey> = reduced.difference(&documented).cloned().collect();
-    assert!(
-        undocumented.is_subset(&added),
-        "{undocumented:?} beyond the swapped-in {added:?}"
-    );
+    assert!(!added.is_empty(), "nakivo's reduction swaps something in");
+    let narrower_keys: BTreeSet<PermissionKey> = result.narrower.iter().map(key).collect();
+    assert_eq!(narrower_keys, added);
+    for e in &result.narrower {
+        let replaced: Vec<&str> = advice
+            .reduction
+            .changes
+            .iter()
+            .filter(|c| {
+                c.replaced_by
+                    .as_ref()
+                    .is_some_and(|k| k.name == *e.permission.as_ref().unwrap())
+            })
+            .map(|c| c.removed.name.as_str())
+            .collect();
+        assert!(!replaced.is_empty(), "{e:?}");
+        assert!(
+            replaced
+                .iter()
+                .any(|r| e.notes[0].starts_with(&format!("narrower than the documented {r} (line "))),
+            "{:?} for {replaced:?}",
+            e.notes
+        );
+        assert!(!e.narrower_than.is_empty());
+    }
+    assert!(audit::summary(&result).contains(&format!("{} granted, narrower than documented", added.len())));
 }

@@ -255,7 +255,7 @@ fn help_is_generated_from_the_keymap() {
     a.update(Action::ToggleHelp);
     let s = screen(&a, Theme::mono(), 130, 90);
     for b in Keymap::default().bindings {
-        assert!(s.contains(b.desc), "help lacks {:?}", b.desc);
+        assert!(s.contains(b.desc), "help lacks {:?}\n{s}", b.desc);
     }
 }
 

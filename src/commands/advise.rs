@@ -3,12 +3,10 @@
 
 use crate::commands::context::{choice, output_width, products};
 use crate::model::advise::render::{AdviseFormat, render};
-use crate::model::advise::{Advisor, AlternativeBook, app_context};
+use crate::model::advise::{Advisor, app_context};
 use crate::model::catalog::Catalog;
-use crate::model::paths::CapabilityModel;
 use clap::Args;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Narrower alternatives, hardening steps and questions for the vendor.
@@ -23,9 +21,6 @@ pub struct AdviseArgs {
     /// Output format (text for reading, json for scripts).
     #[arg(long, value_parser = choice::<AdviseFormat>(), default_value = "text")]
     pub format: AdviseFormat,
-    /// A reviewer's alternatives file, layered on the bundled one.
-    #[arg(long = "alternatives", value_name = "FILE")]
-    pub alternatives: Option<PathBuf>,
 }
 
 /// The app of product `product` called `name`: its exact name (ignoring case),
@@ -67,12 +62,8 @@ pub fn run(catalog: &Catalog, args: &AdviseArgs, out: &mut dyn Write) -> anyhow:
         Some(name) => Some(find_app(catalog, product, name)?),
         None => None,
     };
-    let mut book = AlternativeBook::bundled();
-    if let Some(path) = &args.alternatives {
-        let text = crate::model::read::file::read_text(path)?;
-        book.layer_json(&text, &path.display().to_string())?;
-    }
-    let mut advisor = Advisor::new(book, CapabilityModel::bundled());
+    // The alternatives and model the global options layered.
+    let mut advisor = Advisor::of(catalog);
     let advice = advisor.product(catalog, product, app, &|a| app_context(catalog, product, a));
     out.write_all(render(catalog, &advice, args.format, output_width()).as_bytes())?;
     Ok(ExitCode::SUCCESS)

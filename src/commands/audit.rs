@@ -44,7 +44,8 @@ pub fn run(catalog: &Catalog, args: &AuditArgs, out: &mut dyn Write) -> anyhow::
     let product = products(catalog, std::slice::from_ref(&args.product))?[0];
     let app = args.app.resolve_one(catalog, product)?;
     let set = read_grants(catalog, &args.grants_files)?;
-    let audit = audit::audit_apps(catalog, product, app, &set.grants, &set.holders);
+    let narrower = crate::model::advise::Advisor::of(catalog).narrower(catalog, product);
+    let audit = audit::audit_apps(catalog, product, app, &set.grants, &set.holders, &narrower);
     let text = match args.format {
         AuditFormat::Json => {
             let mut s = crate::model::text::json_pretty(&audit::to_json(&audit));

@@ -29,6 +29,11 @@ pub struct Global {
     /// to outcomes), layered on top of the bundled data/capabilities.json.
     #[arg(long = "model", value_name = "FILE", global = true)]
     pub model: Option<PathBuf>,
+    /// A reviewer's alternatives file (narrower permissions and mechanisms),
+    /// layered on top of the bundled data/alternatives.json: used by advise,
+    /// audit and the explorer.
+    #[arg(long = "alternatives", value_name = "FILE", global = true)]
+    pub alternatives: Option<PathBuf>,
     /// When to colour risk badges (explorer and commands): auto does on a
     /// terminal unless NO_COLOR is set; always and never override both.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -222,6 +227,10 @@ pub fn load_catalog(global: &Global) -> anyhow::Result<(Catalog, LoadReport)> {
     if let Some(path) = &global.model {
         let text = crate::model::read::file::read_text(path)?;
         catalog.capabilities.layer_json(&text, &path.display().to_string())?;
+    }
+    if let Some(path) = &global.alternatives {
+        let text = crate::model::read::file::read_text(path)?;
+        catalog.alternatives.layer_json(&text, &path.display().to_string())?;
     }
     for path in &global.catalogs {
         let export = crate::model::read::grants::read_export_file(path)?;

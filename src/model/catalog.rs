@@ -1,6 +1,7 @@
 //! The catalog: every API, product and requirement permscope knows, loaded and
 //! validated once, then read by the command line and the explorer alike.
 
+use crate::model::advise::book::AlternativeBook;
 use crate::model::microsoft::{MicrosoftCatalog, MicrosoftPermission};
 use crate::model::paths::CapabilityModel;
 use crate::model::permission::PermissionKind;
@@ -111,6 +112,9 @@ pub struct Catalog {
     /// What a whole permission set can reach (`data/capabilities.json`, with
     /// a reviewer's `--model` file on top): read by `paths::power`.
     pub capabilities: CapabilityModel,
+    /// Narrower alternatives to permissions (`data/alternatives.json`, with a
+    /// reviewer's `--alternatives` file on top): read by `advise`.
+    pub alternatives: AlternativeBook,
     /// How many distinct permissions (API, kind, claim) the rows ask for: a
     /// permission's slot numbers it.
     slot_count: u32,
@@ -153,6 +157,7 @@ impl Catalog {
             workload_rules: WorkloadRules::bundled(),
             risk: RiskBook::bundled(),
             capabilities: CapabilityModel::bundled(),
+            alternatives: AlternativeBook::bundled(),
             slot_count: 0,
             slot_index: HashMap::new(),
             row_slot: Vec::new(),

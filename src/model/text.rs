@@ -232,6 +232,15 @@ pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     out
 }
 
+/// Items as an English list: "a", "a and b", "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Neutralised text on one line: tabs and line breaks become spaces.
 pub fn one_line(s: &str) -> String {
     let mut out = String::new();
@@ -697,6 +706,15 @@ mod tests {
             door.write_all(b"\x07\n").unwrap();
         }
         assert_eq!(String::from_utf8(out).unwrap(), "a\tb\n\\u{1b}[2Jc\\u{202e}é\\u{7}\n");
+    }
+
+    #[test]
+    fn lists_read_as_english() {
+        let l = |v: &[&str]| and_list(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(l(&[]), "");
+        assert_eq!(l(&["a"]), "a");
+        assert_eq!(l(&["a", "b"]), "a and b");
+        assert_eq!(l(&["a", "b", "c"]), "a, b and c");
     }
 
     #[test]

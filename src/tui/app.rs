@@ -205,7 +205,7 @@ impl App {
         if self.results.in_background() {
             return self.advice_asked.insert(app).then_some(Effect::Advise(app));
         }
-        let advisor = self.advisor.get_or_insert_with(Advisor::bundled);
+        let advisor = self.advisor.get_or_insert_with(|| Advisor::of(&self.catalog));
         let advice = advise_app(advisor, &self.catalog, app);
         self.advice.insert(app, Arc::new(advice));
         None
@@ -227,10 +227,10 @@ impl App {
         self.advice.insert(app, advice);
     }
 
-    /// The advisor the explorer uses (the bundled alternatives unless
-    /// [`App::with_advisor`] gave another), for a worker of its own.
+    /// The advisor the explorer uses (the catalog's alternatives and model
+    /// unless [`App::with_advisor`] gave another), for a worker of its own.
     pub fn advisor(&mut self) -> Advisor {
-        self.advisor.get_or_insert_with(Advisor::bundled).clone()
+        self.advisor.get_or_insert_with(|| Advisor::of(&self.catalog)).clone()
     }
 
     /// The explorer with this advisor (a reviewer's alternatives layered in).
@@ -562,8 +562,18 @@ impl App {
                     );
                 } else if let Some(row) = self.current().map(|e| e.rows()[0]) {
                     let product = self.catalog.requirements[row].product;
-                    let audit =
-                        crate::model::audit::audit_apps(&self.catalog, product, None, &self.grants, &self.holders);
+                    let narrower = self
+                        .advisor
+                        .get_or_insert_with(|| Advisor::of(&self.catalog))
+                        .narrower(&self.catalog, product);
+                    let audit = crate::model::audit::audit_apps(
+                        &self.catalog,
+                        product,
+                        None,
+                        &self.grants,
+                        &self.holders,
+                        &narrower,
+                    );
                     self.audit = Some((audit, 0));
                 }
             }

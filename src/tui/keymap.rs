@@ -213,7 +213,7 @@ impl Default for Keymap {
             (vec![key('v')], Action::SelectVisible, BROWSE, "select every visible permission", None),
             (vec![key('V')], Action::InvertVisible, BROWSE, "invert the selection over the visible rows", None),
             (vec![key('U')], Action::ClearSelection, BROWSE, "clear the selection", None),
-            (vec![key('P')], Action::PickPreset, TABLE, "select a preset of the row's product (all, backup only, delegated, critical, one app)", None),
+            (vec![key('P')], Action::PickPreset, TABLE, "select a preset of the row's product (all, backup only, critical, least privilege…)", None),
             (vec![key('y')], Action::CopySelection, BROWSE, "copy the selection (last format; names at first)", Some("copy")),
             (vec![key('Y')], Action::PickFormat, BROWSE, "choose a format and copy (names, scopes, JSON, CSV, Markdown, PowerShell, az, manifest)", None),
             (vec![key('?')], Action::ToggleHelp, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog, Focus::Audit, Focus::Power, Focus::Help], "show or hide this help", Some("help")),

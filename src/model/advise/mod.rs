@@ -50,6 +50,35 @@ impl Advisor {
         Advisor::new(AlternativeBook::bundled(), CapabilityModel::bundled())
     }
 
+    /// An advisor with the catalog's alternatives and capability model (a
+    /// reviewer's `--alternatives` and `--model` files layered in).
+    pub fn of(catalog: &Catalog) -> Advisor {
+        Advisor::new(catalog.alternatives.clone(), catalog.capabilities.clone())
+    }
+
+    /// What may stand in for each documented permission of `product`'s apps
+    /// without granting more (their narrower alternatives that are
+    /// permissions): an audit lists such grants as narrower than documented.
+    pub fn narrower(&mut self, catalog: &Catalog, product: usize) -> crate::model::audit::Narrower {
+        let mut narrower = crate::model::audit::Narrower::default();
+        for app in 0..catalog.products[product].apps.len() {
+            let rows = app_rows(catalog, product, app);
+            let held = held_keys(catalog, &rows);
+            let inputs = alternatives::Inputs {
+                catalog,
+                book: &self.book,
+                held: &held,
+            };
+            for &row in &rows {
+                let advice = alternatives::for_requirement(&inputs, &mut self.operations, row);
+                for key in advice.alternatives.iter().filter_map(|a| a.key()) {
+                    narrower.add(app, &key, row);
+                }
+            }
+        }
+        narrower
+    }
+
     /// An advisor with these alternatives (a reviewer's layer applied) and model.
     pub fn new(book: AlternativeBook, model: CapabilityModel) -> Advisor {
         Advisor {

@@ -3,11 +3,11 @@
 use crate::model::catalog::Catalog;
 use crate::model::grants::ResolvedGrant;
 use crate::model::holders::{Holders, MatchedBy};
-use crate::model::permission::PermissionKind;
+use crate::model::permission::{PermissionKey, PermissionKind};
 use crate::model::read::grants::GrantSource;
 use crate::model::risk::Rating;
+use crate::model::text::and_list;
 use std::collections::HashMap;
-
 
 /// A requirement row that documents a permission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,9 @@ pub struct AuditEntry {
     pub rating: Option<Rating>,
     /// The product's rows that document it (empty for undocumented grants).
     pub documented: Vec<DocumentedAt>,
+    /// For a grant narrower than documented: the documented rows it stands
+    /// in for (empty elsewhere).
+    pub narrower_than: Vec<DocumentedAt>,
     /// Grant records behind it (0 when not granted; above 1 when duplicated).
     pub granted: usize,
     /// Where the grants were read.
@@ -101,6 +104,10 @@ pub struct Audit {
     pub other_app: Vec<AuditEntry>,
     /// Granted but not documented: unknown GUIDs first, then highest risk first.
     pub undocumented: Vec<AuditEntry>,
+    /// Granted, not documented, but narrower than a permission the holding
+    /// app's documentation asks for (a least-privilege substitute, or a lower
+    /// form of a documented permission): listed, not flagged.
+    pub narrower: Vec<AuditEntry>,
     /// Documented but not granted, in document order.
     pub not_granted: Vec<AuditEntry>,
     /// What the reviewer should know about how the grants were tied to apps.
@@ -120,12 +127,67 @@ impl Audit {
     }
 }
 
+/// Permissions that may stand in for a documented one without granting more,
+/// per app of the product (from the advice: its narrower alternatives). A
+/// granted permission found here, or one a documented permission of the same
+/// app covers (`Mail.ReadWrite` covers `Mail.Read`), is "narrower than
+/// documented" rather than undocumented.
+#[derive(Debug, Clone, Default)]
+pub struct Narrower {
+    /// (app, resource, kind, lower-case claim) → the documented rows it stands in for.
+    by_key: HashMap<(usize, usize, PermissionKind, String), Vec<usize>>,
+}
+
+impl Narrower {
+    /// Records that `key` may stand in for the documented requirement `row` of `app`.
+    pub fn add(&mut self, app: usize, key: &PermissionKey, row: usize) {
+        let rows = self
+            .by_key
+            .entry((app, key.api, key.kind, key.name.to_lowercase()))
+            .or_default();
+        if !rows.contains(&row) {
+            rows.push(row);
+        }
+    }
+
+    /// The documented rows of `app` (of any app, with `None`) that `grant` is
+    /// narrower than: recorded ones, or those whose permission covers it.
+    fn rows_for(&self, catalog: &Catalog, product: usize, app: Option<usize>, g: &ResolvedGrant) -> Vec<usize> {
+        let (Some(api), Some(name)) = (g.api, g.permission.as_deref()) else {
+            return Vec::new();
+        };
+        let lower = name.to_lowercase();
+        let mut rows: Vec<usize> = Vec::new();
+        for row in catalog.rows_of(product) {
+            let r = &catalog.requirements[row];
+            if app.is_some_and(|a| r.app != a) || r.api != api || r.kind != g.kind {
+                continue;
+            }
+            let recorded = self
+                .by_key
+                .get(&(r.app, api, g.kind, lower.clone()))
+                .is_some_and(|rows| rows.contains(&row));
+            if recorded || crate::model::claim::covers(&r.permission, name) {
+                rows.push(row);
+            }
+        }
+        rows
+    }
+}
+
 /// Matches resolved grants against the documented requirements of `product`,
 /// every app together (distinct by resource, kind and claim; rows with a blank
 /// claim cannot be granted and are left out). See [`audit_apps`] to check
 /// each app's grants against that app.
 pub fn audit(catalog: &Catalog, product: usize, grants: &[ResolvedGrant]) -> Audit {
-    audit_apps(catalog, product, None, grants, &Holders::default())
+    audit_apps(
+        catalog,
+        product,
+        None,
+        grants,
+        &Holders::default(),
+        &Narrower::default(),
+    )
 }
 
 /// The documented permissions of some rows, in document order, keyed by
@@ -137,7 +199,6 @@ struct Documented {
 
 impl Documented {
     fn of(catalog: &Catalog, product: usize, rows: impl Iterator<Item = usize>, app: Option<&str>) -> Documented {
-        let p = &catalog.products[product];
         let mut d = Documented {
             entries: Vec::new(),
             by_key: HashMap::new(),
@@ -147,12 +208,7 @@ impl Documented {
             if r.permission.trim().is_empty() {
                 continue;
             }
-            let at = DocumentedAt {
-                row,
-                app: p.apps[r.app].name.clone(),
-                document: p.source.file.clone(),
-                line: r.line,
-            };
+            let at = documented_at(catalog, product, row);
             let key = (r.api, r.kind, r.permission.to_lowercase());
             match d.by_key.get(&key) {
                 Some(&i) => d.entries[i].documented.push(at),
@@ -169,6 +225,7 @@ impl Documented {
                         id: catalog.fact(r).map(|f| f.id.to_string()),
                         rating: Some(catalog.rating(row).clone()),
                         documented: vec![at],
+                        narrower_than: Vec::new(),
                         granted: 0,
                         sources: Vec::new(),
                         principals: Vec::new(),
@@ -246,6 +303,7 @@ pub fn audit_apps(
     app: Option<usize>,
     grants: &[ResolvedGrant],
     holders: &Holders,
+    narrower: &Narrower,
 ) -> Audit {
     let p = &catalog.products[product];
     let app_rows = |a: usize| {
@@ -328,6 +386,28 @@ pub fn audit_apps(
     let whole = app.is_none() && (apps.is_empty() || parts.iter().any(|x| x.app.is_none()));
 
     let mut undocumented = Vec::new();
+    let mut narrower_entries: Vec<AuditEntry> = Vec::new();
+    // Not documented for the app: narrower than what is, or undocumented.
+    let mut place = |part: &Part, app: Option<usize>| {
+        let rows = narrower.rows_for(catalog, product, app, part.grant);
+        let holder = app.map(|a| p.apps[a].name.as_str());
+        let mut e = undocumented_entry(catalog, part, holder);
+        if rows.is_empty() {
+            undocumented.push(e);
+            return;
+        }
+        let wider: Vec<String> = rows
+            .iter()
+            .map(|&row| {
+                let r = &catalog.requirements[row];
+                format!("{} (line {})", r.permission, r.line)
+            })
+            .collect();
+        e.notes
+            .insert(0, format!("narrower than the documented {}", and_list(&wider)));
+        e.narrower_than = rows.iter().map(|&row| documented_at(catalog, product, row)).collect();
+        narrower_entries.push(e);
+    };
     let mut other_app: Vec<AuditEntry> = Vec::new();
     let mut granted_anywhere: Vec<bool> = vec![false; union.entries.len()];
     for part in &parts {
@@ -338,7 +418,7 @@ pub fn audit_apps(
         let Some(a) = part.app else {
             match hit_union {
                 Some(u) => part.mark(&mut union.entries[u]),
-                None => undocumented.push(undocumented_entry(catalog, part, None)),
+                None => place(part, None),
             }
             continue;
         };
@@ -367,7 +447,7 @@ pub fn audit_apps(
                             v.dedup();
                             v
                         };
-                        e.notes = vec![format!("documented for {}, not for this app", others.join(" and "))];
+                        e.notes = vec![format!("documented for {}, not for this app", and_list(&others))];
                         e.app = Some(holder.clone());
                         e.granted = 0;
                         e.sources.clear();
@@ -379,7 +459,7 @@ pub fn audit_apps(
                 };
                 part.mark(&mut other_app[at]);
             }
-            None => undocumented.push(undocumented_entry(catalog, part, Some(&holder))),
+            None => place(part, Some(a)),
         }
     }
     // Unknown GUIDs first (nobody can say what they allow), then by risk.
@@ -442,8 +522,21 @@ pub fn audit_apps(
         granted_documented,
         other_app,
         undocumented,
+        narrower: narrower_entries,
         not_granted,
         notices,
+    }
+}
+
+/// Where row `row` of `product` documents its permission.
+fn documented_at(catalog: &Catalog, product: usize, row: usize) -> DocumentedAt {
+    let p = &catalog.products[product];
+    let r = &catalog.requirements[row];
+    DocumentedAt {
+        row,
+        app: p.apps[r.app].name.clone(),
+        document: p.source.file.clone(),
+        line: r.line,
     }
 }
 
@@ -493,6 +586,7 @@ fn undocumented_entry(catalog: &Catalog, part: &Part, app: Option<&str>) -> Audi
         id: g.id.clone(),
         rating,
         documented: Vec::new(),
+        narrower_than: Vec::new(),
         granted: part.count(),
         sources: part.sources.clone(),
         principals: part.principals().to_vec(),
@@ -501,4 +595,3 @@ fn undocumented_entry(catalog: &Catalog, part: &Part, app: Option<&str>) -> Audi
         app: app.map(str::to_string),
     }
 }
-

@@ -8,11 +8,12 @@ use serde_json::{Value, json};
 // ------------------------------------------------------------------ JSON
 
 /// The audit as JSON: `{"granted_documented": [...], "undocumented": [...],
-/// "not_granted": [...], "documented_for_another_app": [...], "product", "apps",
-/// "notices"}`. Every entry has `api`, `permission` (null when the GUID is
+/// "granted_narrower_than_documented": [...], "not_granted": [...],
+/// "documented_for_another_app": [...], "product", "apps", "notices"}`. Every entry has `api`, `permission` (null when the GUID is
 /// unknown), `type` (`application` or `delegated`), `id` (null when no catalog
 /// knows it), `unknown`, `flagged`, `risk` (null when unknown), `documented`
-/// (document, line, app), `granted` (count), `sources` (file, export, entry,
+/// (document, line, app), `narrower_than` (the documented rows a narrower
+/// grant stands in for: document, line, app), `granted` (count), `sources` (file, export, entry,
 /// path, line), `principals`, `consent`, `notes` and `app` (the product's app
 /// the entry is for; null when the grants could not be tied to one). `apps`
 /// lists the apps checked one by one, each with `app`, `matched_by` (`given`,
@@ -29,6 +30,7 @@ pub fn to_json(audit: &Audit) -> Value {
         "granted_documented": audit.granted_documented.iter().map(|e| entry_json(e, false)).collect::<Vec<_>>(),
         "documented_for_another_app": audit.other_app.iter().map(|e| entry_json(e, true)).collect::<Vec<_>>(),
         "undocumented": audit.undocumented.iter().map(|e| entry_json(e, true)).collect::<Vec<_>>(),
+        "granted_narrower_than_documented": audit.narrower.iter().map(|e| entry_json(e, false)).collect::<Vec<_>>(),
         "not_granted": audit.not_granted.iter().map(|e| entry_json(e, false)).collect::<Vec<_>>(),
         "notices": audit.notices,
     })
@@ -51,6 +53,11 @@ fn entry_json(e: &AuditEntry, flagged: bool) -> Value {
             "basis": r.basis.as_str(),
         })),
         "documented": e.documented.iter().map(|d| json!({
+            "document": d.document,
+            "line": d.line,
+            "app": d.app,
+        })).collect::<Vec<_>>(),
+        "narrower_than": e.narrower_than.iter().map(|d| json!({
             "document": d.document,
             "line": d.line,
             "app": d.app,
@@ -78,13 +85,17 @@ fn badge(e: &AuditEntry) -> &'static str {
 
 /// "3 granted and documented, 1 documented for another app, 2 granted but
 /// undocumented, 4 documented but not granted" (the other-app count only for
-/// products with several apps): the one summary every view of an audit gives.
+/// products with several apps, the narrower count only when there are such
+/// grants): the one summary every view of an audit gives.
 pub fn summary(audit: &Audit) -> String {
     let mut parts = vec![format!("{} granted and documented", audit.granted_documented.len())];
     if audit.app_count > 1 {
         parts.push(format!("{} documented for another app", audit.other_app.len()));
     }
     parts.push(format!("{} granted but undocumented", audit.undocumented.len()));
+    if !audit.narrower.is_empty() {
+        parts.push(format!("{} granted, narrower than documented", audit.narrower.len()));
+    }
     parts.push(format!("{} documented but not granted", audit.not_granted.len()));
     parts.join(", ")
 }
@@ -201,7 +212,12 @@ pub fn to_markdown(audit: &Audit) -> String {
         }
     }
 
-    let granted: [(&str, &[AuditEntry], bool); 2] = [
+    let granted: [(&str, &[AuditEntry], bool); 3] = [
+        (
+            "Granted, narrower than documented",
+            &audit.narrower,
+            !audit.narrower.is_empty(),
+        ),
         ("Granted, documented only for another app", &audit.other_app, multi),
         ("Granted and documented", &audit.granted_documented, true),
     ];
@@ -298,8 +314,14 @@ pub fn to_table(audit: &Audit, width: usize) -> String {
     out.push_str(&truncate(&one_line(&summary(audit)), width));
     out.push('\n');
     let multi = audit.app_count > 1;
-    let sections: [(&str, &[AuditEntry], bool, bool); 4] = [
+    let sections: [(&str, &[AuditEntry], bool, bool); 5] = [
         ("GRANTED BUT UNDOCUMENTED", &audit.undocumented, true, true),
+        (
+            "GRANTED, NARROWER THAN DOCUMENTED",
+            &audit.narrower,
+            false,
+            !audit.narrower.is_empty(),
+        ),
         (
             "GRANTED, DOCUMENTED ONLY FOR ANOTHER APP",
             &audit.other_app,

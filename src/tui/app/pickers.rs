@@ -146,7 +146,7 @@ impl App {
                     Some(PresetChoice::App(a)) => (Some(*a), Preset::Everything),
                     Some(PresetChoice::LeastPrivilege(a)) => {
                         let app = AppRef { product, app: *a };
-                        let advisor = self.advisor.get_or_insert_with(Advisor::bundled);
+                        let advisor = self.advisor.get_or_insert_with(|| Advisor::of(&self.catalog));
                         let advice = advise_app(advisor, &self.catalog, app);
                         self.selection = advice.reduction.selection_for(app);
                         self.status = Some(format!(

@@ -23,8 +23,9 @@ fn entry_line(e: &AuditEntry, flagged: bool, multi: bool, width: usize, theme: &
         let lines: Vec<String> = e.documented.iter().map(|d| d.line.to_string()).collect();
         format!("documented at line {}", lines.join(", "))
     };
-    // A flagged grant that is documented is another app's: say so first.
-    if flagged && !e.documented.is_empty() {
+    // A flagged grant that is documented is another app's, a narrower one
+    // stands in for a documented permission: say so first.
+    if (flagged && !e.documented.is_empty()) || !e.narrower_than.is_empty() {
         detail = e.notes.iter().cloned().chain([detail]).collect::<Vec<_>>().join(" · ");
     } else if let Some(app) = &e.app
         && e.granted > 0
@@ -55,8 +56,14 @@ pub(super) fn render(frame: &mut Frame, area: Rect, audit: &Audit, scroll: u16, 
         .map(Line::from)
         .collect();
     lines.push(Line::from(crate::model::audit::summary(audit).replace(", ", " · ")));
-    let sections: [(&str, &Vec<AuditEntry>, bool, bool); 4] = [
+    let sections: [(&str, &Vec<AuditEntry>, bool, bool); 5] = [
         ("Granted but undocumented (flagged)", &audit.undocumented, true, true),
+        (
+            "Granted, narrower than documented",
+            &audit.narrower,
+            false,
+            !audit.narrower.is_empty(),
+        ),
         (
             "Granted, documented only for another app (flagged)",
             &audit.other_app,
