@@ -116,7 +116,7 @@ fn explorer_opens_filters_moves_helps_and_quits_cleanly() {
     // Resize: the explorer redraws at the new size.
     t.cmd(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
     t.wait("redraw at 80 columns", |s| {
-        s.lines().next().is_some_and(|l| l.contains("permscope"))
+        s.lines().next().is_some_and(|l| l.contains("permscope")) && s.lines().all(|l| l.chars().count() <= 80)
     });
     t.keys(&["q"]);
     let s = t.wait("the shell back", |s| s.contains("BACK$"));
