@@ -587,3 +587,288 @@ fn short(api: &str) -> &str {
         other => other,
     }
 }
+
+// ---------------------------------------------------------------------------
+// The README's Risk section.
+
+const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+
+/// The Risk section of the README: from "## Risk" to just before "## Data".
+fn risk_section(readme: &str) -> &str {
+    let start = readme.find("\n## Risk\n").expect("a Risk section");
+    let end = readme[start..].find("\n## Data").map_or(readme.len(), |e| start + e);
+    &readme[start..end]
+}
+
+/// Checks (or, with `UPDATE_README=1`, rewrites) the lines between
+/// `<!-- NAME:start … -->` and `<!-- NAME:end -->` inside the Risk section.
+fn generated(readme: &mut String, name: &str, want: &str) -> Option<String> {
+    let section_start = readme.find("\n## Risk\n").expect("a Risk section");
+    let open = format!("<!-- {name}:start");
+    let close = format!("<!-- {name}:end -->");
+    let start = section_start
+        + readme[section_start..]
+            .find(&open)
+            .unwrap_or_else(|| panic!("{open} in README.md"));
+    let body = start + readme[start..].find('\n').expect("a line break after the marker") + 1;
+    let end = body
+        + readme[body..]
+            .find(&close)
+            .unwrap_or_else(|| panic!("{close} in README.md"));
+    assert!(
+        risk_section(readme).contains(&readme[start..end]),
+        "{name}: the generated block lies outside the Risk section"
+    );
+    if std::env::var_os("UPDATE_README").is_some() {
+        readme.replace_range(body..end, want);
+        return None;
+    }
+    (readme[body..end] != *want).then(|| {
+        format!(
+            "README.md's {name} table is stale (UPDATE_README=1 cargo test --test ratings rewrites it); today it reads:\n{want}"
+        )
+    })
+}
+
+fn levels_row(label: &str, levels: &[RiskLevel]) -> String {
+    let count = |l: RiskLevel| levels.iter().filter(|x| **x == l).count();
+    format!(
+        "| {label} | {} | {} | {} | {} | {} |\n",
+        levels.len(),
+        count(Low),
+        count(Medium),
+        count(High),
+        count(Critical)
+    )
+}
+
+/// Levels over the data: the bundled products' distinct permissions (as
+/// tests/first_use.rs counts them) and Microsoft's catalog per resource and kind.
+fn levels_table() -> String {
+    let catalog = Catalog::load(&[]).0;
+    let book = RiskBook::bundled();
+    let mut out = String::from("| | total | low | medium | high | critical |\n|---|---:|---:|---:|---:|---:|\n");
+    for (kind, label) in [
+        (Application, "distinct permissions in the product files, application"),
+        (
+            Delegated,
+            "distinct permissions in the product files, delegated (one blank claim is unknown)",
+        ),
+    ] {
+        let groups = permscope::model::query::group_by_permission(
+            &catalog,
+            (0..catalog.requirements.len()).filter(|&i| catalog.requirements[i].kind == kind),
+        );
+        let levels: Vec<RiskLevel> = groups.iter().map(|g| catalog.rating(g.rows[0]).level).collect();
+        out.push_str(&levels_row(label, &levels));
+    }
+    let all = catalog_perms_by_resource();
+    for ((api, kind), names) in &all {
+        let levels: Vec<RiskLevel> = names.iter().map(|n| book.rate(api, *kind, n).level).collect();
+        out.push_str(&levels_row(&format!("{}, {kind}", short_name(api)), &levels));
+    }
+    out
+}
+
+/// Microsoft's catalog grouped by resource (in the catalog's order) and kind.
+fn catalog_perms_by_resource() -> Vec<((String, PermissionKind), Vec<String>)> {
+    let microsoft = MicrosoftCatalog::bundled();
+    let mut out = Vec::new();
+    for (api, app_id) in microsoft.resources() {
+        for kind in [Application, Delegated] {
+            let mut names: Vec<String> = microsoft
+                .permissions(app_id, kind)
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .collect();
+            names.sort();
+            names.dedup();
+            if !names.is_empty() {
+                out.push(((api.to_string(), kind), names));
+            }
+        }
+    }
+    out
+}
+
+fn short_name(api: &str) -> &str {
+    match api {
+        EXCHANGE => "Exchange Online",
+        "Office 365 SharePoint Online" => "SharePoint Online",
+        other => other,
+    }
+}
+
+/// The marked paths of Microsoft Graph, as a table.
+fn paths_table() -> String {
+    let book = RiskBook::bundled();
+    let mut rows: Vec<(u8, String)> = Vec::new();
+    for (api, name, path) in book.takeover_paths() {
+        if api != GRAPH {
+            continue;
+        }
+        let rating = book.rate(api, Application, name);
+        let goal = match path.to {
+            PathGoal::Takeover => "Global Administrator",
+            PathGoal::Lockout => "every user locked out",
+        };
+        let mut condition = path.condition.clone().unwrap_or_else(|| "none".into());
+        if let Some(needs) = &path.needs {
+            condition = format!("{condition}; **needs** {needs}");
+        }
+        rows.push((
+            rating.score,
+            format!(
+                "| `{name}` | {goal} | {} | {condition} | {} | {} |\n",
+                if path.direct { "direct" } else { "indirect" },
+                path.source,
+                rating.level
+            ),
+        ));
+    }
+    // Highest score first, as the explorer sorts; the name breaks ties.
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut out =
+        String::from("| permission | path to | direct? | condition | source | level |\n|---|---|---|---|---|---|\n");
+    for (_, row) in rows {
+        out.push_str(&row);
+    }
+    out
+}
+
+/// permscope's levels against the bundled published classifications, per source,
+/// and the kinds of disagreement with how many lenses each explains.
+fn lenses_tables() -> String {
+    let book = RiskBook::bundled();
+    let kinds = LensKinds::bundled();
+    let mut per_source: BTreeMap<LensSource, [usize; 5]> = BTreeMap::new();
+    let mut per_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut unexplained = [0usize; 2];
+    for entry in Lenses::bundled().iter() {
+        let level = book.rate(&entry.api, entry.kind, &entry.permission).level;
+        for lens in &entry.lenses {
+            let counts = per_source.entry(lens.source).or_default();
+            counts[0] += 1;
+            match lens.agrees(level) {
+                Some(Agreement::Agrees) => counts[1] += 1,
+                Some(Agreement::WeRateHigher) => counts[2] += 1,
+                Some(Agreement::WeRateLower) => {
+                    counts[3] += 1;
+                    if entry.kind == Delegated {
+                        counts[4] += 1;
+                    }
+                }
+                None => {}
+            }
+            if let Some(direction) = lens.agrees(level).filter(|a| *a != Agreement::Agrees) {
+                match kinds.explain(&entry.api, entry.kind, &entry.permission, lens, level) {
+                    Some(kind) => *per_kind.entry(kind.id.as_str()).or_default() += 1,
+                    None => unexplained[usize::from(direction == Agreement::WeRateLower)] += 1,
+                }
+            }
+        }
+    }
+    let mut out = String::from(
+        "| source | lenses | agree | we rate higher | we rate lower | of them delegated |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    for source in LensSource::ALL {
+        let c = per_source.get(&source).copied().unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            source.name(),
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4]
+        );
+    }
+    out.push_str("\n| kind of disagreement | we rate | lenses |\n|---|---|---:|\n");
+    for kind in kinds.kinds() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            kind.title,
+            kind.direction,
+            per_kind.get(kind.id.as_str()).copied().unwrap_or(0)
+        );
+    }
+    let _ = writeln!(out, "| none of these kinds | higher | {} |", unexplained[0]);
+    let _ = writeln!(out, "| none of these kinds | lower | {} |", unexplained[1]);
+    out
+}
+
+#[test]
+fn readme_risk_tables_are_generated_from_the_data() {
+    let mut readme = std::fs::read_to_string(README).unwrap();
+    let stale: Vec<String> = [
+        ("risk-levels", levels_table()),
+        ("risk-paths", paths_table()),
+        ("risk-lenses", lenses_tables()),
+    ]
+    .iter()
+    .filter_map(|(name, want)| generated(&mut readme, name, want))
+    .collect();
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(README, &readme).unwrap();
+        return;
+    }
+    assert!(stale.is_empty(), "{}", stale.join("\n\n"));
+}
+
+/// The level table's examples rate at the level of their row: as an application
+/// permission where Microsoft publishes one, on Microsoft Graph unless the
+/// README names Exchange or SharePoint before it.
+#[test]
+fn readme_level_examples_rate_as_the_table_says() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let section = risk_section(&readme);
+    let microsoft = MicrosoftCatalog::bundled();
+    let resources = microsoft.resources();
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (row, level) in [
+        ("| critical |", Critical),
+        ("| high |", High),
+        ("| medium |", Medium),
+        ("| low |", Low),
+    ] {
+        let line = section
+            .lines()
+            .find(|l| l.starts_with(row))
+            .unwrap_or_else(|| panic!("the {row} row of the level table"));
+        let examples = line.rsplit('|').nth(1).unwrap_or("");
+        let mut api = GRAPH;
+        for (i, piece) in examples.split('`').enumerate() {
+            if i % 2 == 0 {
+                api = if piece.contains("Exchange") {
+                    EXCHANGE
+                } else if piece.contains("SharePoint") {
+                    "Office 365 SharePoint Online"
+                } else {
+                    GRAPH
+                };
+                continue;
+            }
+            let app_id = resources.iter().find(|(a, _)| *a == api).map(|(_, id)| *id).unwrap();
+            let kind = if microsoft.get(app_id, Application, piece).is_some() {
+                Application
+            } else if microsoft.get(app_id, Delegated, piece).is_some() {
+                Delegated
+            } else {
+                wrong.push(format!("{piece}: not in Microsoft's catalog of {api}"));
+                continue;
+            };
+            let rated = RiskBook::bundled().rate(api, kind, piece).level;
+            checked += 1;
+            if rated != level {
+                wrong.push(format!(
+                    "{piece} ({api}, {kind}) is listed as {level} but rates {rated}"
+                ));
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} examples");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
