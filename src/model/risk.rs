@@ -624,6 +624,25 @@ mod tests {
     }
 
     #[test]
+    fn every_marked_path_is_critical_unless_it_needs_a_second_right() {
+        let b = book();
+        let paths = b.takeover_paths();
+        assert!(paths.len() >= 40, "{} marked paths", paths.len());
+        for (api, name, path) in paths {
+            let r = b.rate(api, Application, name);
+            if path.needs.is_none() {
+                assert_eq!(r.level, RiskLevel::Critical, "{name}: {:?}", r.reasons);
+            } else {
+                assert!(r.level >= RiskLevel::High, "{name}");
+            }
+            assert!(mentions(&r, &[path.to.words()]), "{name}: {:?}", r.reasons);
+        }
+        let au = b.takeover_path(GRAPH, "AdministrativeUnit.ReadWrite.All").expect("marked");
+        assert!(au.needs.is_some() && !au.direct);
+        assert!(b.takeover_path(GRAPH, "Mail.ReadWrite").is_none());
+    }
+
+    #[test]
     fn takeover_paths_with_a_common_condition_are_critical_and_name_it() {
         let b = book();
         let owned = b.rate(GRAPH, Application, "Application.ReadWrite.OwnedBy");
