@@ -637,7 +637,9 @@ mod tests {
             }
             assert!(mentions(&r, &[path.to.words()]), "{name}: {:?}", r.reasons);
         }
-        let au = b.takeover_path(GRAPH, "AdministrativeUnit.ReadWrite.All").expect("marked");
+        let au = b
+            .takeover_path(GRAPH, "AdministrativeUnit.ReadWrite.All")
+            .expect("marked");
         assert!(au.needs.is_some() && !au.direct);
         assert!(b.takeover_path(GRAPH, "Mail.ReadWrite").is_none());
     }
