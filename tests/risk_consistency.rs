@@ -15,7 +15,9 @@
 //!
 //! Cross-checked (printed, run with `--nocapture` to see): the Enterprise Access
 //! Model tiers of AzurePrivilegedIAM and EntraOps, Microsoft's `privilegeLevel`
-//! and the MSIdentityTools consent-grant table. Only gross disagreements fail.
+//! and the MSIdentityTools consent-grant table, and the takeover and lockout
+//! paths the risk data marks beside those classes. Only gross disagreements fail
+//! (a marked path classified as user access is one).
 
 mod common;
 
@@ -703,4 +705,64 @@ fn cross_check_with_published_classifications() {
         gross_list.len(),
         gross_list.join("\n")
     );
+}
+
+/// Every application permission the risk data marks as a path to Global
+/// Administrator or to locking every user out, beside what the published
+/// classifications say about it (printed); none of them may be classified as
+/// user access or `privilegeLevel` 1 or 2 by a source, which would mean the mark
+/// or the source is wrong.
+#[test]
+fn marked_paths_against_published_classifications() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let book = RiskBook::bundled();
+    let mut verdicts = eam_verdicts(&reference);
+    verdicts.extend(entraops_verdicts(&reference));
+    verdicts.extend(privilege_level_verdicts(&reference));
+    let mut out = String::from(
+        "\nMarked paths beside the published classifications (AzurePrivilegedIAM, EntraOps, privilegeLevel):\n",
+    );
+    let mut wrong = Vec::new();
+    let mut marked = 0;
+    for (api, name, path) in book.takeover_paths() {
+        if api != GRAPH {
+            continue;
+        }
+        marked += 1;
+        let level = book.rate(api, PermissionKind::Application, name).level;
+        let classes: Vec<&str> = verdicts
+            .iter()
+            .filter(|v| {
+                v.perm.api == GRAPH
+                    && v.perm.kind == PermissionKind::Application
+                    && v.perm.name.eq_ignore_ascii_case(name)
+            })
+            .map(|v| v.class.as_str())
+            .collect();
+        for class in &classes {
+            if matches!(*class, "UserAccess" | "1" | "2") {
+                wrong.push(format!(
+                    "{name} (marked {} path) is classified {class}",
+                    path.to.as_str()
+                ));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "  {:<5} {:<55} {:<8} {}",
+            level.badge(),
+            name,
+            path.to.as_str(),
+            if classes.is_empty() {
+                "not classified".to_string()
+            } else {
+                classes.join(", ")
+            }
+        );
+    }
+    println!("{out}");
+    assert!(marked > 30, "only {marked} marked paths on Microsoft Graph");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

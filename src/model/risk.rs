@@ -127,6 +127,9 @@ pub(crate) struct Layer {
     /// Key: lower-case `api`, 0x1f, lower-case permission.
     pub entries: HashMap<Box<str>, Entry>,
     pub rules: Vec<Rule>,
+    /// `(api, permission)` as written, for every entry of this file that marks
+    /// a takeover or lockout path, in file order.
+    pub marked: Vec<(String, String)>,
 }
 
 /// A reviewed verdict for each kind of one permission.
@@ -137,6 +140,61 @@ pub(crate) struct Entry {
     /// The delegated permission when the document says a Global Administrator
     /// signs in to the app.
     pub delegated_by_admin: Option<Verdict>,
+    /// The path the application permission opens, where the entry marks one.
+    pub path: Option<TakeoverPath>,
+}
+
+/// Where a marked path leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PathGoal {
+    /// Global Administrator, or signing in as one.
+    Takeover,
+    /// Locking every user out of the tenant.
+    Lockout,
+}
+
+impl PathGoal {
+    /// `takeover` or `lockout`, as in the risk file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathGoal::Takeover => "takeover",
+            PathGoal::Lockout => "lockout",
+        }
+    }
+
+    /// What the reasons call the path: "Global Administrator" or "locking every user out".
+    pub fn words(self) -> &'static str {
+        match self {
+            PathGoal::Takeover => "Global Administrator",
+            PathGoal::Lockout => "locking every user out",
+        }
+    }
+}
+
+/// A path from an application permission to Global Administrator or to
+/// locking every user out, as a reviewed entry marks it (`path` in the risk
+/// file). The principle: a marked path that `needs` nothing beyond one tenant
+/// condition rates critical; the loader refuses one that does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TakeoverPath {
+    /// Where it leads.
+    pub to: PathGoal,
+    /// True when the permission itself does the last step (assigns the role,
+    /// signs in as the account, locks the users out); false when it opens a
+    /// way that another step completes.
+    pub direct: bool,
+    /// The one tenant condition the path needs, in the words of the reasons;
+    /// `None` when it needs none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// A second permission or right the app does not hold through this one,
+    /// without which the path stops (such a path may rate high on its own;
+    /// the set analysis rates the combination), in the words of the reasons.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
+    /// Who published the path, or whose published mechanism it follows.
+    pub source: String,
 }
 
 #[derive(Debug, Clone)]
@@ -241,6 +299,55 @@ impl RiskBook {
             }
         }
         rating
+    }
+
+    /// The takeover or lockout path that `permission` on `api` opens as an
+    /// application permission, where the entry that rates it marks one (a
+    /// reviewer's entry or rule that rates it instead hides the bundled mark).
+    pub fn takeover_path(&self, api: &str, permission: &str) -> Option<&TakeoverPath> {
+        let (api, name) = (api.trim(), permission.trim());
+        let mut key = [0u8; MAX_KEY];
+        let key = entry_key(&mut key, api, name);
+        for layer in &self.layers {
+            if let Some(entry) = key.and_then(|k| layer.entries.get(k))
+                && entry.application.is_some()
+            {
+                return entry.path.as_ref();
+            }
+            if layer
+                .rules
+                .iter()
+                .any(|r| r.matches(api, PermissionKind::Application, name))
+            {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Every marked path in force, as `(api, permission, path)`: top layer
+    /// first, each permission once, in file order.
+    pub fn takeover_paths(&self) -> Vec<(&str, &str, &TakeoverPath)> {
+        let mut out: Vec<(&str, &str, &TakeoverPath)> = Vec::new();
+        for layer in &self.layers {
+            for (api, permission) in &layer.marked {
+                let seen = out
+                    .iter()
+                    .any(|(a, p, _)| a.eq_ignore_ascii_case(api) && p.eq_ignore_ascii_case(permission));
+                if !seen && let Some(path) = self.takeover_path(api, permission) {
+                    out.push((api, permission, path));
+                }
+            }
+        }
+        out
+    }
+
+    /// The ids of the rules in force, top layer first, in the order they are tried.
+    pub fn rule_ids(&self) -> Vec<&str> {
+        self.layers
+            .iter()
+            .flat_map(|l| l.rules.iter().map(|r| r.id.as_str()))
+            .collect()
     }
 
     /// The entry's verdict for a delegated permission a Global Administrator signs in to.
@@ -514,6 +621,27 @@ mod tests {
                 "{name}: delegated above application"
             );
         }
+    }
+
+    #[test]
+    fn every_marked_path_is_critical_unless_it_needs_a_second_right() {
+        let b = book();
+        let paths = b.takeover_paths();
+        assert!(paths.len() >= 40, "{} marked paths", paths.len());
+        for (api, name, path) in paths {
+            let r = b.rate(api, Application, name);
+            if path.needs.is_none() {
+                assert_eq!(r.level, RiskLevel::Critical, "{name}: {:?}", r.reasons);
+            } else {
+                assert!(r.level >= RiskLevel::High, "{name}");
+            }
+            assert!(mentions(&r, &[path.to.words()]), "{name}: {:?}", r.reasons);
+        }
+        let au = b
+            .takeover_path(GRAPH, "AdministrativeUnit.ReadWrite.All")
+            .expect("marked");
+        assert!(au.needs.is_some() && !au.direct);
+        assert!(b.takeover_path(GRAPH, "Mail.ReadWrite").is_none());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::read::ReadError;
 use crate::model::read::json::{self, Fault, Step, join};
-use crate::model::risk::{Entry, Layer, MAX_NAME, RiskBook, Rule, Verdict, owned_key};
+use crate::model::risk::{Entry, Layer, MAX_NAME, PathGoal, RiskBook, Rule, TakeoverPath, Verdict, owned_key};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
@@ -60,6 +60,8 @@ struct EntryDoc {
     #[serde(default)]
     delegated_by_admin: Option<VerdictDoc>,
     #[serde(default)]
+    path: Option<PathDoc>,
+    #[serde(default)]
     note: Option<String>,
     #[serde(default)]
     references: Vec<String>,
@@ -72,6 +74,26 @@ struct VerdictDoc {
     #[serde(default)]
     score: Option<u8>,
     reasons: Vec<String>,
+}
+
+/// A takeover or lockout path the entry's application permission opens.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathDoc {
+    to: PathGoalDoc,
+    direct: bool,
+    #[serde(default)]
+    condition: Option<String>,
+    #[serde(default)]
+    needs: Option<String>,
+    source: String,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum PathGoalDoc {
+    Takeover,
+    Lockout,
 }
 
 #[derive(Deserialize)]
@@ -132,6 +154,7 @@ fn compile(doc: BookDoc) -> Result<Layer, Fault<'static>> {
         check_text(description, &[Step::key("description")])?;
     }
     let mut entries: HashMap<Box<str>, Entry> = HashMap::with_capacity(doc.entries.len() * 2);
+    let mut marked: Vec<(String, String)> = Vec::new();
     for (i, e) in doc.entries.into_iter().enumerate() {
         let here = [Step::key("entries"), Step::Index(i)];
         let name = e.permission.trim();
@@ -161,6 +184,14 @@ fn compile(doc: BookDoc) -> Result<Layer, Fault<'static>> {
             check_text(reference, &join(&here, &[Step::key("references"), Step::Index(j)]))?;
         }
         let application = verdict(e.application, &join(&here, &[Step::key("application")]))?;
+        let path = match e.path {
+            Some(doc) => Some(takeover_path(
+                doc,
+                application.as_ref(),
+                &join(&here, &[Step::key("path")]),
+            )?),
+            None => None,
+        };
         let delegated = verdict(e.delegated, &join(&here, &[Step::key("delegated")]))?;
         let delegated_by_admin = verdict(e.delegated_by_admin, &join(&here, &[Step::key("delegated_by_admin")]))?;
         if let (Some(admin), Some(d)) = (&delegated_by_admin, &delegated)
@@ -204,8 +235,12 @@ fn compile(doc: BookDoc) -> Result<Layer, Fault<'static>> {
                         application: application.clone(),
                         delegated: delegated.clone(),
                         delegated_by_admin: delegated_by_admin.clone(),
+                        path: path.clone(),
                     });
                 }
+            }
+            if path.is_some() {
+                marked.push((api.trim().to_string(), name.to_string()));
             }
         }
     }
@@ -309,7 +344,56 @@ fn compile(doc: BookDoc) -> Result<Layer, Fault<'static>> {
             write_reasons: r.write_reasons,
         });
     }
-    Ok(Layer { entries, rules })
+    Ok(Layer { entries, rules, marked })
+}
+
+/// Checks a marked path against the entry's application verdict: a path that
+/// needs nothing but one tenant condition rates critical (the principle).
+fn takeover_path(
+    doc: PathDoc,
+    application: Option<&Verdict>,
+    path: &[Step<'static>],
+) -> Result<TakeoverPath, Fault<'static>> {
+    let Some(application) = application else {
+        return Err(Fault::new(
+            path.to_vec(),
+            "marks a path of the application permission but the entry has no `application` verdict",
+        ));
+    };
+    for (field, text) in [
+        ("condition", doc.condition.as_deref()),
+        ("needs", doc.needs.as_deref()),
+        ("source", Some(doc.source.as_str())),
+    ] {
+        if let Some(text) = text {
+            let here = join(path, &[Step::key(field)]);
+            check_text(text, &here)?;
+            if text.trim().is_empty() {
+                return Err(Fault::new(here, "must not be empty (leave the field out instead)"));
+            }
+        }
+    }
+    let to = match doc.to {
+        PathGoalDoc::Takeover => PathGoal::Takeover,
+        PathGoalDoc::Lockout => PathGoal::Lockout,
+    };
+    if doc.needs.is_none() && application.level != RiskLevel::Critical {
+        return Err(Fault::new(
+            join(path, &[Step::key("to")]),
+            format!(
+                "a path to {} that needs no second permission rates critical as an application permission, but the entry rates it {} (say what else it `needs`, or rate it critical)",
+                to.words(),
+                application.level
+            ),
+        ));
+    }
+    Ok(TakeoverPath {
+        to,
+        direct: doc.direct,
+        condition: doc.condition.map(|c| c.trim().to_string()),
+        needs: doc.needs.map(|n| n.trim().to_string()),
+        source: doc.source.trim().to_string(),
+    })
 }
 
 fn verdict(doc: Option<VerdictDoc>, path: &[Step<'static>]) -> Result<Option<Verdict>, Fault<'static>> {
@@ -448,7 +532,7 @@ mod tests {
     use crate::model::level::RiskLevel;
     use crate::model::permission::PermissionKind::{Application, Delegated};
     use crate::model::read::{ErrorKind, ReadError};
-    use crate::model::risk::RiskBook;
+    use crate::model::risk::{PathGoal, RiskBook};
 
     fn load_error(text: &str) -> ReadError {
         match RiskBook::from_json(text, "reviewer.json") {
@@ -589,6 +673,54 @@ mod tests {
         assert!(e.to_string().contains("U+202E"), "{e}");
         let escaped = r#"{ "version": 1, "rules": [ { "id": "r", "names": ["*"], "subject": "a\u001bb", "application": { "read": "low" } } ] }"#;
         assert!(load_error(escaped).to_string().contains("U+001B"));
+    }
+
+    #[test]
+    fn a_marked_path_is_read_and_held_to_the_principle() {
+        let marked = r#"{ "version": 1, "entries": [ { "apis": ["Microsoft Graph"], "permission": "X.ReadWrite.All",
+            "path": { "to": "lockout", "direct": false, "condition": "a tenant without PIM", "source": "someone" },
+            "application": { "level": "critical", "reasons": ["Path to locking every user out (indirect)."] } } ] }"#;
+        let b = RiskBook::from_json(marked, "t.json").unwrap();
+        let path = b
+            .takeover_path(" microsoft graph ", "x.readwrite.all")
+            .expect("the mark");
+        assert_eq!(path.to, PathGoal::Lockout);
+        assert!(!path.direct);
+        assert_eq!(path.condition.as_deref(), Some("a tenant without PIM"));
+        assert_eq!(b.takeover_paths().len(), 1);
+        // A reviewer's entry without the mark hides it.
+        let mut layered = b.clone();
+        layered.layer(
+            RiskBook::from_json(
+                r#"{ "version": 1, "entries": [ { "apis": ["Microsoft Graph"], "permission": "X.ReadWrite.All",
+                "application": { "level": "high", "reasons": ["We use PIM."] } } ] }"#,
+                "mine.json",
+            )
+            .unwrap(),
+        );
+        assert!(layered.takeover_path("Microsoft Graph", "X.ReadWrite.All").is_none());
+        assert!(layered.takeover_paths().is_empty());
+        // A path that needs nothing more must rate critical...
+        let high = marked.replace("\"level\": \"critical\"", "\"level\": \"high\"");
+        let e = load_error(&high);
+        assert_eq!(e.field.as_deref().unwrap_or(""), "entries[0].path.to", "{e}");
+        assert!(e.to_string().contains("rates critical"), "{e}");
+        // ...unless it says what else it needs.
+        let needs = high.replace("\"source\"", "\"needs\": \"a password-reset right\", \"source\"");
+        let b = RiskBook::from_json(&needs, "t.json").unwrap();
+        let path = b.takeover_path("Microsoft Graph", "X.ReadWrite.All").unwrap();
+        assert_eq!(path.needs.as_deref(), Some("a password-reset right"));
+        // The mark belongs to the application permission.
+        let delegated = r#"{ "version": 1, "entries": [ { "apis": ["G"], "permission": "P",
+            "path": { "to": "takeover", "direct": true, "source": "s" },
+            "delegated": { "level": "high", "reasons": ["x"] } } ] }"#;
+        let e = load_error(delegated);
+        assert_eq!(e.field.as_deref().unwrap_or(""), "entries[0].path", "{e}");
+        let blank = marked.replace("a tenant without PIM", " ");
+        assert_eq!(
+            load_error(&blank).field.as_deref().unwrap_or(""),
+            "entries[0].path.condition"
+        );
     }
 
     #[test]
