@@ -496,7 +496,8 @@ fn assess_rates_names_from_arguments_or_stdin() {
 }
 
 /// The explorer's "loading" line: written only when loading takes a while,
-/// and wiped (carriage return, erase line) before the explorer starts.
+/// and wiped (back to the saved cursor, erase to the end of the line) before
+/// the explorer starts, so a shell prompt on the same line stays.
 #[test]
 fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
     use permscope::commands::explore::{LOADING, LoadingNotice};
@@ -527,7 +528,7 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
     drop(notice);
     assert_eq!(
         String::from_utf8_lossy(&SLOW.lock().unwrap()),
-        format!("{LOADING}\r\x1b[2K")
+        format!("\x1b7{LOADING}\x1b8\x1b[K")
     );
 
     let notice = LoadingNotice::start(Duration::from_secs(60), 80, || Sink(&QUICK));
@@ -542,7 +543,7 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
         std::thread::sleep(Duration::from_millis(5));
     }
     drop(notice);
-    assert_eq!(String::from_utf8_lossy(&NARROW.lock().unwrap()), "permscope:…\r\x1b[2K");
+    assert_eq!(String::from_utf8_lossy(&NARROW.lock().unwrap()), "\x1b7permscope:…\x1b8\x1b[K");
 }
 
 // ---------------------------------------------------------------- hostile input (issue 20)

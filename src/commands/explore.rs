@@ -29,11 +29,13 @@ impl LoadingNotice {
                 return;
             }
             let notice = crate::model::text::truncate(LOADING, width.saturating_sub(1));
-            let _ = write!(out(), "{notice}");
+            // Where the cursor is (after a shell's prompt, say) is saved, so
+            // that the wipe takes only what the notice wrote.
+            let _ = write!(out(), "\x1b7{notice}");
             let _ = out().flush();
-            // Done (or dropped): wipe the line so nothing is left behind.
+            // Done (or dropped): back to the saved place, and wipe from there.
             let _ = wait.recv();
-            let _ = write!(out(), "\r\x1b[2K");
+            let _ = write!(out(), "\x1b8\x1b[K");
             let _ = out().flush();
         });
         LoadingNotice {
