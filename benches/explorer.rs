@@ -17,13 +17,14 @@
 #[path = "../examples/synth.rs"]
 mod synth;
 
+use permscope::model::advise::{Advisor, AppAdvice};
 use permscope::model::catalog::Catalog;
 use permscope::model::listing::{self, ListFormat};
-use permscope::model::query::{self, Hit, Query, Sort};
+use permscope::model::query::{self, AppRef, Hit, Query, Sort};
 use permscope::tui::action::{Action, Effect};
 use permscope::tui::app::App;
 use permscope::tui::keymap::Keymap;
-use permscope::tui::results::{FilterResult, SearchWorker};
+use permscope::tui::results::{AdviceWorker, FilterResult, SearchWorker};
 use permscope::tui::theme::Theme;
 use permscope::tui::view::{self, ViewState};
 use ratatui::Terminal;
@@ -711,7 +712,7 @@ fn size(config: &Config, rows: usize) -> Growth {
 fn fresh(catalog: &Arc<Catalog>) -> (App, Worker) {
     let mut app = App::shared(Arc::clone(catalog));
     app.update(Action::Resize(WIDTH, HEIGHT));
-    let worker = Worker::spawn(Arc::clone(&app.catalog));
+    let worker = Worker::spawn(Arc::clone(&app.catalog), app.advisor());
     (app, worker)
 }
 
@@ -728,7 +729,14 @@ fn type_query(app: &mut App, worker: &Worker, q: &str) {
 /// drives it), with its results delivered to the bench's thread.
 struct Worker {
     search: SearchWorker,
-    done: mpsc::Receiver<FilterResult>,
+    advice: AdviceWorker,
+    done: mpsc::Receiver<Done>,
+}
+
+/// What the workers bring back to the bench's (UI) thread.
+enum Done {
+    Filtered(FilterResult),
+    Advised(AppRef, Arc<AppAdvice>),
 }
 
 /// What typing one query cost.
@@ -742,20 +750,28 @@ struct Typed {
 }
 
 impl Worker {
-    fn spawn(catalog: Arc<Catalog>) -> Worker {
-        let (tx, done) = mpsc::channel::<FilterResult>();
-        // The explorer's own worker, delivering to this thread instead of the UI loop.
-        let search = SearchWorker::spawn(catalog, move |result| tx.send(result).is_ok());
-        Worker { search, done }
+    fn spawn(catalog: Arc<Catalog>, advisor: Advisor) -> Worker {
+        let (tx, done) = mpsc::channel::<Done>();
+        // The explorer's own workers, delivering to this thread instead of the UI loop.
+        let advice_tx = tx.clone();
+        let advice = AdviceWorker::spawn(Arc::clone(&catalog), advisor, move |app, advice| {
+            advice_tx.send(Done::Advised(app, advice)).is_ok()
+        });
+        let search = SearchWorker::spawn(catalog, move |result| tx.send(Done::Filtered(result)).is_ok());
+        Worker { search, advice, done }
     }
 
     /// Runs the effects the loop would run; returns true when a filter was requested.
     fn dispatch(&self, effects: Vec<Effect>) -> bool {
         let mut sent = false;
         for effect in effects {
-            if let Effect::Filter(request) = effect {
-                sent = true;
-                self.search.submit(request);
+            match effect {
+                Effect::Filter(request) => {
+                    sent = true;
+                    self.search.submit(request);
+                }
+                Effect::Advise(app) => self.advice.submit(app),
+                _ => {}
             }
         }
         sent
@@ -780,8 +796,17 @@ impl Worker {
                 },
             };
             let t = Instant::now();
-            app.filter_done(msg);
-            blocks.push(t.elapsed());
+            match msg {
+                Done::Filtered(result) => {
+                    let effects = app.filter_done(result);
+                    blocks.push(t.elapsed());
+                    self.dispatch(effects);
+                }
+                Done::Advised(which, advice) => {
+                    app.advice_done(which, advice);
+                    blocks.push(t.elapsed());
+                }
+            }
         }
     }
 

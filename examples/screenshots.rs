@@ -32,7 +32,7 @@ struct Shot {
     setup: fn(&mut App) -> anyhow::Result<()>,
 }
 
-const SHOTS: [Shot; 6] = [
+const SHOTS: [Shot; 8] = [
     Shot {
         name: "explorer",
         size: (120, 36),
@@ -65,6 +65,18 @@ const SHOTS: [Shot; 6] = [
             app.update(Action::ToggleHelp);
             Ok(())
         },
+    },
+    Shot {
+        name: "power",
+        size: (120, 40),
+        theme: Theme::colour,
+        setup: power_of_xopero_one,
+    },
+    Shot {
+        name: "compare-power",
+        size: (140, 44),
+        theme: Theme::colour,
+        setup: compare_nakivo_and_express,
     },
     Shot {
         name: "mono-narrow",
@@ -112,6 +124,50 @@ fn nakivo_only(app: &mut App) -> anyhow::Result<()> {
     app.update(Action::PickerAccept);
     if app.entries.is_empty() {
         bail!("filtering on nakivo left no rows");
+    }
+    Ok(())
+}
+
+/// The effective-power layer (`e`) on a row of xopero-one's registrator.
+fn power_of_xopero_one(app: &mut App) -> anyhow::Result<()> {
+    let row = app
+        .entries
+        .iter()
+        .position(|e| {
+            let r = &app.catalog.requirements[e.rows()[0]];
+            app.catalog.products[r.product].slug == "xopero-one"
+        })
+        .context("no xopero-one row")?;
+    for _ in 0..row {
+        app.update(Action::MoveDown);
+    }
+    app.update(Action::OpenPower);
+    if app.power.layer.is_none() {
+        bail!("the effective-power layer did not open");
+    }
+    Ok(())
+}
+
+/// The compare view of NAKIVO and AvePoint Cloud Backup Express, chosen in the picker.
+fn compare_nakivo_and_express(app: &mut App) -> anyhow::Result<()> {
+    app.update(Action::OpenCompare);
+    let options = app
+        .picker
+        .as_ref()
+        .context("the compare picker did not open")?
+        .options
+        .clone();
+    for slug in ["nakivo", "avepoint-cloud-backup-express"] {
+        let index = options.iter().position(|o| o == slug).context("product missing")?;
+        app.update(Action::MoveTop);
+        for _ in 0..index {
+            app.update(Action::MoveDown);
+        }
+        app.update(Action::PickerToggle);
+    }
+    app.update(Action::PickerAccept);
+    if app.compare.is_none() {
+        bail!("the compare view did not open");
     }
     Ok(())
 }

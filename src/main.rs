@@ -32,8 +32,19 @@ fn main() -> ExitCode {
     if cli.global.risk_rules.is_none() {
         cli.global.risk_rules = cli.risk.take();
     }
+    // `permscope --clipboard osc52 doctor` explains that choice.
+    if let Some(permscope::commands::Command::Doctor(args)) = cli.command.as_mut()
+        && args.clipboard.is_none()
+    {
+        args.clipboard = cli.explorer.clipboard.take();
+    }
+    if let Some(command) = cli.command.as_ref()
+        && let Some(problem) = cli.explorer.misplaced(command.name())
+    {
+        return fail(&problem);
+    }
     let Some(command) = cli.command.as_ref() else {
-        return match permscope::commands::explore::explore(&cli.global) {
+        return match permscope::commands::explore::explore(&cli.global, &cli.explorer) {
             Ok(code) => code,
             Err(e) => fail(&format!("{e:#}")),
         };

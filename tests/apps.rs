@@ -507,10 +507,13 @@ fn the_explorer_selects_one_apps_set_and_copies_its_manifest() {
         !copied[0].0.contains("0e263e50-5827-48a4-b97c-d940288653c7"),
         "no Directory.AccessAsUser.All"
     );
-    // A single-app product's presets are the four it always had.
+    // A single-app product's presets are the four it always had, and its
+    // least-privilege set.
     let mut nakivo = explorer_on("nakivo");
     nakivo.update(Action::PickPreset);
-    assert_eq!(nakivo.picker.as_ref().unwrap().options.len(), 4);
+    let options = &nakivo.picker.as_ref().unwrap().options;
+    assert_eq!(options.len(), 5, "{options:?}");
+    assert!(options[4].starts_with("Least privilege for "), "{options:?}");
 }
 
 #[test]

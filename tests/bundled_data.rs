@@ -3,6 +3,8 @@
 //! Counts are written here by hand from reading the documents; the seed and
 //! reference checks run when `../shared` is present and skip loudly otherwise.
 
+mod common;
+
 use permscope::model::catalog::{BUNDLED, Catalog};
 use permscope::model::permission::PermissionKind;
 use permscope::model::query::group_by_permission;
@@ -21,10 +23,10 @@ fn shared(sub: &str) -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!(
-            "SKIPPED: {} not found; this check needs the project's shared folder",
+        common::skip(format_args!(
+            "{} not found; this check needs the project's shared folder",
             p.display()
-        );
+        ));
         None
     }
 }

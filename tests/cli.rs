@@ -543,3 +543,442 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
     drop(notice);
     assert_eq!(String::from_utf8_lossy(&NARROW.lock().unwrap()), "permscope:…\r\x1b[2K");
 }
+
+// ---------------------------------------------------------------- hostile input (issue 20)
+
+/// Runs permscope with `stdin` as its standard input.
+fn permscope_stdin(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_permscope"))
+        .args(args)
+        .env_remove("PERMSCOPE_DATA")
+        .env("XDG_DATA_HOME", "/nonexistent/permscope-tests")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let bytes = stdin.to_vec();
+    // Written from a thread: permscope stops reading at the cap.
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&bytes);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    out
+}
+
+/// `(yes User.Read | head -c 17000000; echo Directory.ReadWrite.All) | permscope assess`
+/// rated 1,677,722 names, the last one `User.R` (cut at 16 MiB), and never the
+/// last line. Over the cap is refused.
+#[test]
+fn assess_refuses_standard_input_over_the_cap() {
+    let mut input: Vec<u8> = b"User.Read\n".iter().copied().cycle().take(17_000_000).collect();
+    input.extend_from_slice(b"Directory.ReadWrite.All\n");
+    let o = permscope_stdin(&["assess", "--format", "json"], &input);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "nothing is rated");
+    assert!(
+        stderr(&o).contains("standard input: more than 16 MiB; input over the cap is refused"),
+        "{}",
+        stderr(&o)
+    );
+    // Under the cap, and with a byte order mark, every line is rated.
+    let o = permscope_stdin(
+        &["assess", "--format", "json"],
+        "\u{feff}User.Read.All\nDirectory.ReadWrite.All\n".as_bytes(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["permission"], "User.Read.All");
+    assert_eq!(v[1]["permission"], "Directory.ReadWrite.All");
+}
+
+/// A CSV with `rows` rows whose purposes are `purpose_chars` backslashes (each
+/// written as two characters in JSON: the product file is twice the CSV).
+fn heavy_csv(rows: usize, purpose_chars: usize) -> String {
+    let purpose = "\\".repeat(purpose_chars);
+    let mut csv = String::from("api,permission,type,purpose\n");
+    for _ in 0..rows {
+        csv.push_str(&format!("Microsoft Graph,Mail.Read,application,{purpose}\n"));
+    }
+    csv
+}
+
+fn import(dir: &std::path::Path, file: &std::path::Path, slug: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "--data",
+        dir.to_str().unwrap(),
+        "import",
+        file.to_str().unwrap(),
+        "--product",
+        slug,
+        "--vendor",
+        "V",
+    ];
+    args.extend_from_slice(extra);
+    permscope(&args)
+}
+
+/// A 7.6 MB CSV became a 30.5 MB product file that every later run skipped,
+/// and `--force` replaced a working product with it. The file to write gets
+/// the loader's checks first, size included.
+#[test]
+fn import_never_writes_a_file_the_loader_refuses() {
+    let dir = TempDir::new("import-cap");
+    let small = dir.write(
+        "small.csv",
+        "api,permission,type\nMicrosoft Graph,Mail.Read,application\n",
+    );
+    assert!(import(dir.path(), &small, "big-vendor", &[]).status.success());
+    let before = std::fs::read(dir.path().join("big-vendor.json")).unwrap();
+    let csv = dir.write("vendor.csv", &heavy_csv(2_150, 4_000));
+    assert!(csv.metadata().unwrap().len() < 16 * 1024 * 1024);
+    for force in [false, true] {
+        let o = import(dir.path(), &csv, "big-vendor", if force { &["--force"] } else { &[] });
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("the product file would be") && stderr(&o).contains("larger than 16 MiB"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("big-vendor.json")).unwrap(),
+        before,
+        "the working file is intact"
+    );
+    let o = permscope(&["--data", dir.path().to_str().unwrap(), "check"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    // A text over the schema's 4,096 characters is refused at its cell.
+    let notes = dir.write(
+        "notes.csv",
+        &format!(
+            "api,permission,type,notes\nMicrosoft Graph,Mail.Read,application,{}\n",
+            "n".repeat(5_000)
+        ),
+    );
+    let o = import(dir.path(), &notes, "notes-vendor", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("notes.csv:2:39: field `notes`: 5000 characters long; at most 4096 are allowed"),
+        "{}",
+        stderr(&o)
+    );
+    let long = "V".repeat(100_000);
+    let o = permscope(&[
+        "--data",
+        dir.path().to_str().unwrap(),
+        "import",
+        small.to_str().unwrap(),
+        "--product",
+        "long-vendor",
+        "--vendor",
+        &long,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--vendor: 100000 characters long"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("notes-vendor.json").exists() && !dir.path().join("long-vendor.json").exists());
+}
+
+/// With `aaa.json` holding slug `shadow-x`, importing `--product shadow-x`
+/// wrote `shadow-x.json`, which every later run skipped as a duplicate.
+#[test]
+fn import_refuses_a_slug_another_file_holds() {
+    let dir = TempDir::new("import-slug");
+    dir.write("aaa.json", &product_json("shadow-x", "Read mail"));
+    let csv = dir.write(
+        "vendor.csv",
+        "api,permission,type\nMicrosoft Graph,User.Read,delegated\n",
+    );
+    for extra in [&[][..], &["--force"][..]] {
+        let o = import(dir.path(), &csv, "shadow-x", extra);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("aaa.json already holds the slug `shadow-x`"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!dir.path().join("shadow-x.json").exists());
+    }
+    // Its own file is the one --force replaces.
+    let o = import(dir.path(), &csv, "other-x", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = import(dir.path(), &csv, "other-x", &["--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// The message for GUIDs no catalog names lists them one per line, and the
+/// input's name is neutralised inside it.
+#[test]
+fn import_lists_unnamed_guids_one_per_line() {
+    let dir = TempDir::new("import-guids");
+    let file = dir.path().join("manifest\u{1b}[31m.json");
+    std::fs::copy(format!("{FIXTURES}/manifest-unknown.json"), &file).unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let o = import(&data, &file, "fabrikam", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(!e.contains('\u{1b}'), "{e:?}");
+    assert!(
+        e.contains("manifest\\u{1b}[31m.json: 2 permissions cannot be named:\n"),
+        "{e}"
+    );
+    let lines: Vec<&str> = e.lines().collect();
+    assert!(lines[0].ends_with("cannot be named:"), "{e}");
+    let listed: Vec<&&str> = lines.iter().filter(|l| l.starts_with("  - ")).collect();
+    assert_eq!(listed.len(), 2, "{e}");
+    assert!(listed[0].ends_with("(line 22): GUID not in permscope's catalog"), "{e}");
+    assert!(listed[1].ends_with("(line 35): resource unknown to permscope"), "{e}");
+    assert!(lines[3].starts_with("Name the GUIDs"), "{e}");
+}
+
+/// SIGTERM (or SIGHUP) while the file is being written left a hidden 30 MB
+/// temporary file beside the target. It is removed, and the target is either
+/// complete or absent.
+#[test]
+fn import_removes_its_temporary_file_when_stopped_by_a_signal() {
+    let dir = TempDir::new("import-signal");
+    let csv = dir.write("vendor.csv", &heavy_csv(1_900, 4_000));
+    let temporaries = || -> Vec<String> {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    };
+    let mut caught = 0;
+    for signal in ["TERM", "HUP", "TERM", "HUP"] {
+        let _ = std::fs::remove_file(dir.path().join("heavy.json"));
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_permscope"))
+            .args(["--data", dir.path().to_str().unwrap(), "import", csv.to_str().unwrap()])
+            .args(["--product", "heavy", "--vendor", "V"])
+            .env_remove("PERMSCOPE_DATA")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id().to_string();
+        let kill = |sig: &str| std::process::Command::new("kill").args([sig, &pid]).status().unwrap();
+        // Stop it the moment its temporary file appears, then signal it.
+        let start = std::time::Instant::now();
+        let mut seen = false;
+        while start.elapsed() < std::time::Duration::from_secs(60) {
+            if !temporaries().is_empty() {
+                kill("-STOP");
+                seen = !temporaries().is_empty();
+                break;
+            }
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        kill(&format!("-{signal}"));
+        kill("-CONT");
+        let status = child.wait().unwrap();
+        assert!(temporaries().is_empty(), "left behind: {:?}", temporaries());
+        if seen {
+            caught += 1;
+            let code = if signal == "TERM" { 143 } else { 129 };
+            assert!(status.code() == Some(code) || status.success(), "{status:?}");
+        }
+        // Whatever the moment, the product file is whole or absent.
+        if let Ok(text) = std::fs::read_to_string(dir.path().join("heavy.json")) {
+            let o = permscope(&["--data", dir.path().to_str().unwrap(), "check"]);
+            assert!(o.status.success(), "{} bytes: {}", text.len(), stdout(&o));
+        }
+    }
+    assert!(caught > 0, "no import was caught while writing its file");
+}
+
+/// A temporary file of permscope's own naming, older than an hour (a SIGKILL
+/// cannot be caught), is removed by the next import; others are left alone.
+#[test]
+fn import_removes_stale_temporaries_of_its_own() {
+    let dir = TempDir::new("import-stale");
+    let old = dir.write(".gone-x.json.99999-0.tmp", "half a file");
+    let hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hours_ago)
+        .unwrap();
+    let fresh = dir.write(".busy-x.json.99998-0.tmp", "being written");
+    let other = dir.write(".notes.tmp", "not ours");
+    std::fs::File::options()
+        .write(true)
+        .open(&other)
+        .unwrap()
+        .set_modified(hours_ago)
+        .unwrap();
+    let csv = dir.write(
+        "vendor.csv",
+        "api,permission,type\nMicrosoft Graph,User.Read,delegated\n",
+    );
+    let o = import(dir.path(), &csv, "stale-x", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!old.exists(), "the stale temporary is removed");
+    assert!(
+        stderr(&o).contains(".gone-x.json.99999-0.tmp, left by an import that was stopped"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(fresh.exists() && other.exists());
+}
+
+/// A `--data` folder that does not exist was reported as "(file skipped)".
+#[test]
+fn a_missing_data_folder_is_reported_as_a_folder() {
+    let o = permscope(&["--data", "/nonexistent/permscope-data", "vendors"]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("/nonexistent/permscope-data: no such data folder (folder skipped)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A product file or a risk-rules file written as an array (positional
+/// fields) loaded as if it were the object the schema requires: a positional
+/// risk file turned Mail.Read into LOW.
+#[test]
+fn positional_arrays_are_not_objects() {
+    let dir = TempDir::new("positional");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let row = r#"[3, "Microsoft Graph", null, "Mail.Read", null, "application", null, null, [], null, {}, []]"#;
+    std::fs::write(
+        data.join("p.json"),
+        format!(r#"[null, "pos-x", "V", "P", ["T", null, null, "f", null, null], [], [["App", null, [], [{row}]]]]"#),
+    )
+    .unwrap();
+    let o = permscope(&["--data", data.to_str().unwrap(), "vendors"]);
+    assert!(!stdout(&o).contains("pos-x"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("p.json:1:1: invalid type: a list [...] where an object {...} should be (file skipped)"),
+        "{}",
+        stderr(&o)
+    );
+    let risk = dir.write(
+        "risk.json",
+        r#"[null, 1, "positional", [[["Microsoft Graph"], "Mail.Read", ["low", 10, ["fine"]], null, null, []]], []]"#,
+    );
+    let o = permscope(&["--risk", risk.to_str().unwrap(), "show", "Mail.Read"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("risk.json:1:1: invalid type: a list [...] where an object {...} should be"),
+        "{}",
+        stderr(&o)
+    );
+    // An object deeper down, written as an array, is refused where it is.
+    let risk = dir.write(
+        "risk2.json",
+        "{\"version\": 1, \"entries\": [\n  {\"apis\": [\"Microsoft Graph\"], \"permission\": \"Mail.Read\", \"application\": [\"low\", 10, [\"fine\"]]}]}",
+    );
+    let o = permscope(&["--risk", risk.to_str().unwrap(), "show", "Mail.Read"]);
+    assert!(
+        stderr(&o).contains("risk2.json:2:75: field `entries[0].application`: invalid type: a list [...] where an object {...} should be"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A UTF-8 byte order mark is accepted in every file permscope reads, and on
+/// standard input.
+#[test]
+fn byte_order_marks_are_accepted_everywhere() {
+    let dir = TempDir::new("bom");
+    let bom = |text: &str| format!("\u{feff}{text}");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("bom.json"), bom(&product_json("bom-x", "Read mail"))).unwrap();
+    let copy = |name: &str| {
+        let text = std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap();
+        dir.write(&format!("bom-{name}"), &bom(text.trim_start_matches('\u{feff}')))
+    };
+    let grants = copy("nakivo-approleassignments.rest.json");
+    let catalog = copy("graph-serviceprincipal.az.json");
+    let csv = copy("vendor-table.csv");
+    let manifest = dir.write(
+        "manifest.json",
+        &bom(r#"{"requiredResourceAccess": [{"resourceAppId": "00000003-0000-0000-c000-000000000000", "resourceAccess": [{"id": "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "type": "Role"}]}]}"#),
+    );
+    let risk = dir.write(
+        "risk.json",
+        &bom(r#"{"version": 1, "entries": [{"apis": ["Microsoft Graph"], "permission": "Mail.Read", "application": {"level": "critical", "reasons": ["Reviewed."]}}]}"#),
+    );
+    let d = data.to_str().unwrap();
+    let o = permscope(&["--data", d, "vendors"]);
+    assert!(stdout(&o).contains("bom-x") && stderr(&o).is_empty(), "{}", stderr(&o));
+    let o = permscope(&[
+        "--risk",
+        risk.to_str().unwrap(),
+        "show",
+        "Mail.Read",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        o.status.success() && stdout(&o).contains("\"critical\""),
+        "{}",
+        stderr(&o)
+    );
+    let o = permscope(&["audit", "--product", "nakivo", "--grants", grants.to_str().unwrap()]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
+    let o = permscope(&["--catalog", catalog.to_str().unwrap(), "vendors"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (file, slug) in [(&csv, "bom-csv"), (&manifest, "bom-manifest")] {
+        let o = permscope(&[
+            "--data",
+            d,
+            "import",
+            file.to_str().unwrap(),
+            "--product",
+            slug,
+            "--vendor",
+            "V",
+        ]);
+        assert!(o.status.success(), "{slug}: {}", stderr(&o));
+    }
+}
+
+/// Errors that misled or lacked the place: invalid UTF-8 (line, column and
+/// field), 100,000 unclosed `[` (too deep, where), UTF-16 without a byte
+/// order mark (named as such).
+#[test]
+fn unreadable_files_say_what_and_where() {
+    let dir = TempDir::new("unreadable");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("a-utf8.json"), b"{\n \"slug\": \"a\xff\"}").unwrap();
+    std::fs::write(data.join("b-deep.json"), "[".repeat(100_000)).unwrap();
+    let utf16: Vec<u8> = product_json("utf16-x", "Read mail")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(data.join("c-utf16.json"), utf16).unwrap();
+    let o = permscope(&["--data", data.to_str().unwrap(), "vendors"]);
+    let e = stderr(&o);
+    assert!(
+        e.contains("a-utf8.json:2:12: field `slug`: the file is neither UTF-8 nor UTF-16 with a byte order mark"),
+        "{e}"
+    );
+    assert!(
+        e.contains("b-deep.json:1:128: arrays and objects nested too deeply: more than 127 levels"),
+        "{e}"
+    );
+    assert!(
+        e.contains("c-utf16.json:1:1: the file looks like UTF-16 (little-endian) without a byte order mark"),
+        "{e}"
+    );
+}

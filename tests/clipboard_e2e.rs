@@ -9,6 +9,8 @@
 //! `PERMSCOPE_TEST_HELPER` may name another binary that honours the same
 //! contract.
 
+mod common;
+
 use permscope::clipboard::{Clipboard, ClipboardChoice, Env, Via};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -130,13 +132,15 @@ fn run_child(test: &str, display: &str) -> String {
 fn x_server() -> Option<Xvfb> {
     for tool in ["Xvfb", "xclip"] {
         if !found(tool) {
-            eprintln!("SKIPPED: `{tool}` not found; the X11 clipboard end-to-end tests need Xvfb and xclip");
+            common::skip(format_args!(
+                "`{tool}` not found; the X11 clipboard end-to-end tests need Xvfb and xclip"
+            ));
             return None;
         }
     }
     let x = Xvfb::start();
     if x.is_none() {
-        eprintln!("SKIPPED: Xvfb would not start");
+        common::skip(format_args!("Xvfb would not start"));
     }
     x
 }
@@ -300,7 +304,7 @@ fn osc52_inside_tmux_reaches_the_tmux_buffer() {
         return;
     }
     if !found("tmux") {
-        eprintln!("SKIPPED: `tmux` not found; the OSC 52 through tmux test needs it");
+        common::skip(format_args!("`tmux` not found; the OSC 52 through tmux test needs it"));
         return;
     }
     let tmux = Tmux {

@@ -451,6 +451,7 @@ fn query_errors_neutralise_the_known_names() {
         what: "product",
         given: "x".into(),
         known: vec![all_classes()],
+        candidates: vec![all_classes()],
     };
     assert_clean("query error listing known names", &e.to_string());
 }
@@ -633,6 +634,7 @@ fn vendors_show_check_and_assess_text_are_clean_with_poisoned_data() {
             message: all_classes(),
         }],
         replaced: vec![(all_classes(), PathBuf::from(all_classes_arg()))],
+        empty_folders: vec![PathBuf::from(all_classes_arg())],
     };
     let (out, _) = run_command(|o| permscope::commands::check::run(&c, &report, o));
     assert_clean("check", &out);
@@ -1306,4 +1308,159 @@ fn doctor_neutralises_the_environment() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_output_clean("doctor", &o);
+}
+
+// ---------------------------------------------------------------- 3. Markdown renders as the text it quotes
+
+/// Vendor and tenant text that means something in Markdown: links, images, raw
+/// HTML, headings, emphasis, code, a table's pipe, entities, math.
+const MARKDOWN: [&str; 8] = [
+    "<img src=x onerror=alert(document.domain)>",
+    "![](http://evil.example/pixel.png) [click me](javascript:alert(1))",
+    "# Heading [click](javascript:alert(2)) ##",
+    "*bold* __strong__ ~~gone~~ `code` a|b",
+    "&lt;script&gt; &amp; $x^2$",
+    "- a list item",
+    "1. a numbered item",
+    "<https://autolink.example> \\[escaped\\]",
+];
+
+/// Everything a Markdown reader would make of `md`: the rendered text, and
+/// every construct other than the program's own (headings, lists, tables,
+/// paragraphs, code spans, `**unknown GUID**`).
+fn rendered(md: &str) -> (String, Vec<String>) {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_MATH
+        | Options::ENABLE_GFM;
+    let mut text = String::new();
+    let mut active = Vec::new();
+    for event in Parser::new_ext(md, options) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(_) => text.push('\n'),
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::Paragraph
+                | Tag::List(None)
+                | Tag::Item
+                | Tag::Table(_)
+                | Tag::TableHead
+                | Tag::TableRow
+                | Tag::TableCell
+                | Tag::Strong,
+            ) => {}
+            other => active.push(format!("{other:?}")),
+        }
+    }
+    (text, active)
+}
+
+/// A product whose every text field holds Markdown, and grants for its audit
+/// in a file whose name is Markdown too.
+fn markdown_folder() -> (TempDir, PathBuf) {
+    let dir = TempDir::new("markdown");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let mut p = full_product();
+    p["slug"] = json!("md-vendor");
+    p["vendor"] = json!(MARKDOWN[1]);
+    p["product"] = json!(MARKDOWN[2]);
+    p["source"]["title"] = json!(MARKDOWN[0]);
+    p["notes"] = json!(MARKDOWN);
+    p["apps"][0]["name"] = json!(MARKDOWN[3]);
+    for r in p["apps"][0]["requirements"].as_array_mut().unwrap() {
+        r["description"] = json!(MARKDOWN[0]);
+        r["purpose"] = json!(MARKDOWN[1]);
+        r["condition"] = json!(MARKDOWN[4]);
+        r["notes"] = json!([MARKDOWN[5], MARKDOWN[6], MARKDOWN[7]]);
+    }
+    std::fs::write(data.join("md.json"), serde_json::to_string_pretty(&p).unwrap()).unwrap();
+    let grants = dir.path().join("[grants](javascript:alert(3)).json");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/grants/nakivo-approleassignments.rest.json"),
+        &grants,
+    )
+    .unwrap();
+    (dir, grants)
+}
+
+#[test]
+fn markdown_output_renders_untrusted_text_as_itself() {
+    let (dir, grants) = markdown_folder();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let grants = grants.to_str().unwrap();
+    let outputs = [
+        (
+            "list",
+            vec!["list", "--data", data, "--product", "md-vendor", "--format", "markdown"],
+        ),
+        (
+            "report",
+            vec!["report", "md-vendor", "--data", data, "--format", "markdown"],
+        ),
+        (
+            "compare",
+            vec!["compare", "md-vendor", "nakivo", "--data", data, "--format", "markdown"],
+        ),
+        (
+            "export",
+            vec![
+                "export",
+                "--data",
+                data,
+                "--product",
+                "md-vendor",
+                "--format",
+                "markdown",
+            ],
+        ),
+        (
+            "audit",
+            vec![
+                "audit",
+                "--data",
+                data,
+                "--product",
+                "md-vendor",
+                "--grants",
+                grants,
+                "--format",
+                "markdown",
+            ],
+        ),
+    ];
+    for (what, args) in outputs {
+        let o = run(&args);
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{what}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let md = String::from_utf8(o.stdout).unwrap();
+        let (text, active) = rendered(&md);
+        assert!(
+            active.is_empty(),
+            "{what}: Markdown a viewer would act on: {active:?}\n{md}"
+        );
+        // What a reader sees is the vendor's text, character for character.
+        let wanted: &[&str] = match what {
+            "list" => &[MARKDOWN[0], MARKDOWN[1]],
+            // These quote slugs and permission names only.
+            "export" | "compare" => &[],
+            "audit" => &[MARKDOWN[2], "[grants](javascript:alert(3)).json"],
+            _ => &MARKDOWN,
+        };
+        for w in wanted {
+            assert!(
+                text.contains(w),
+                "{what}: `{w}` is not shown as written:\n{text}\n---\n{md}"
+            );
+        }
+    }
 }

@@ -52,6 +52,15 @@ fn code(path: &Path) -> String {
 /// own children it calls by name.
 fn references(modules: &BTreeSet<String>, module: &str, code: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
+    // `super::x::y` is the parent's `x::y`: read as the `crate::` path it is.
+    let resolved;
+    let code = match module.rsplit_once("::") {
+        Some((parent, _)) => {
+            resolved = code.replace("super::", &format!("{parent}::"));
+            resolved.as_str()
+        }
+        None => code,
+    };
     let mut rest = code;
     while let Some(at) = rest.find("crate::") {
         let tail = &rest[at + 7..];
@@ -88,11 +97,6 @@ fn references(modules: &BTreeSet<String>, module: &str, code: &str) -> BTreeSet<
             }
         }
         rest = after;
-    }
-    if code.contains("super::")
-        && let Some((parent, _)) = module.rsplit_once("::")
-    {
-        out.insert(parent.to_string());
     }
     for m in modules {
         if let Some(child) = m.strip_prefix(&format!("{module}::"))

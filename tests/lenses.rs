@@ -11,6 +11,8 @@
 //! (read here independently of the generator), and the generator writes exactly
 //! the bundled bytes. Counts per source are printed (`--nocapture`).
 
+mod common;
+
 #[path = "../examples/refresh_lenses.rs"]
 #[allow(dead_code)]
 mod refresh;
@@ -41,10 +43,10 @@ fn reference_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "SKIPPED: ../shared/reference not found (looked in {}); the published classifications are only present in the development workspace",
+        common::skip(format_args!(
+            "../shared/reference not found (looked in {}); the published classifications are only present in the development workspace",
             dir.display()
-        );
+        ));
         None
     }
 }

@@ -152,7 +152,9 @@ fn a_user_file_with_a_bundled_slug_replaces_it_in_place() {
 fn an_unreadable_folder_is_an_error_not_a_crash() {
     let (catalog, report) = Catalog::load(&[std::path::PathBuf::from("/nonexistent/permscope")]);
     assert_eq!(report.errors.len(), 1);
-    assert!(report.errors[0].message.contains("cannot read data folder"));
+    // A folder, not a file: said so (it was "(file skipped)" on the command line).
+    assert_eq!(report.errors[0].message, "no such data folder");
+    assert_eq!(report.errors[0].kind, permscope::model::read::ErrorKind::Folder);
     assert_eq!(catalog.products.len(), BUNDLED_PRODUCTS);
 }
 
@@ -189,4 +191,92 @@ fn escaped_strings_load_exactly() {
     assert_eq!(r.description.as_deref(), Some(r#"Read "all" mail été \ done"#));
     let e = single_error("bell.json", &product_json("bell", r#"Read mail\u0007"#));
     assert_eq!(e.field.as_deref(), Some("apps[0].requirements[0].description"), "{e}");
+}
+
+/// `vendor`, `product`, an app name and `notes` of 100,000 characters loaded,
+/// though the schema says 4,096. Every limit the schema states is the
+/// loader's, and the error names the field and where it is.
+#[test]
+fn the_schemas_text_limits_are_enforced() {
+    use permscope::model::read::limits::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
+    let long = "x".repeat(100_000);
+    let base = product_json("long-text", "Read mail");
+    let cases = [
+        ("vendor", base.replace("\"Test Vendor\"", &format!("\"{long}\""))),
+        ("product", base.replace("\"Test Product\"", &format!("\"{long}\""))),
+        ("apps[0].name", base.replace("\"Test App\"", &format!("\"{long}\""))),
+        (
+            "notes[0]",
+            base.replace("\"apps\": [", &format!("\"notes\": [\"{long}\"],\n  \"apps\": [")),
+        ),
+        (
+            "source.title",
+            base.replace("\"Test document\"", &format!("\"{long}\"")),
+        ),
+        (
+            "apps[0].requirements[0].permission",
+            base.replace("\"Mail.Read\"", &format!("\"{}\"", "P".repeat(MAX_NAME_CHARS + 1))),
+        ),
+    ];
+    for (field, text) in cases {
+        let e = single_error("long.json", &text);
+        assert_eq!(e.field.as_deref(), Some(field), "{e}");
+        assert!(e.message.contains("characters long; at most"), "{e}");
+        let line = e.line.unwrap();
+        assert!(
+            text.lines().nth(line - 1).unwrap().contains("xxxx") || field.ends_with("permission"),
+            "{e}"
+        );
+    }
+    // At the limit, it loads.
+    let at = base.replace("\"Test Vendor\"", &format!("\"{}\"", "é".repeat(MAX_TEXT_CHARS)));
+    let (catalog, errors, _d) = load_one("at-limit.json", &at);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(catalog.product_index("long-text").is_some());
+}
+
+/// The numbers are defined once and stated by the schemas: a schema and the
+/// loader can never disagree about a limit.
+#[test]
+fn the_schemas_state_the_loaders_limits() {
+    use permscope::model::read::limits::{MAX_NAME_CHARS, MAX_SLUG_CHARS, MAX_TEXT_CHARS};
+    let schema = |name: &str| -> serde_json::Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name);
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let product = schema("product.schema.json");
+    assert_eq!(product["$defs"]["text"]["maxLength"], MAX_TEXT_CHARS);
+    assert_eq!(product["properties"]["slug"]["maxLength"], MAX_SLUG_CHARS);
+    assert_eq!(
+        product["$defs"]["requirement"]["properties"]["permission"]["maxLength"],
+        MAX_NAME_CHARS
+    );
+    // Every maxLength in the rules and capability schemas is one of the limits.
+    for name in ["risk.schema.json", "capabilities.schema.json", "product.schema.json"] {
+        let text = serde_json::to_string(&schema(name)).unwrap();
+        for (i, _) in text.match_indices("\"maxLength\":") {
+            let n: usize = text[i + 12..].split([',', '}']).next().unwrap().trim().parse().unwrap();
+            assert!(
+                [MAX_TEXT_CHARS, MAX_NAME_CHARS, MAX_SLUG_CHARS].contains(&n),
+                "{name}: maxLength {n}"
+            );
+        }
+    }
+}
+
+/// A byte order mark is accepted in a product file, and an array where the
+/// format has an object is refused, however deep.
+#[test]
+fn byte_order_marks_load_and_positional_arrays_do_not() {
+    let (catalog, errors, _d) = load_one("bom.json", &format!("\u{feff}{}", product_json("bom-x", "Read mail")));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(catalog.product_index("bom-x").is_some());
+    let text = product_json("pos-x", "Read mail").replace(
+        "\"source\": { \"title\": \"Test document\", \"file\": \"test.txt\" }",
+        "\"source\": [\"Test document\", null, null, \"test.txt\"]",
+    );
+    let e = single_error("pos.json", &text);
+    assert_eq!(e.field.as_deref(), Some("source"), "{e}");
+    assert!(e.message.contains("where an object {...} should be"), "{e}");
+    assert_eq!(e.line, Some(5), "{e}");
 }

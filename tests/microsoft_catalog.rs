@@ -7,6 +7,8 @@
 //! absent; the tests of the embedded data alone always run. Counts are printed
 //! (`cargo test --test microsoft_catalog -- --nocapture`).
 
+mod common;
+
 use permscope::model::microsoft::{
     self, GRAPH_APP_ID, GraphOperations, HttpMethod, MicrosoftCatalog, MicrosoftPermission, OperationMap,
 };
@@ -32,10 +34,10 @@ fn reference_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "SKIPPED: ../shared/reference not found (looked in {}); the reference catalogs are only present in the development workspace",
+        common::skip(format_args!(
+            "../shared/reference not found (looked in {}); the reference catalogs are only present in the development workspace",
             dir.display()
-        );
+        ));
         None
     }
 }
@@ -557,40 +559,6 @@ fn no_operation_map_outside_graph() {
         );
         assert!(c.operations(app, kind, name).listed().is_none());
     }
-}
-
-/// Every permission the current bundled facts (`data/permissions.json`) name is
-/// in the new catalog with the same GUID and consent flag: swapping one for the
-/// other loses nothing.
-#[test]
-fn the_facts_of_data_permissions_json_agree() {
-    let path = manifest_dir().join("data/permissions.json");
-    if !path.exists() {
-        eprintln!("SKIPPED: data/permissions.json is gone (replaced by data/microsoft/permissions.json)");
-        return;
-    }
-    let c = catalog();
-    let doc = read_json(&path);
-    let mut n = 0;
-    for e in doc["permissions"].as_array().expect("permissions") {
-        let app = e["resource"].as_str().unwrap_or("");
-        let kind = PermissionKind::parse_loose(e["type"].as_str().unwrap_or("")).expect("type");
-        let name = e["permission"].as_str().unwrap_or("");
-        let p = c
-            .get(app, kind, name)
-            .unwrap_or_else(|| panic!("{app} {kind} {name} missing"));
-        assert_eq!(
-            p.id,
-            e["id"].as_str().unwrap_or("").to_ascii_lowercase(),
-            "{app} {kind} {name}"
-        );
-        if let Some(consent) = e["admin_consent"].as_bool() {
-            assert_eq!(p.admin_consent, Some(consent), "{app} {kind} {name}");
-        }
-        n += 1;
-    }
-    println!("{n} facts of data/permissions.json agree");
-    assert!(n > 50);
 }
 
 // ------------------------------------------------------------------ against the references

@@ -5,8 +5,10 @@
 //!
 //! Run with `--nocapture` to see every bundled app's outcomes as a table.
 
+mod common;
+
 use permscope::model::catalog::Catalog;
-use permscope::model::paths::{Analysis, CapabilityModel, Context, Held, OUTCOMES, Path, Reached};
+use permscope::model::paths::{Analysis, CapabilityModel, Context, Held, OUTCOMES, Path, Reached, power};
 use permscope::model::permission::PermissionKind;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -883,10 +885,10 @@ fn the_schema_describes_every_field_the_loader_reads() {
 fn every_permission_the_model_names_exists_in_microsofts_catalogs() {
     let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference");
     if !reference.is_dir() {
-        eprintln!(
-            "SKIPPED: ../shared/reference not found (looked in {}); the reference catalogs are only present in the development workspace",
+        common::skip(format_args!(
+            "../shared/reference not found (looked in {}); the reference catalogs are only present in the development workspace",
             reference.display()
-        );
+        ));
         return;
     }
     let mut known: BTreeSet<(String, PermissionKind, String)> = BTreeSet::new();
@@ -959,17 +961,6 @@ fn every_permission_the_model_names_exists_in_microsofts_catalogs() {
     assert!(missing.is_empty(), "not in Microsoft's catalogs: {missing:#?}");
 }
 
-/// Who the vendor's document says signs in, per product. Only the Xopero
-/// documents say it: "you must use a global administrator account" to add the
-/// organization (seeds 000 line 23 and 001 line 25). The product files do not
-/// carry this yet, so the test states it.
-fn context_of(slug: &str) -> Context {
-    match slug {
-        "gitprotect" | "xopero-one" => signed_in("Global Administrator"),
-        _ => nobody_said(),
-    }
-}
-
 #[test]
 fn bundled_products_per_app() {
     let (catalog, report) = Catalog::load(&[]);
@@ -981,17 +972,17 @@ fn bundled_products_per_app() {
     table.push('\n');
     let mut found: Vec<(String, String, Analysis)> = Vec::new();
     for (pi, product) in catalog.products.iter().enumerate() {
-        let context = context_of(&product.slug);
         let mut per_app = Vec::new();
         for (ai, app_def) in product.apps.iter().enumerate() {
-            let held: Vec<Held> = catalog
-                .requirements
-                .iter()
-                .filter(|r| r.product == pi && r.app == ai && !r.permission.is_empty())
-                .map(|r| Held::new(catalog.apis[r.api].name.clone(), r.kind, r.permission.clone()))
-                .collect();
-            assert!(!held.is_empty(), "{} {} holds nothing", product.slug, app_def.name);
-            let a = model().analyse(&held, &context);
+            assert!(
+                !power::held_of(&catalog, pi, ai).is_empty(),
+                "{} {} holds nothing",
+                product.slug,
+                app_def.name
+            );
+            // As every front end computes it: who signs in from the product
+            // file, with the document's line cited.
+            let a = power::app_analysis(&catalog, pi, ai);
             table.push_str(&format!("| {} | {} |", product.slug, app_def.name));
             for o in OUTCOMES {
                 table.push_str(&format!(" {} |", a.reached(o).as_str()));
@@ -1001,6 +992,14 @@ fn bundled_products_per_app() {
             found.push((product.slug.clone(), app_def.name.clone(), a));
         }
         let strongest = Analysis::strongest(&per_app);
+        assert_eq!(
+            power::product_analysis(&catalog, pi, None).outcomes,
+            if per_app.len() == 1 {
+                per_app[0].clone()
+            } else {
+                strongest.clone()
+            }
+        );
         table.push_str(&format!("| {} | (product) |", product.slug));
         for o in OUTCOMES {
             table.push_str(&format!(" {} |", strongest.reached(o).as_str()));
@@ -1051,8 +1050,9 @@ fn bundled_products_per_app() {
     assert_eq!(express.reached("all-mail-read"), Reached::Conditional);
     assert_eq!(express.reached("global-admin"), Reached::No);
     assert_eq!(express.reached("tenant-lockout"), Reached::No);
-    // Xopero ONE Registrator: a Global Administrator signs in, refresh tokens keep it.
-    for slug in ["gitprotect", "xopero-one"] {
+    // Xopero ONE Registrator: a Global Administrator signs in (the product
+    // file records the document's line), refresh tokens keep it.
+    for (slug, line) in [("gitprotect", 23), ("xopero-one", 25)] {
         let registrator = get(slug, "Xopero ONE Registrator");
         assert_eq!(registrator.reached("global-admin"), Reached::Direct, "{slug}");
         let lasting = path_with(
@@ -1061,6 +1061,17 @@ fn bundled_products_per_app() {
             &["Directory.AccessAsUser.All", "offline_access"],
         );
         assert!(lasting.conditions.is_empty());
+        let cited = format!("with a Global Administrator signed in (the document's line {line})");
+        assert!(lasting.explanation.contains(&cited), "{slug}: {}", lasting.explanation);
+        // Without refresh tokens, the condition names who and cites the line too.
+        let brief = path_with(registrator, "global-admin", &["Directory.AccessAsUser.All"]);
+        assert!(
+            brief.conditions.iter().any(|c| c.contains(&format!(
+                "a Global Administrator (the document's line {line}) is signed in"
+            ))),
+            "{slug}: {:?}",
+            brief.conditions
+        );
         let pro = get(slug, "Xopero ONE MS365 PRO");
         assert_eq!(pro.reached("all-mail-write"), Reached::Direct);
         assert_eq!(pro.reached("global-admin"), Reached::Conditional);

@@ -17,6 +17,8 @@
 //! Model tiers of AzurePrivilegedIAM and EntraOps, Microsoft's `privilegeLevel`
 //! and the MSIdentityTools consent-grant table. Only gross disagreements fail.
 
+mod common;
+
 use permscope::model::level::RiskLevel;
 use permscope::model::permission::PermissionKind;
 use permscope::model::risk::RiskBook;
@@ -51,10 +53,10 @@ fn reference_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "SKIPPED: ../shared/reference not found (looked in {}); the reference catalogs are only present in the development workspace",
+        common::skip(format_args!(
+            "../shared/reference not found (looked in {}); the reference catalogs are only present in the development workspace",
             dir.display()
-        );
+        ));
         None
     }
 }

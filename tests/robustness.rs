@@ -24,7 +24,10 @@
 //! `tests/fixtures/hostile/`, mutated by truncation, byte flips and sets,
 //! insertions of hostile text, deletions, splices, deep nesting (up to 10,000
 //! levels), huge strings (up to 100,000 characters) and, on the JSON tree,
-//! values replaced by wrong types, removed keys and unknown keys.
+//! values replaced by wrong types, removed keys and unknown keys. Classes once
+//! missed have their own properties: objects written as arrays, byte order
+//! marks, text at the schema's length limits, and imports that must write only
+//! what the loader reads.
 
 mod common;
 
@@ -41,7 +44,7 @@ use permscope::model::workload::WorkloadRules;
 use permscope::tui::action::{Action, Effect};
 use permscope::tui::app::App;
 use permscope::tui::keymap::Keymap;
-use permscope::tui::results::FilterRequest;
+use permscope::tui::results::{FilterRequest, advise_app};
 use permscope::tui::theme::Theme;
 use permscope::tui::view::{self, ViewState};
 use proptest::prelude::*;
@@ -604,9 +607,14 @@ proptest! {
     /// A data folder with a broken file (raw bytes: invalid UTF-8 too): every
     /// bad file is reported with its path and a line, and nothing else is lost.
     #[test]
-    fn fuzz_data_folder(files in prop::collection::vec(mutated(&PRODUCT_SEEDS), 1..4)) {
+    fn fuzz_data_folder(files in prop::collection::vec((mutated(&PRODUCT_SEEDS), any::<bool>()), 1..4)) {
         let dir = common::TempDir::new("fuzz-dir");
         let mut paths = Vec::new();
+        // Some files start with a UTF-8 byte order mark, as Windows editors write them.
+        let files: Vec<Vec<u8>> = files
+            .into_iter()
+            .map(|(bytes, bom)| if bom { [&[0xef, 0xbb, 0xbf][..], &bytes].concat() } else { bytes })
+            .collect();
         for (i, bytes) in files.iter().enumerate() {
             let p = dir.path().join(format!("file-{i}.json"));
             std::fs::write(&p, bytes).unwrap();
@@ -803,6 +811,7 @@ proptest! {
         }
         match import::import(&BUNDLED, &text, origin, "fuzz-vendor", "Fuzz Vendor", None) {
             Ok(json) => {
+                prop_assert!(json.len() as u64 <= permscope::model::read::file::MAX_FILE_BYTES);
                 let mut c = EMPTY.clone();
                 let loaded = c.add_product_text(&json, Origin::Bundled("imported.json"));
                 prop_assert!(loaded.is_ok(), "an import's output loads: {:?}", loaded.err());
@@ -822,6 +831,138 @@ proptest! {
                     shown
                 );
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- classes of input once missed
+
+/// The bundled product files and the minimal one: seeds that load.
+static GOOD_PRODUCTS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
+    let mut seeds: Vec<Vec<u8>> = read_dir_sorted(&root().join("data/products"), "json")
+        .into_iter()
+        .map(|(_, b)| b)
+        .collect();
+    seeds.push(common::product_json("seed-minimal", "Read mail").into_bytes());
+    seeds
+});
+
+/// Every object of `v` (by node path, as [`node_paths`] counts), for turning one into an array.
+fn object_paths(v: &Value, here: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    let children: Box<dyn Iterator<Item = &Value>> = match v {
+        Value::Array(items) => Box::new(items.iter()),
+        Value::Object(map) => {
+            out.push(here.clone());
+            Box::new(map.values())
+        }
+        _ => return,
+    };
+    for (i, child) in children.enumerate() {
+        here.push(i);
+        object_paths(child, here, out);
+        here.pop();
+    }
+}
+
+/// The error for a risk or product text, if any.
+fn load_error(product: bool, text: &str) -> Option<ReadError> {
+    if product {
+        EMPTY.clone().add_product_text(text, Origin::Bundled("fuzz.json")).err()
+    } else {
+        RiskBook::from_json(text, "fuzz-risk.json").err()
+    }
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    /// An object written as an array of its values (serde's derived readers
+    /// take that for a struct) is refused wherever it is, with its place.
+    #[test]
+    fn fuzz_positional_arrays_are_refused(product in any::<bool>(), seed in any::<Index>(), which in any::<Index>()) {
+        let seeds: &[Vec<u8>] = if product { &GOOD_PRODUCTS } else { &RISK_SEEDS[..3] };
+        let mut v: Value = serde_json::from_slice(&seeds[seed.index(seeds.len())]).unwrap();
+        let mut objects = Vec::new();
+        object_paths(&v, &mut Vec::new(), &mut objects);
+        let path = &objects[which.index(objects.len())];
+        let node = node_mut(&mut v, path);
+        let values: Vec<Value> = node.as_object().unwrap().values().cloned().collect();
+        *node = Value::Array(values);
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let e = load_error(product, &text);
+        prop_assert!(e.is_some(), "an array loaded as an object at {:?}", path);
+        let e = e.unwrap();
+        prop_assert!(e.message.contains("invalid type: a list [...]"), "{}", e);
+        prop_assert!(e.line.is_some_and(|l| l >= 1) && e.column.is_some_and(|c| c >= 1), "{}", e);
+    }
+
+    /// A byte order mark changes nothing: what loads without one loads with
+    /// one, and an error is the same error at the same place.
+    #[test]
+    fn fuzz_byte_order_marks_change_nothing(product in any::<bool>(), bytes in prop_oneof![mutated(&PRODUCT_SEEDS), mutated(&RISK_SEEDS)]) {
+        let text = lossy(&bytes);
+        // (A second mark after the first is a character in the text, not a mark.)
+        prop_assume!(!text.starts_with('\u{feff}'));
+        let plain = load_error(product, &text);
+        let marked = load_error(product, &format!("\u{feff}{text}"));
+        match (plain, marked) {
+            (None, None) => {}
+            (Some(a), Some(b)) => {
+                prop_assert_eq!((a.line, a.column, &a.field, &a.message), (b.line, b.column, &b.field, &b.message));
+            }
+            (a, b) => prop_assert!(false, "without a mark: {:?}; with one: {:?}", a, b),
+        }
+    }
+
+    /// Text at and around the schema's limits: a field loads exactly when it is
+    /// within its limit, and the error names the field.
+    #[test]
+    fn fuzz_text_limits(
+        field in prop::sample::select(vec!["vendor", "product", "app", "note", "title", "api-note", "permission"]),
+        delta in -2i32..=2,
+        c in prop::sample::select(vec!['x', 'é', '日', '🦀']),
+    ) {
+        use permscope::model::read::limits::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
+        let limit = if field == "permission" { MAX_NAME_CHARS } else { MAX_TEXT_CHARS };
+        let n = (limit as i32 + delta) as usize;
+        let t: String = std::iter::repeat_n(c, n).collect();
+        let base = common::product_json("limits", "Read mail");
+        let text = match field {
+            "vendor" => base.replace("\"Test Vendor\"", &format!("\"{t}\"")),
+            "product" => base.replace("\"Test Product\"", &format!("\"{t}\"")),
+            "app" => base.replace("\"Test App\"", &format!("\"{t}\"")),
+            "title" => base.replace("\"Test document\"", &format!("\"{t}\"")),
+            "note" => base.replace("\"apps\": [", &format!("\"notes\": [\"{t}\"], \"apps\": [")),
+            "api-note" => base.replace("\"type\": \"application\" }", &format!("\"type\": \"application\", \"notes\": [\"{t}\"] }}")),
+            _ => base.replace("\"Mail.Read\"", &format!("\"{t}\"")),
+        };
+        let e = load_error(true, &text);
+        if n <= limit {
+            prop_assert!(e.is_none(), "{} of {} characters refused: {:?}", field, n, e);
+        } else {
+            let e = e.unwrap();
+            prop_assert!(e.message.contains(&format!("{n} characters long; at most {limit}")), "{}", e);
+            prop_assert!(e.field.is_some(), "{}", e);
+        }
+    }
+
+    /// An import from a CSV with cells of any size writes only what the loader
+    /// reads: the file loads, and is within the size cap.
+    #[test]
+    fn fuzz_import_writes_only_what_loads(
+        cells in prop::collection::vec((hostile_string(), hostile_string(), hostile_string()), 1..4),
+        permission in prop_oneof![Just("Mail.Read".to_string()), "[A-Za-z.]{1,300}"],
+    ) {
+        use permscope::model::import;
+        let mut csv = String::from("api,permission,type,purpose,notes,app\n");
+        for (purpose, notes, app) in &cells {
+            let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            csv.push_str(&format!("Microsoft Graph,{permission},application,{},{},{}\n", q(purpose), q(notes), q(app)));
+        }
+        if let Ok(json) = import::import(&BUNDLED, &csv, "fuzz.csv", "fuzz-vendor", "Fuzz", None) {
+            prop_assert!(json.len() as u64 <= permscope::model::read::file::MAX_FILE_BYTES);
+            let loaded = EMPTY.clone().add_product_text(&json, Origin::Bundled("imported.json"));
+            prop_assert!(loaded.is_ok(), "an import's output loads: {:?}", loaded.err());
         }
     }
 }
@@ -1045,7 +1186,7 @@ fn unit_actions() -> Vec<Action> {
 }
 
 /// Actions with data, each fuzzed by its own strategy in [`action`].
-const DATA_ACTIONS: [&str; 3] = ["input_char", "show_status", "resize"];
+const DATA_ACTIONS: [&str; 4] = ["input_char", "input_text", "show_status", "resize"];
 
 #[test]
 fn every_action_is_fuzzed() {
@@ -1068,6 +1209,7 @@ fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         10 => plain,
         4 => hostile_char().prop_map(InputChar),
+        2 => hostile_string().prop_map(InputText),
         1 => hostile_string().prop_map(ShowStatus),
         3 => (0..200u16, 0..60u16).prop_map(|(w, h)| Resize(w, h)),
         1 => prop::sample::select(vec![(0, 0), (1, 1), (1, 50), (50, 1), (300, 1), (1, 300), (59, 11), (60, 12), (300, 300)])
@@ -1143,7 +1285,14 @@ struct Runtime {
 impl Runtime {
     /// Applies an action as the runtime would, checking the effects.
     fn step(&mut self, app: &mut App, action: Action) -> Result<(), TestCaseError> {
-        for effect in app.update(action) {
+        let effects = app.update(action);
+        self.handle(app, effects)?;
+        check_app(app)
+    }
+
+    /// Runs effects as the runtime would (advice at once), checking them.
+    fn handle(&mut self, app: &mut App, effects: Vec<Effect>) -> Result<(), TestCaseError> {
+        for effect in effects {
             match effect {
                 Effect::Copy { text, count, warnings } => {
                     // (A copy of nothing is `copying_nothing_leaves_the_clipboard_alone`.)
@@ -1158,10 +1307,15 @@ impl Runtime {
                     app.update(Action::ShowStatus(format!("Copied {count}")));
                 }
                 Effect::Filter(request) => self.pending.push(request),
+                Effect::Advise(which) => {
+                    let mut advisor = app.advisor();
+                    let advice = advise_app(&mut advisor, &app.catalog, which);
+                    app.advice_done(which, std::sync::Arc::new(advice));
+                }
                 Effect::Quit | Effect::Suspend => {}
             }
         }
-        check_app(app)
+        Ok(())
     }
 
     /// The worker answers one request (any of them: late answers to stale
@@ -1173,7 +1327,8 @@ impl Runtime {
         let request = self.pending.remove(which.index(self.pending.len()));
         let result = request.run(&app.catalog, &|| false);
         prop_assert!(result.is_some(), "a request that is never stopped always answers");
-        app.filter_done(result.unwrap());
+        let effects = app.filter_done(result.unwrap());
+        self.handle(app, effects)?;
         check_app(app)
     }
 
@@ -1184,7 +1339,8 @@ impl Runtime {
         self.pending.sort_by_key(|p| p.generation);
         for request in std::mem::take(&mut self.pending) {
             if let Some(result) = request.run(&app.catalog, &|| false) {
-                app.filter_done(result);
+                let effects = app.filter_done(result);
+                self.handle(app, effects)?;
             }
         }
         let full: Vec<usize> = query::run(&app.catalog, &app.query, app.sort)
@@ -1580,7 +1736,9 @@ fn alive(pid: &str) -> bool {
 /// shell printed before is on screen again, typed text echoes.
 fn killed_explorer_restores_the_terminal(signal: &str) {
     if !Tmux::available() {
-        eprintln!("SKIPPED: tmux is not installed; this end-to-end test needs it (apt-get install tmux)");
+        common::skip(format_args!(
+            "tmux is not installed; this end-to-end test needs it (apt-get install tmux)"
+        ));
         return;
     }
     let dir = common::TempDir::new(&format!("sig-{signal}"));
@@ -1663,7 +1821,9 @@ fn sighup_restores_the_terminal() {
 #[test]
 fn quitting_restores_the_terminal() {
     if !Tmux::available() {
-        eprintln!("SKIPPED: tmux is not installed; this end-to-end test needs it (apt-get install tmux)");
+        common::skip(format_args!(
+            "tmux is not installed; this end-to-end test needs it (apt-get install tmux)"
+        ));
         return;
     }
     let tmux = Tmux {

@@ -286,10 +286,10 @@ fn background_filtering_takes_only_the_latest_result() {
     assert_eq!(r1.within, None, "the first search scans everything");
     // The older result arrives after the newer request: it is dropped.
     let old = r1.run(&app.catalog, &|| false).unwrap();
-    app.filter_done(old);
+    let _ = app.filter_done(old);
     assert!(app.filtering() && app.entries.len() == 6, "stale result ignored");
     let new = r2.run(&app.catalog, &|| false).unwrap();
-    app.filter_done(new);
+    let _ = app.filter_done(new);
     assert!(!app.filtering());
     assert_eq!(app.query.text, "ma");
     // Extending the query narrows the previous results instead of rescanning.
@@ -394,7 +394,7 @@ fn backspace_reuses_a_recent_result_at_once() {
         for e in app.update(Action::InputChar(c)) {
             if let Effect::Filter(request) = e {
                 let result = request.run(&app.catalog, &|| false).unwrap();
-                app.filter_done(result);
+                let _ = app.filter_done(result);
             }
         }
     }
@@ -427,7 +427,7 @@ fn background_grouping_runs_on_the_worker() {
     assert!(!app.shows_groups(), "rows are shown until the groups arrive");
     assert_eq!(app.entries, rows_before);
     let result = request.run(&app.catalog, &|| false).unwrap();
-    app.filter_done(result);
+    let _ = app.filter_done(result);
     assert!(app.shows_groups() && !app.filtering());
     assert_eq!(app.entries, want);
 
@@ -435,4 +435,160 @@ fn background_grouping_runs_on_the_worker() {
     assert!(effects.is_empty(), "ungrouping needs no worker: {effects:?}");
     assert!(!app.shows_groups());
     assert_eq!(app.entries, rows_before);
+}
+
+// ---------------------------------------------------------------- the event loop, headless
+
+mod event_loop {
+    use super::*;
+    use permscope::tui::app::MAX_SEARCH_CHARS;
+    use permscope::tui::runtime::{Exit, Message, Outcome, World, event_loop};
+    use ratatui::crossterm::event::Event;
+    use std::sync::mpsc::{self, Sender};
+
+    /// The world of a test: searches run at once and answer on the loop's
+    /// channel (then the channel closes, so the loop ends when it is idle).
+    struct Fake {
+        tx: Option<Sender<Message>>,
+        catalog: std::sync::Arc<Catalog>,
+        searches: usize,
+        suspends: usize,
+        advised: Vec<permscope::model::query::AppRef>,
+    }
+
+    impl World<TestBackend> for Fake {
+        fn filter(&mut self, request: FilterRequest) {
+            self.searches += 1;
+            if let Some(tx) = self.tx.take()
+                && let Some(result) = request.run(&self.catalog, &|| false)
+            {
+                let _ = tx.send(Message::Filtered(result));
+            }
+        }
+        fn advise(&mut self, which: permscope::model::query::AppRef) {
+            self.advised.push(which);
+        }
+        fn copy(&mut self, _: &mut Terminal<TestBackend>, _: &str, count: usize) -> anyhow::Result<String> {
+            Ok(format!("Copied {count}"))
+        }
+        fn suspend(&mut self, _: &mut Terminal<TestBackend>) -> anyhow::Result<()> {
+            self.suspends += 1;
+            Ok(())
+        }
+    }
+
+    fn key(c: char) -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    fn ctrl(c: char) -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    /// Runs the real loop on `messages` (all waiting before it starts) until
+    /// the channel closes; `background` searches on the (fake) worker.
+    fn run(background: bool, messages: Vec<Message>) -> (App, Outcome, Fake) {
+        let mut app = app().search_in_background(background);
+        let (tx, rx) = mpsc::channel();
+        for m in messages {
+            tx.send(m).unwrap();
+        }
+        let mut fake = Fake {
+            tx: background.then(|| tx.clone()),
+            catalog: std::sync::Arc::clone(&app.catalog),
+            searches: 0,
+            suspends: 0,
+            advised: Vec::new(),
+        };
+        drop(tx);
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        let outcome = event_loop(
+            &mut terminal,
+            &mut app,
+            &Keymap::default(),
+            &Theme::mono(),
+            &mut ViewState::default(),
+            &rx,
+            &mut fake,
+        )
+        .unwrap();
+        (app, outcome, fake)
+    }
+
+    /// 300 KB of typing, as a terminal without bracketed paste sends a paste.
+    fn typed(n: usize) -> Vec<Event> {
+        "mail read write all ".chars().cycle().take(n).map(key).collect()
+    }
+
+    #[test]
+    fn a_burst_of_typing_costs_one_search_and_one_redraw() {
+        for background in [false, true] {
+            let mut events = vec![key('/')];
+            events.extend(typed(300_000));
+            let (app, outcome, fake) = run(background, vec![Message::Events(events)]);
+            assert_eq!(outcome.exit, Exit::Closed);
+            // The first frame, then one for the whole burst (and one for the
+            // worker's answer when searching in the background).
+            assert_eq!(outcome.frames, 2 + usize::from(background), "background: {background}");
+            assert_eq!(fake.searches, usize::from(background));
+            assert_eq!(app.query.text.chars().count(), MAX_SEARCH_CHARS);
+            assert!(app.query.text.starts_with("mail read write all mail"));
+            let status = app.status.clone().unwrap_or_default();
+            assert!(
+                status.contains("at most 200 characters") && status.contains("299800 more were left out"),
+                "{status}"
+            );
+            assert!(!app.filtering(), "the search answered");
+        }
+    }
+
+    #[test]
+    fn a_bracketed_paste_is_one_event_and_its_lines_become_spaces() {
+        let paste = "Mail.Read\r\nUser.Read\tall\n".repeat(20_000);
+        let (app, outcome, _) = run(false, vec![Message::Events(vec![key('/'), Event::Paste(paste)])]);
+        assert_eq!(outcome.frames, 2);
+        assert_eq!(app.query.text.chars().count(), MAX_SEARCH_CHARS);
+        assert!(
+            app.query.text.starts_with("Mail.Read  User.Read all Mail.Read"),
+            "{:?}",
+            app.query.text
+        );
+        assert!(app.status.as_deref().unwrap_or("").contains("at most 200"));
+        // Still typing in the search: the paste's line breaks pressed nothing.
+        assert_eq!(app.focus(), Focus::Input);
+        // A paste outside the search is not taken as keys either.
+        let (app, _, _) = run(false, vec![Message::Events(vec![Event::Paste("q".into())])]);
+        assert_eq!(app.focus(), Focus::Table);
+        assert!(app.status.as_deref().unwrap_or("").contains("press / first"));
+    }
+
+    #[test]
+    fn ctrl_c_in_a_burst_quits_at_once() {
+        let mut events = vec![key('/')];
+        events.extend(typed(100_000));
+        events.push(ctrl('c'));
+        events.extend(typed(100_000));
+        let (app, outcome, _) = run(false, vec![Message::Events(events)]);
+        assert_eq!(outcome.exit, Exit::Quit);
+        assert_eq!(outcome.frames, 1, "quit before drawing the burst");
+        assert_eq!(app.query.text.chars().count(), MAX_SEARCH_CHARS);
+    }
+
+    #[test]
+    fn a_signal_ends_the_loop_before_the_keys_waiting_with_it() {
+        let mut events = vec![key('/')];
+        events.extend(typed(100_000));
+        let (app, outcome, _) = run(false, vec![Message::Events(events), Message::Signal(15)]);
+        assert_eq!(outcome.exit, Exit::Signal(15));
+        assert!(app.query.text.is_empty(), "the keys behind the signal were not applied");
+    }
+
+    #[test]
+    fn keys_after_ctrl_z_are_applied_after_fg() {
+        let events = vec![ctrl('z'), key('j'), key('j')];
+        let (app, outcome, fake) = run(false, vec![Message::Events(events)]);
+        assert_eq!(fake.suspends, 1);
+        assert_eq!(app.cursor, 2);
+        assert_eq!(outcome.frames, 3, "a frame before, one after fg, one for the keys");
+    }
 }

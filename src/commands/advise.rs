@@ -20,6 +20,7 @@ pub struct AdviseArgs {
     /// Only this app of the product (case-insensitive name or unique prefix).
     #[arg(long, value_name = "NAME")]
     pub app: Option<String>,
+    /// Output format (text for reading, json for scripts).
     #[arg(long, value_parser = choice::<AdviseFormat>(), default_value = "text")]
     pub format: AdviseFormat,
     /// A reviewer's alternatives file, layered on the bundled one.

@@ -21,6 +21,7 @@ pub struct AssessArgs {
     /// Type of the permissions.
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_kind, default_value = "application")]
     pub kind: PermissionKind,
+    /// Output format: text or json.
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
     pub format: ShowFormat,
 }
@@ -30,11 +31,8 @@ pub fn names(args: &AssessArgs) -> anyhow::Result<Vec<String>> {
     if !args.permissions.is_empty() {
         return Ok(args.permissions.clone());
     }
-    let mut text = String::new();
-    std::io::Read::read_to_string(
-        &mut std::io::Read::take(std::io::stdin(), crate::model::read::file::MAX_FILE_BYTES),
-        &mut text,
-    )?;
+    // Over the cap is refused, never cut: a cut line would be rated as a name nobody wrote.
+    let text = crate::model::read::file::read_stream(std::io::stdin().lock(), "standard input")?;
     Ok(text
         .lines()
         .map(|l| l.trim().to_string())

@@ -26,6 +26,7 @@ pub struct AuditArgs {
     /// an application manifest or `GET /applications/{id}`; camelCase or PascalCase.
     #[arg(long = "grants", value_name = "FILE", num_args = 1.., required = true)]
     pub grants_files: Vec<PathBuf>,
+    /// Output format: table (for reading), json (the contract) or markdown.
     #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
     pub format: AuditFormat,
 }

@@ -29,6 +29,7 @@ pub struct CatalogArgs {
     /// Fuzzy search over the permission and Microsoft's display name.
     #[arg(long, short = 'q')]
     pub query: Option<String>,
+    /// Output format (table fits the terminal).
     #[arg(long, value_parser = choice::<ListFormat>(), default_value = "table")]
     pub format: ListFormat,
     /// Order of rows (default: best match when searching, else by resource, type and name).

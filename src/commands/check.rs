@@ -58,6 +58,15 @@ pub fn run(catalog: &Catalog, report: &LoadReport, out: &mut dyn Write) -> anyho
     for e in &report.errors {
         say(out, &format!("error: {e}"))?;
     }
+    for dir in &report.empty_folders {
+        say(
+            out,
+            &format!(
+                "warning: {} holds no product file (*.json): nothing was loaded from it",
+                dir.display()
+            ),
+        )?;
+    }
     for (slug, path) in &report.replaced {
         say(
             out,
@@ -77,14 +86,27 @@ pub fn run(catalog: &Catalog, report: &LoadReport, out: &mut dyn Write) -> anyho
             ),
         )?;
     }
+    // Every quirk the data notes about a document, as `vendors` counts them.
+    let mut noted = 0;
+    for p in &catalog.products {
+        for (app, note) in document_notes(p) {
+            noted += 1;
+            let place = match app {
+                Some(app) => format!("{} ({}), app \"{app}\"", p.slug, p.source.file),
+                None => format!("{} ({})", p.slug, p.source.file),
+            };
+            say(out, &format!("document quirk (noted in the data): {place}: {note}"))?;
+        }
+    }
     let problems = report.errors.len() + failing;
     say(
         out,
         &format!(
-            "checked {} products, {} rows: {} problem(s), {} known quirk(s)",
+            "checked {} products, {} rows: {} problem(s); {} document quirk(s) noted, {} row finding(s) explained by a note",
             catalog.products.len(),
             catalog.requirements.len(),
             problems,
+            noted,
             findings.len() - failing
         ),
     )?;
@@ -93,4 +115,18 @@ pub fn run(catalog: &Catalog, report: &LoadReport, out: &mut dyn Write) -> anyho
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The quirks a product file notes about its document: the product's notes,
+/// then each app's (with the app's name).
+pub fn document_notes(p: &crate::model::product::Product) -> Vec<(Option<&str>, &str)> {
+    p.notes
+        .iter()
+        .map(|n| (None, n.as_str()))
+        .chain(
+            p.apps
+                .iter()
+                .flat_map(|a| a.notes.iter().map(move |n| (Some(a.name.as_str()), n.as_str()))),
+        )
+        .collect()
 }

@@ -18,6 +18,7 @@ pub struct CompareArgs {
     /// Which rows: all, only-one, every, differences.
     #[arg(long, value_parser = choice::<CompareMode>(), default_value = "all")]
     pub mode: CompareMode,
+    /// Output format (table fits the terminal; json is the contract).
     #[arg(long, value_parser = choice::<CompareFormat>(), default_value = "table")]
     pub format: CompareFormat,
 }

@@ -25,16 +25,14 @@ pub struct Global {
     /// A reviewer's risk rules, layered on top of the bundled ones.
     #[arg(long = "risk-rules", value_name = "FILE", global = true)]
     pub risk_rules: Option<PathBuf>,
-    /// When to use colour: auto honours NO_COLOR and whether output is a terminal.
+    /// A reviewer's capability model file (grants, capabilities and edges that lead
+    /// to outcomes), layered on top of the bundled data/capabilities.json.
+    #[arg(long = "model", value_name = "FILE", global = true)]
+    pub model: Option<PathBuf>,
+    /// When to colour risk badges (explorer and commands): auto does on a
+    /// terminal unless NO_COLOR is set; always and never override both.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
-    /// Where copies go: auto (system clipboard, or OSC 52 over SSH / without a
-    /// display), system, or osc52 (through the terminal).
-    #[arg(long, value_enum, default_value_t = crate::clipboard::ClipboardChoice::Auto, global = true)]
-    pub clipboard: crate::clipboard::ClipboardChoice,
-    /// After the explorer exits, print the last copied text to stdout.
-    #[arg(long, global = true)]
-    pub print: bool,
     /// A resource service principal export (`az ad sp show`, `Get-MgServicePrincipal |
     /// ConvertTo-Json`) or a bare list of its appRoles / oauth2PermissionScopes, whose GUIDs
     /// extend the permission catalog for this run. Repeatable.
@@ -43,19 +41,17 @@ pub struct Global {
     /// The API a bare appRoles / scopes list in --catalog belongs to (default Microsoft Graph).
     #[arg(long = "catalog-resource", value_name = "API", global = true)]
     pub catalog_resource: Option<String>,
-    /// Grants exports (app role assignments, oauth2PermissionGrants, a manifest) to audit
-    /// in the explorer: press `u` on a product's row. Repeatable. (Before any command;
-    /// `audit` has its own --grants.)
-    #[arg(long = "grants", value_name = "FILE")]
-    pub grants: Vec<PathBuf>,
 }
 
 /// Colour preference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
     #[default]
     Auto,
+    /// Always colour (even into a pipe or a file, and despite NO_COLOR).
     Always,
+    /// Never colour: the mono theme, risk as text badges.
     Never,
 }
 
@@ -121,7 +117,9 @@ pub struct Filters {
 /// Output format of `show` and `assess`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShowFormat {
+    /// Sentences for a person.
     Text,
+    /// One JSON document, for scripts.
     Json,
 }
 
@@ -134,7 +132,18 @@ fn parse_phase(s: &str) -> Result<Phase, String> {
 }
 
 fn parse_level(s: &str) -> Result<RiskLevel, String> {
-    RiskLevel::parse_loose(s).ok_or_else(|| format!("`{s}` is not a risk level: use low, medium, high or critical"))
+    RiskLevel::parse_loose(s).ok_or_else(|| {
+        let mut message = format!("`{s}` is not a risk level: use low, medium, high or critical");
+        // `--risk rules.json` after the command is the level filter: the
+        // reviewer most likely meant to load a rules file.
+        let looks_like_file = s.ends_with(".json") || s.contains('/') || std::path::Path::new(s).is_file();
+        if looks_like_file {
+            message.push_str(&format!(
+                ". To load risk rules from a file, use --risk-rules {s} (anywhere on the line), or --risk {s} before the command"
+            ));
+        }
+        message
+    })
 }
 
 /// The command line's parser for one of the model's [`Choice`]s: its names
@@ -204,11 +213,15 @@ pub fn data_dirs(global: &Global) -> Vec<PathBuf> {
 pub fn load_catalog(global: &Global) -> anyhow::Result<(Catalog, LoadReport)> {
     let (mut catalog, report) = Catalog::load(&data_dirs(global));
     if let Some(path) = &global.risk_rules {
-        let text = crate::model::read::file::read_text(path)?;
+        let text = crate::model::read::file::read_json_text(path)?;
         let layer = RiskBook::from_json(&text, &path.display().to_string())?;
         let mut book = RiskBook::bundled();
         book.layer(layer);
         catalog.set_risk(book);
+    }
+    if let Some(path) = &global.model {
+        let text = crate::model::read::file::read_text(path)?;
+        catalog.capabilities.layer_json(&text, &path.display().to_string())?;
     }
     for path in &global.catalogs {
         let export = crate::model::read::grants::read_export_file(path)?;
@@ -274,7 +287,11 @@ pub fn output_width() -> usize {
 /// Prints load problems to stderr (each names its file and place).
 pub fn warn_load_errors(report: &LoadReport) {
     for e in &report.errors {
-        warn(&format!("{e} (file skipped)"));
+        let skipped = match e.kind {
+            crate::model::read::ErrorKind::Folder => "folder skipped",
+            _ => "file skipped",
+        };
+        warn(&format!("{e} ({skipped})"));
     }
 }
 

@@ -20,6 +20,7 @@ pub struct ExportArgs {
     /// A ready-made set of one product (needs exactly one --product; with --app, of that app).
     #[arg(long, value_parser = choice::<Preset>())]
     pub preset: Option<Preset>,
+    /// What to print: names, scopes, a script or a manifest.
     #[arg(long, value_parser = choice::<ExportFormat>(), default_value = "names")]
     pub format: ExportFormat,
 }

@@ -8,20 +8,23 @@ pub mod assess;
 pub mod audit;
 pub mod catalog;
 pub mod check;
+pub mod colour;
 pub mod compare;
+pub mod completions;
 pub mod context;
 pub mod doctor;
 pub mod explore;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod paths;
 pub mod report;
 pub mod show;
 pub mod vendors;
 
 use crate::commands::context::{Global, load_catalog, warn_load_errors};
 use crate::model::catalog::{Catalog, LoadReport};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +42,8 @@ pub struct Cli {
     pub risk: Option<PathBuf>,
     #[command(flatten)]
     pub global: Global,
+    #[command(flatten)]
+    pub explorer: explore::ExplorerArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -61,7 +66,7 @@ pub enum Command {
     /// GUID) go to stderr.
     Export(export::ExportArgs),
     /// Say which clipboard backend a copy would use, and why.
-    Doctor,
+    Doctor(doctor::DoctorArgs),
     /// Check a tenant's real grants against what a product documents, app by app.
     /// Exit 1 when anything undocumented (or unknown), or documented only for
     /// another app, is granted.
@@ -78,10 +83,48 @@ pub enum Command {
     Assess(assess::AssessArgs),
     /// Narrower alternatives, hardening steps and questions for the vendor, per app of a product.
     Advise(advise::AdviseArgs),
+    /// What a product's whole permission set can reach (tenant takeover, lockout,
+    /// every mailbox or file...), per app and overall, with the shortest paths.
+    Paths(paths::PathsArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print permscope's manual page (roff), e.g. `permscope man > permscope.1`.
+    Man,
+}
+
+impl Command {
+    /// The command's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Vendors(_) => "vendors",
+            Command::List(_) => "list",
+            Command::Show(_) => "show",
+            Command::Catalog(_) => "catalog",
+            Command::Check => "check",
+            Command::Export(_) => "export",
+            Command::Doctor(_) => "doctor",
+            Command::Audit(_) => "audit",
+            Command::Import(_) => "import",
+            Command::Compare(_) => "compare",
+            Command::Report(_) => "report",
+            Command::Assess(_) => "assess",
+            Command::Advise(_) => "advise",
+            Command::Completions(_) => "completions",
+            Command::Man => "man",
+            Command::Paths(_) => "paths",
+        }
+    }
 }
 
 /// Runs a command, writing to `out`. Returns the process exit code.
 pub fn run(command: &Command, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    // These describe the command line itself: no data is needed.
+    match command {
+        Command::Completions(args) => return completions::completions(args.shell, Cli::command(), out),
+        Command::Man => return completions::man(Cli::command(), out),
+        _ => {}
+    }
+    colour::init(global.color);
     let (catalog, report) = load_catalog(global)?;
     let result = run_on(&catalog, &report, command, global, out);
     // The process ends right after: freeing 100k rows one by one would only cost time.
@@ -99,6 +142,29 @@ fn run_on(
     if !matches!(command, Command::Check) {
         warn_load_errors(report);
     }
+    // Risk badges are coloured when colour is on: these commands write into
+    // a buffer whose badges are then painted on the way out.
+    if colour::enabled()
+        && matches!(
+            command,
+            Command::Vendors(_) | Command::List(_) | Command::Show(_) | Command::Compare(_) | Command::Audit(_)
+        )
+    {
+        let mut buffer = Vec::new();
+        let code = run_plain(catalog, report, command, global, &mut buffer);
+        colour::write(out, &String::from_utf8_lossy(&buffer))?;
+        return code;
+    }
+    run_plain(catalog, report, command, global, out)
+}
+
+fn run_plain(
+    catalog: &Catalog,
+    report: &LoadReport,
+    command: &Command,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     match command {
         Command::Vendors(args) => vendors::run(catalog, args.format, out),
         Command::List(args) => list::run(catalog, args, out),
@@ -114,15 +180,18 @@ fn run_on(
         Command::Catalog(args) => catalog::run(catalog, args, out),
         Command::Check => check::run(catalog, report, out),
         Command::Export(args) => export::run(catalog, args, out),
-        Command::Doctor => doctor::run(global, out),
+        Command::Doctor(args) => doctor::run(args.clipboard.unwrap_or_default(), out),
         Command::Audit(args) => audit::run(catalog, args, out),
         Command::Import(args) => import::run(catalog, args, global, out),
         Command::Compare(args) => compare::run(catalog, args, out),
         Command::Report(args) => report::run(catalog, args, global, out),
         Command::Advise(args) => advise::run(catalog, args, out),
+        Command::Paths(args) => paths::run(catalog, args, out),
         Command::Assess(args) => {
             let names = assess::names(args)?;
             assess::run(catalog, &names, &args.api, args.kind, args.format, out)
         }
+        Command::Completions(args) => completions::completions(args.shell, Cli::command(), out),
+        Command::Man => completions::man(Cli::command(), out),
     }
 }

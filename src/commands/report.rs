@@ -17,6 +17,7 @@ pub struct ReportArgs {
     /// The products to report on (slugs or unique prefixes), in the order the report lists them.
     #[arg(num_args = 1.., required = true, value_name = "SLUG")]
     pub products: Vec<String>,
+    /// Output format: markdown, or a self-contained html page.
     #[arg(long, value_parser = choice::<ReportFormat>(), default_value = "markdown")]
     pub format: ReportFormat,
     /// Report on this app of each product only (a tenant consents to each app apart).

@@ -28,6 +28,7 @@ pub struct ShowArgs {
     /// List every API operation the permission grants, not only the first ones.
     #[arg(long)]
     pub operations: bool,
+    /// Output format: text or json.
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
     pub format: ShowFormat,
 }

@@ -3,6 +3,7 @@
 use crate::commands::context::say;
 use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
+use crate::model::paths::power;
 use crate::model::product::Origin;
 use crate::model::profile::{NamedPermission, profile};
 use clap::{Args, ValueEnum};
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 /// Products with vendor, source document, counts and risk profile.
 #[derive(Debug, Args)]
 pub struct VendorsArgs {
+    /// Output format: table (for reading) or json (for scripts).
     #[arg(long, value_enum, default_value_t = VendorsFormat::Table)]
     pub format: VendorsFormat,
 }
@@ -54,6 +56,7 @@ pub fn run(catalog: &Catalog, format: VendorsFormat, out: &mut dyn Write) -> any
                         "apps": p.apps.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
                         "notes": p.notes,
                         "profile": profile(catalog, i),
+                        "power": power::product_analysis(catalog, i, None),
                     })
                 })
                 .collect();
@@ -83,6 +86,14 @@ pub fn run(catalog: &Catalog, format: VendorsFormat, out: &mut dyn Write) -> any
                     ),
                 )?;
                 say(out, &format!("    profile: {}", pr.line()))?;
+                say(
+                    out,
+                    &format!(
+                        "    effective power: {} (how: permscope paths --product {})",
+                        power::summary_line(&power::product_analysis(catalog, i, None).outcomes),
+                        p.slug
+                    ),
+                )?;
                 say(out, &format!("    critical: {}", names(catalog, &pr.critical)))?;
                 say(
                     out,
@@ -92,14 +103,11 @@ pub fn run(catalog: &Catalog, format: VendorsFormat, out: &mut dyn Write) -> any
                     out,
                     &format!("    recovery only: {}", names(catalog, &pr.recovery_only)),
                 )?;
-                if !p.notes.is_empty() {
+                let quirks = crate::commands::check::document_notes(p).len();
+                if quirks > 0 {
                     say(
                         out,
-                        &format!(
-                            "    {} document quirks noted (see `list --product {} --format json`)",
-                            p.notes.len(),
-                            p.slug
-                        ),
+                        &format!("    {quirks} document quirks noted (`permscope check` lists them)"),
                     )?;
                 }
                 writeln!(out)?;

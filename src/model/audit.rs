@@ -24,7 +24,7 @@ use crate::model::permission::PermissionKind;
 use crate::model::read::grants::GrantSource;
 use crate::model::risk::Rating;
 use crate::model::text::{display_width, truncate};
-use crate::model::text::{md_code, one_line};
+use crate::model::text::{md_code, md_text, one_line};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -669,15 +669,6 @@ fn documented_at(e: &AuditEntry, with_app: bool) -> String {
 }
 
 // ------------------------------------------------------------------ Markdown
-
-fn md_text(s: &str) -> String {
-    one_line(s)
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('`', "\\`")
-}
 
 /// The audit as a Markdown report: a summary, then one table per list.
 pub fn to_markdown(audit: &Audit) -> String {

@@ -2,6 +2,7 @@
 //! validated once, then read by the command line and the explorer alike.
 
 use crate::model::microsoft::{MicrosoftCatalog, MicrosoftPermission};
+use crate::model::paths::CapabilityModel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::CredentialHolder;
 use crate::model::product::{Api, Origin, Product, Requirement};
@@ -92,6 +93,8 @@ pub struct LoadReport {
     pub errors: Vec<ReadError>,
     /// `(slug, file)` for each bundled product replaced by a user file.
     pub replaced: Vec<(String, PathBuf)>,
+    /// Data folders that were read but held no product file (`*.json`).
+    pub empty_folders: Vec<PathBuf>,
 }
 
 /// Everything permscope knows.
@@ -105,6 +108,9 @@ pub struct Catalog {
     pub microsoft: MicrosoftCatalog,
     pub workload_rules: WorkloadRules,
     pub risk: RiskBook,
+    /// What a whole permission set can reach (`data/capabilities.json`, with
+    /// a reviewer's `--model` file on top): read by `paths::power`.
+    pub capabilities: CapabilityModel,
     /// How many distinct permissions (API, kind, claim) the rows ask for: a
     /// permission's slot numbers it.
     slot_count: u32,
@@ -146,6 +152,7 @@ impl Catalog {
             microsoft: MicrosoftCatalog::bundled(),
             workload_rules: WorkloadRules::bundled(),
             risk: RiskBook::bundled(),
+            capabilities: CapabilityModel::bundled(),
             slot_count: 0,
             slot_index: HashMap::new(),
             row_slot: Vec::new(),
@@ -180,7 +187,9 @@ impl Catalog {
         // this thread can add products meanwhile.
         let apis = self.apis.clone();
         let rules = self.workload_rules.clone();
+        let mut files = 0usize;
         let listed = folder::read_folder(dir, &apis, &rules, |file| {
+            files += 1;
             let path = file.path.clone();
             match self.add_prepared(file) {
                 Ok(Some(slug)) => report.replaced.push((slug, path)),
@@ -188,8 +197,11 @@ impl Catalog {
                 Err(e) => report.errors.push(e),
             }
         });
-        if let Err(e) = listed {
-            report.errors.push(e);
+        match listed {
+            Err(e) => report.errors.push(e),
+            // A folder given for products that holds none is worth a word.
+            Ok(_) if files == 0 => report.empty_folders.push(dir.to_path_buf()),
+            Ok(_) => {}
         }
     }
 

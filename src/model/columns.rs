@@ -167,14 +167,46 @@ pub fn fit_widths(columns: &[Column], wanted: &[Option<usize>], total: usize, ga
     let gaps = gap * chosen.len().saturating_sub(1);
     let mut widths: Vec<usize> = chosen.iter().map(|c| c.min_width()).collect();
     let mut left = total.saturating_sub(gaps + widths.iter().sum::<usize>());
-    // Grow columns toward their ideal width, in order.
-    for (i, c) in chosen.iter().enumerate() {
-        let target = wanted
+    let target = |i: usize, c: Column| {
+        wanted
             .get(i)
             .copied()
             .flatten()
-            .map_or(c.ideal_width(), |w| w.min(c.ideal_width()).max(c.header().len()));
-        let grow = (target.saturating_sub(widths[i])).min(left);
+            .map_or(c.ideal_width(), |w| w.min(c.ideal_width()).max(c.header().len()))
+    };
+    // Grow columns toward their ideal width, in order; in a comparison the
+    // product cells (what it is about) come before the permission's name,
+    // and share what there is evenly.
+    let holders: Vec<usize> = (0..chosen.len())
+        .filter(|&i| matches!(chosen[i], Column::Holder(_)))
+        .collect();
+    let mut order: Vec<usize> = (0..chosen.len()).filter(|i| !holders.contains(i)).collect();
+    if let Some(at) = order.iter().position(|&i| chosen[i] == Column::Permission)
+        && !holders.is_empty()
+    {
+        let permission = order.remove(at);
+        order.push(usize::MAX);
+        order.push(permission);
+    }
+    for i in order {
+        if i == usize::MAX {
+            // One character at a time to each product column that wants more.
+            loop {
+                let mut grew = false;
+                for &h in &holders {
+                    if left > 0 && widths[h] < target(h, chosen[h]) {
+                        widths[h] += 1;
+                        left -= 1;
+                        grew = true;
+                    }
+                }
+                if !grew {
+                    break;
+                }
+            }
+            continue;
+        }
+        let grow = (target(i, chosen[i]).saturating_sub(widths[i])).min(left);
         widths[i] += grow;
         left -= grow;
     }
@@ -183,6 +215,17 @@ pub fn fit_widths(columns: &[Column], wanted: &[Option<usize>], total: usize, ga
         *last += left;
     }
     chosen.into_iter().zip(widths).collect()
+}
+
+/// The width a header asks of its column: all of it, except a product's
+/// slug over a comparison's cells, which may be cut (the comparison names
+/// its products in full above the table) rather than take their room.
+pub fn header_width(column: Column, header: &str) -> usize {
+    let w = crate::model::text::display_width(header);
+    match column {
+        Column::Holder(_) => w.min(16),
+        _ => w,
+    }
 }
 
 /// The columns most tables start with, most important first: what a
@@ -211,7 +254,7 @@ pub fn text_table(source: &dyn TableSource, columns: &[Column], rows: &[usize], 
             cells
                 .iter()
                 .map(|r| display_width(&r[k]))
-                .chain([display_width(&headers[k])])
+                .chain([header_width(columns[k], &headers[k])])
                 .max()
         })
         .collect();

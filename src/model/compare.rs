@@ -15,6 +15,7 @@ use crate::model::claim::covers;
 use crate::model::columns::{Column, TableSource, claim_label, kind_short};
 use crate::model::equivalence::Equivalences;
 use crate::model::level::RiskLevel;
+use crate::model::paths::{Analysis, OUTCOMES, Reached};
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
 use crate::model::profile::{Profile, profile_of_rows};
@@ -127,6 +128,10 @@ pub struct Comparison {
     /// Every distinct permission, highest risk first.
     pub rows: Vec<MatrixRow>,
     pub profiles: Vec<Profile>,
+    /// Per product, what its whole permission set can reach (the app the
+    /// query names for it, else the strongest over its apps). Outcomes do not
+    /// care which API reaches them, so this is fair across APIs.
+    pub power: Vec<Analysis>,
 }
 
 impl Comparison {
@@ -235,6 +240,10 @@ impl Comparison {
                 .then(a.permission.cmp(&b.permission))
         });
         Comparison {
+            power: products
+                .iter()
+                .map(|&p| crate::model::paths::power::scoped_analysis(catalog, p, &query.apps))
+                .collect(),
             products: products.to_vec(),
             profiles: products
                 .iter()
@@ -270,6 +279,67 @@ impl Comparison {
                 matches!(r.cells[a], Cell::Asks(_)) && !r.cells[b].holds() && !r.permission.is_empty()
             })
             .collect()
+    }
+
+    /// Sentences in outcomes, for every ordered pair of products that differ
+    /// ("nakivo can read and rewrite every mailbox, which
+    /// avepoint-cloud-backup-express can only under conditions"), and one for
+    /// each pair that reaches the same outcomes the same way.
+    pub fn outcome_sentences(&self, catalog: &Catalog) -> Vec<String> {
+        let mut out = Vec::new();
+        let slug = |pos: usize| catalog.products[self.products[pos]].slug.as_str();
+        for a in 0..self.products.len() {
+            for b in 0..self.products.len() {
+                if a == b {
+                    continue;
+                }
+                let (pa, pb) = (&self.power[a], &self.power[b]);
+                let same = OUTCOMES.iter().all(|o| pa.reached(o) == pb.reached(o));
+                if same {
+                    if a < b {
+                        out.push(format!(
+                            "{} and {} reach the same outcomes, the same way.",
+                            slug(a),
+                            slug(b)
+                        ));
+                    }
+                    continue;
+                }
+                let group = |mine: Reached, theirs: Reached| -> Vec<&str> {
+                    OUTCOMES
+                        .iter()
+                        .copied()
+                        .filter(|o| pa.reached(o) == mine && pb.reached(o) == theirs)
+                        .collect()
+                };
+                let sb = slug(b);
+                let mut clauses = Vec::new();
+                for (mine, theirs, qualifier, they) in [
+                    (Reached::Direct, Reached::No, "", "cannot"),
+                    (Reached::Conditional, Reached::No, " under conditions", "cannot"),
+                    (
+                        Reached::Direct,
+                        Reached::Conditional,
+                        " without conditions",
+                        "can only under conditions",
+                    ),
+                ] {
+                    let ids = group(mine, theirs);
+                    if !ids.is_empty() {
+                        clauses.push(format!("{}{qualifier}, which {sb} {they}", phrases(&ids)));
+                    }
+                }
+                if clauses.is_empty() {
+                    out.push(format!(
+                        "{} reaches nothing that {sb} does not reach as directly.",
+                        slug(a)
+                    ));
+                } else {
+                    out.push(format!("{} can {}.", slug(a), clauses.join("; it can ")));
+                }
+            }
+        }
+        out
     }
 
     /// Sentences like "nakivo asks for 9 permissions that avepoint-cloud-backup-express
@@ -358,6 +428,82 @@ impl Comparison {
                 all
             }
             _ => Vec::new(),
+        }
+    }
+}
+
+/// Outcome phrases joined ("read and rewrite every mailbox, lock everyone
+/// out and run code on managed devices"), a read and a write of the same
+/// data said once.
+fn phrases(ids: &[&str]) -> String {
+    use crate::model::paths::power::phrase;
+    let both = [
+        ("all-mail-read", "all-mail-write", "read and rewrite every mailbox"),
+        (
+            "all-files-read",
+            "all-files-write",
+            "read and rewrite every file (OneDrive and SharePoint)",
+        ),
+    ];
+    let mut parts: Vec<&str> = Vec::new();
+    for id in ids {
+        match both.iter().find(|(r, w, _)| id == r || id == w) {
+            Some((r, w, joined)) if ids.contains(r) && ids.contains(w) => {
+                if id == r {
+                    parts.push(joined);
+                }
+            }
+            _ => parts.push(phrase(id)),
+        }
+    }
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A comparison's outcomes as a table: one row per outcome of the vocabulary
+/// (row `i` is `OUTCOMES[i]`), one column per product saying how it reaches
+/// it: `direct`, `conditional` or `no`.
+pub struct OutcomeTable<'a> {
+    pub catalog: &'a Catalog,
+    pub cmp: &'a Comparison,
+}
+
+impl OutcomeTable<'_> {
+    /// The columns: the outcome ([`Column::Permission`]), then the products.
+    pub fn columns(&self) -> Vec<Column> {
+        let mut columns = vec![Column::Permission];
+        columns.extend((0..self.cmp.products.len()).map(Column::Holder));
+        columns
+    }
+
+    /// Every row: one per outcome.
+    pub fn rows(&self) -> Vec<usize> {
+        (0..OUTCOMES.len()).collect()
+    }
+}
+
+impl TableSource for OutcomeTable<'_> {
+    fn cell(&self, row: usize, column: Column) -> Cow<'_, str> {
+        let outcome = OUTCOMES.get(row).copied().unwrap_or("");
+        match column {
+            Column::Holder(pos) => Cow::Borrowed(
+                self.cmp
+                    .power
+                    .get(pos)
+                    .map_or(Reached::No, |a| a.reached(outcome))
+                    .as_str(),
+            ),
+            _ => Cow::Borrowed(outcome),
+        }
+    }
+
+    fn header(&self, column: Column) -> Cow<'_, str> {
+        match column {
+            Column::Holder(pos) => Cow::Borrowed(&self.catalog.products[self.cmp.products[pos]].slug),
+            _ => Cow::Borrowed("OUTCOME"),
         }
     }
 }

@@ -9,7 +9,7 @@
 //! on each page, and wide tables wrap inside their cells instead of running
 //! past the paper's edge.
 
-use crate::model::text::neutralise;
+use crate::model::text::{md_text, neutralise};
 
 /// A block of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,47 +338,6 @@ fn html_block(b: &Block, out: &mut String) {
     }
 }
 
-/// Untrusted text for Markdown prose: neutralised, on one line, with every
-/// character Markdown or HTML could act on escaped, so a vendor's `# Title`
-/// stays literal text and `@name` or `#12` in it mention or link nothing.
-/// An underscore between two letters or digits (`full_access_as_app`) can
-/// open no emphasis and stays as it is.
-pub fn md_text(s: &str) -> String {
-    let line = neutralise(s).replace(['\n', '\r', '\t'], " ");
-    let line = line.trim_start();
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        match c {
-            '\\' | '`' | '*' | '[' | ']' | '|' | '~' | '#' | '!' | '@' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '_' => {
-                let word = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|c| c.is_alphanumeric());
-                if !(word(i.checked_sub(1)) && word(Some(i + 1))) {
-                    out.push('\\');
-                }
-                out.push('_');
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            // Only where it could start an entity (`&amp;`, `&#35;`).
-            '&' if chars.get(i + 1).is_some_and(|n| n.is_alphanumeric() || *n == '#') => out.push_str("&amp;"),
-            _ => out.push(c),
-        }
-    }
-    // A line may not start a list, a heading underline or a numbered item by accident.
-    if out.starts_with(['-', '+', '=']) {
-        out.insert(0, '\\');
-    }
-    let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && out[digits..].starts_with(['.', ')']) {
-        out.insert(digits, '\\');
-    }
-    out
-}
-
 /// [`md_text`] of each line, joined by `sep` (a Markdown line break).
 fn md_lines(s: &str, sep: &str) -> String {
     s.split('\n').map(md_text).collect::<Vec<_>>().join(sep)
@@ -446,20 +405,10 @@ mod tests {
         };
         d.table(vec!["a|b".into()], vec![vec!["<script>\u{1b}[31m".into()]]);
         let md = d.to_markdown();
-        assert!(md.contains("a\\|b") && md.contains("&lt;script&gt;\\\\u{1b}\\[31m"), "{md}");
+        assert!(md.contains("a\\|b") && md.contains("&lt;script&gt;\\\\u\\{1b\\}\\[31m"), "{md}");
         let h = d.to_html();
         assert!(h.contains("<th>a|b</th>") && h.contains("&lt;script&gt;\\u{1b}[31m"));
         assert!(!h.contains('\u{1b}'));
-    }
-
-    #[test]
-    fn markdown_keeps_untrusted_text_literal() {
-        assert_eq!(md_text("# Approved by @ceo"), "\\# Approved by \\@ceo");
-        assert_eq!(md_text("- item"), "\\- item");
-        assert_eq!(md_text("1. first"), "1\\. first");
-        assert_eq!(md_text("**bold** _it_ [x](y)"), "\\*\\*bold\\*\\* \\_it\\_ \\[x\\](y)");
-        assert_eq!(md_text("full_access_as_app"), "full_access_as_app");
-        assert_eq!(md_text("line\n# two"), "line \\# two");
     }
 
     #[test]

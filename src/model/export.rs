@@ -30,7 +30,7 @@ use crate::model::permission::PermissionKind;
 use crate::model::query::AppRef;
 use crate::model::selection::Selection;
 use crate::model::text::one_line;
-use crate::model::text::{csv_field, md_code};
+use crate::model::text::{csv_field, md_code, md_text};
 use serde::Serialize;
 
 /// The resource app id of Microsoft Graph, whose scopes may be written bare.
@@ -92,7 +92,7 @@ impl ExportFormat {
             ExportFormat::Json => "JSON array",
             ExportFormat::Csv => "CSV",
             ExportFormat::Markdown => "Markdown table",
-            ExportFormat::Powershell => "PowerShell: Connect-MgGraph and app role grants",
+            ExportFormat::Powershell => "PowerShell: grants to the app (delegated scopes and app roles)",
             ExportFormat::Azcli => "Azure CLI: az ad app permission add",
             ExportFormat::Manifest => "App manifest requiredResourceAccess",
         }
@@ -407,14 +407,6 @@ fn csv(items: &[Item], warnings: &mut Vec<String>) -> (String, usize) {
 
 // ---------------------------------------------------------------- markdown
 
-/// Text for a table cell: no pipes, no HTML, no escapes that end the cell.
-fn md_text(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 fn markdown(blocks: &[Block], warnings: &mut Vec<String>) -> (String, usize) {
     let mut out = String::new();
     let mut written = std::collections::BTreeSet::new();
@@ -534,7 +526,7 @@ fn script_for(blocks: &[Block]) -> String {
 fn powershell(blocks: &[Block], warnings: &mut Vec<String>) -> (String, usize) {
     let all = distinct(blocks);
     let multi = blocks.len() > 1;
-    // The parameter naming each app that gets app roles.
+    // The parameter naming each app that gets a grant.
     let variable = |n: usize| {
         if multi {
             format!("ClientAppId{}", n + 1)
@@ -542,10 +534,9 @@ fn powershell(blocks: &[Block], warnings: &mut Vec<String>) -> (String, usize) {
             "ClientAppId".to_string()
         }
     };
-    let granting: Vec<usize> = (0..blocks.len())
-        .filter(|&n| blocks[n].items.iter().any(|i| i.kind == PermissionKind::Application))
-        .collect();
-    let grant = !granting.is_empty();
+    // Every block with something to grant: app roles, or delegated scopes
+    // (granted to the app's service principal, never signed in with).
+    let granting: Vec<usize> = (0..blocks.len()).filter(|&n| !blocks[n].items.is_empty()).collect();
     let mut out = String::new();
     let mut written = std::collections::BTreeSet::new();
 
@@ -556,120 +547,146 @@ fn powershell(blocks: &[Block], warnings: &mut Vec<String>) -> (String, usize) {
         out.push_str("# Nothing to grant: the selection has no permission that can be granted.\n");
         return (out, 0);
     }
-    if grant {
-        out.push_str("param(\n");
-        for (k, &n) in granting.iter().enumerate() {
-            if multi {
-                out.push_str(&format!(
-                    "    # Application (client) id of app {}: {}.\n",
-                    n + 1,
-                    one_line(blocks[n].title())
-                ));
-            } else {
-                out.push_str("    # Application (client) id of the app to grant the permissions to.\n");
-            }
-            out.push_str(concat!(
-                "    [Parameter(Mandatory = $true)]\n",
-                "    [ValidatePattern('^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')]\n",
-            ));
+    out.push_str("param(\n");
+    for (k, &n) in granting.iter().enumerate() {
+        if multi {
             out.push_str(&format!(
-                "    [string] ${}{}\n",
-                variable(n),
-                if k + 1 < granting.len() { "," } else { "" }
+                "    # Application (client) id of app {}: {}.\n",
+                n + 1,
+                one_line(blocks[n].title())
             ));
+        } else {
+            out.push_str("    # Application (client) id of the app to grant the permissions to.\n");
         }
-        out.push_str(")\n$ErrorActionPreference = 'Stop'\n");
+        out.push_str(concat!(
+            "    [Parameter(Mandatory = $true)]\n",
+            "    [ValidatePattern('^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')]\n",
+        ));
+        out.push_str(&format!(
+            "    [string] ${}{}\n",
+            variable(n),
+            if k + 1 < granting.len() { "," } else { "" }
+        ));
     }
-    if !multi {
-        let items = &blocks[0].items;
-        ps_scopes(&mut out, items, !grant, &mut written);
-        if grant {
-            out.push('\n');
-            out.push_str(PS_RIGHTS);
-            out.push('\n');
-            ps_grants(&mut out, items, &variable(0), warnings, &mut written);
+    out.push_str(")\n$ErrorActionPreference = 'Stop'\n\n");
+    out.push_str(&ps_rights(&all));
+    for &n in &granting {
+        let block = &blocks[n];
+        if multi {
+            out.push_str(&format!("\n# ---- App {}: {}\n", n + 1, one_line(block.title())));
         }
-        return (out, written.len());
-    }
-    if grant {
-        out.push('\n');
-        out.push_str(PS_RIGHTS);
-    }
-    for (n, block) in blocks.iter().enumerate() {
-        out.push_str(&format!("\n# ---- App {}: {}\n", n + 1, one_line(block.title())));
-        // Signing in with one app's scopes says nothing of the other apps':
-        // with several apps, scopes are named for consent, never signed in with.
-        ps_scopes(&mut out, &block.items, false, &mut written);
-        if granting.contains(&n) {
-            out.push('\n');
-            ps_grants(&mut out, &block.items, &variable(n), warnings, &mut written);
-        }
+        ps_client(&mut out, &variable(n));
+        ps_scopes(&mut out, &block.items, warnings, &mut written);
+        ps_grants(&mut out, &block.items, warnings, &mut written);
     }
     (out, written.len())
 }
 
-/// The sign-in an app role assignment needs.
-const PS_RIGHTS: &str = concat!(
-    "# Assigning app roles needs these rights:\n",
-    "Connect-MgGraph -Scopes \"Application.Read.All\",\"AppRoleAssignment.ReadWrite.All\"\n",
-);
-
-/// The delegated scopes of `items`: a sign-in with Graph's when `sign_in`,
-/// otherwise comments to consent by.
-fn ps_scopes(out: &mut String, items: &[&Item], sign_in: bool, written: &mut std::collections::BTreeSet<usize>) {
-    let delegated = of_kind(items, PermissionKind::Delegated);
-    let graph_scopes: Vec<&Item> = delegated.iter().copied().filter(|i| i.is_graph()).collect();
-    let other_scopes: Vec<&Item> = delegated.iter().copied().filter(|i| !i.is_graph()).collect();
-    if !graph_scopes.is_empty() {
-        let list = graph_scopes
-            .iter()
-            .map(|i| ps_quote(&i.name))
-            .collect::<Vec<_>>()
-            .join(",");
-        written.extend(graph_scopes.iter().map(|i| i.index));
-        out.push('\n');
-        if sign_in {
-            out.push_str("# Delegated Microsoft Graph scopes: sign in with exactly these.\n");
-            out.push_str(&format!("Connect-MgGraph -Scopes {list}\n"));
-        } else {
-            // Running it here would sign the admin in with these scopes and
-            // consent to them for the PowerShell app, not the client app.
-            out.push_str(concat!(
-                "# Delegated Microsoft Graph scopes. This script grants only the application permissions;\n",
-                "# sign in with these scopes, or consent to them for the app, separately:\n",
-            ));
-            out.push_str(&format!("# Connect-MgGraph -Scopes {list}\n"));
-        }
+/// The sign-in the script itself needs: finding service principals, and
+/// granting what the selection holds. These rights are the administrator's,
+/// in Microsoft Graph PowerShell; the app gets only what the script grants.
+fn ps_rights(all: &[&Item]) -> String {
+    let mut rights = vec!["\"Application.Read.All\""];
+    if all.iter().any(|i| i.kind == PermissionKind::Application) {
+        rights.push("\"AppRoleAssignment.ReadWrite.All\"");
     }
-    for group in by_resource(&other_scopes) {
-        let first = group[0];
-        written.extend(group.iter().map(|i| i.index));
-        out.push_str(&format!(
-            "\n# Delegated scopes on {} ({}): Connect-MgGraph signs in to Microsoft Graph only;\n# consent to these when the app asks, or in the Entra admin center:\n",
-            first.api_name, first.app_id
-        ));
-        for i in group {
-            out.push_str(&format!("#   {}\n", i.name));
-        }
+    if all.iter().any(|i| i.kind == PermissionKind::Delegated) {
+        rights.push("\"DelegatedPermissionGrant.ReadWrite.All\"");
     }
+    format!(
+        "# Your sign-in, to look the apps up and grant (these rights are yours, not the app's):\nConnect-MgGraph -Scopes {}\n",
+        rights.join(",")
+    )
 }
 
-/// App role assignments of the application permissions in `items` to the app
-/// whose id is in `$variable`.
-fn ps_grants(
-    out: &mut String,
-    items: &[&Item],
-    variable: &str,
-    warnings: &mut Vec<String>,
-    written: &mut std::collections::BTreeSet<usize>,
-) {
-    let application = of_kind(items, PermissionKind::Application);
+/// Finds the service principal of the app whose id is in `$variable`.
+fn ps_client(out: &mut String, variable: &str) {
     out.push_str(&format!(
-        "$clientSp = Get-MgServicePrincipal -Filter \"appId eq '${variable}'\"\n"
+        "\n$clientSp = Get-MgServicePrincipal -Filter \"appId eq '${variable}'\"\n"
     ));
     out.push_str(&format!(
         "if (-not $clientSp) {{ throw \"No service principal for app ${variable} in this tenant: consent to the app first.\" }}\n"
     ));
+}
+
+/// Looks the resource's service principal up as `$resourceSp`.
+fn ps_resource(out: &mut String, first: &Item) {
+    out.push_str(&format!(
+        "$resourceSp = Get-MgServicePrincipal -Filter \"appId eq '{}'\"\n",
+        first.app_id
+    ));
+    out.push_str(&format!(
+        "if (-not $resourceSp) {{ throw \"No service principal for {} ({}) in this tenant.\" }}\n",
+        ps_double_quoted_text(&first.api_name),
+        first.app_id
+    ));
+}
+
+/// The delegated scopes of `items`, granted to `$clientSp` per resource as
+/// an admin consent for every user: one oauth2PermissionGrant (consentType
+/// AllPrincipals) per resource, added to the one the app may already hold.
+fn ps_scopes(
+    out: &mut String,
+    items: &[&Item],
+    warnings: &mut Vec<String>,
+    written: &mut std::collections::BTreeSet<usize>,
+) {
+    let delegated = of_kind(items, PermissionKind::Delegated);
+    for group in by_resource(&delegated) {
+        let first = group[0];
+        out.push_str(&format!(
+            "\n# Delegated scopes on {} ({}): admin consent for every user (consentType AllPrincipals),\n# so the app may use them for anyone who signs in to it.\n",
+            first.api_name, first.app_id
+        ));
+        if !is_plain(&first.app_id) {
+            for i in group {
+                warnings.push(format!(
+                    "Left out {}: its resource app id `{}` is not a plain identifier.",
+                    i.describe(),
+                    first.app_id
+                ));
+            }
+            out.push_str("# Not granted: the resource app id is not a plain identifier.\n");
+            continue;
+        }
+        // A scope string is names separated by spaces: only plain names fit.
+        let (plain, odd): (Vec<&&Item>, Vec<&&Item>) = group.iter().partition(|i| is_plain(&i.name));
+        for i in odd {
+            warnings.push(format!(
+                "Left out {}: a scope is granted by name, and this name is not a plain one.",
+                i.describe()
+            ));
+            out.push_str(&format!("# Not granted: {} (not a plain scope name)\n", i.name));
+        }
+        if plain.is_empty() {
+            continue;
+        }
+        written.extend(plain.iter().map(|i| i.index));
+        ps_resource(out, first);
+        out.push_str(&format!(
+            "$scopes = @({})\n",
+            plain.iter().map(|i| ps_quote(&i.name)).collect::<Vec<_>>().join(",")
+        ));
+        out.push_str(concat!(
+            "$grant = Get-MgOauth2PermissionGrant -Filter \"clientId eq '$($clientSp.Id)' and consentType eq 'AllPrincipals' and resourceId eq '$($resourceSp.Id)'\" | Select-Object -First 1\n",
+            "if ($grant) {\n",
+            "    $merged = @($grant.Scope -split ' ' | Where-Object { $_ }) + $scopes | Select-Object -Unique\n",
+            "    Update-MgOauth2PermissionGrant -OAuth2PermissionGrantId $grant.Id -Scope ($merged -join ' ')\n",
+            "} else {\n",
+            "    New-MgOauth2PermissionGrant -ClientId $clientSp.Id -ConsentType 'AllPrincipals' -ResourceId $resourceSp.Id -Scope ($scopes -join ' ')\n",
+            "}\n",
+        ));
+    }
+}
+
+/// App role assignments of the application permissions in `items` to `$clientSp`.
+fn ps_grants(
+    out: &mut String,
+    items: &[&Item],
+    warnings: &mut Vec<String>,
+    written: &mut std::collections::BTreeSet<usize>,
+) {
+    let application = of_kind(items, PermissionKind::Application);
     for group in by_resource(&application) {
         let first = group[0];
         out.push_str(&format!("\n# {} ({})\n", first.api_name, first.app_id));
@@ -686,15 +703,7 @@ fn ps_grants(
         }
         let known: Vec<&&Item> = group.iter().filter(|i| i.id().is_some_and(is_plain)).collect();
         if !known.is_empty() {
-            out.push_str(&format!(
-                "$resourceSp = Get-MgServicePrincipal -Filter \"appId eq '{}'\"\n",
-                first.app_id
-            ));
-            out.push_str(&format!(
-                "if (-not $resourceSp) {{ throw \"No service principal for {} ({}) in this tenant.\" }}\n",
-                ps_double_quoted_text(&first.api_name),
-                first.app_id
-            ));
+            ps_resource(out, first);
         }
         for i in group {
             match i.id().filter(|id| is_plain(id)) {

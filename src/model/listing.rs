@@ -5,7 +5,7 @@ use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::columns::{self, Column};
 use crate::model::text;
-use crate::model::text::{csv_field, one_line, push_one_line};
+use crate::model::text::{csv_field, md_text, push_one_line};
 use serde_json::{Value, json};
 
 /// Output formats of `list`.
@@ -273,10 +273,6 @@ fn csv(catalog: &Catalog, rows: &[usize]) -> String {
     out
 }
 
-fn md_cell(s: &str) -> String {
-    one_line(s).replace('|', "\\|")
-}
-
 fn markdown(catalog: &Catalog, rows: &[usize]) -> String {
     let cols = [
         Column::Risk,
@@ -299,7 +295,7 @@ fn markdown(catalog: &Catalog, rows: &[usize]) -> String {
     ));
     out.push_str(&format!("|{}\n", "---|".repeat(cols.len())));
     for &i in rows {
-        let cells: Vec<String> = cols.iter().map(|&c| md_cell(&columns::cell(catalog, i, c))).collect();
+        let cells: Vec<String> = cols.iter().map(|&c| md_text(&columns::cell(catalog, i, c))).collect();
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     out

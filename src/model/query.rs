@@ -31,22 +31,37 @@ pub struct Query {
     pub text: String,
 }
 
-/// A filter the user wrote that names nothing in the catalog.
+/// A filter the user wrote that names nothing in the catalog, or (a
+/// prefix) more than one thing where one is wanted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct QueryError {
     pub what: &'static str,
     pub given: String,
     pub known: Vec<String>,
+    /// The names `given` could mean, when it is ambiguous (empty when it
+    /// names nothing).
+    pub candidates: Vec<String>,
 }
 
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::model::text::neutralise;
+        if !self.candidates.is_empty() {
+            return write!(
+                f,
+                "`{}` is ambiguous: it starts {} {}s: {}; give more of the name",
+                neutralise(&self.given),
+                self.candidates.len(),
+                self.what,
+                neutralise(&self.candidates.join(", "))
+            );
+        }
         write!(
             f,
             "no {} matches `{}`; known: {}",
             self.what,
-            crate::model::text::neutralise(&self.given),
-            crate::model::text::neutralise(&self.known.join(", "))
+            neutralise(&self.given),
+            neutralise(&self.known.join(", "))
         )
     }
 }
@@ -60,13 +75,12 @@ impl Query {
     /// Adds a product by slug: exact, or a unique prefix (`nak`).
     pub fn add_product(&mut self, catalog: &Catalog, slug: &str) -> Result<(), QueryError> {
         let s = slug.trim().to_lowercase();
-        let exact = catalog.product_index(&s);
-        let found = exact.or_else(|| {
-            let hits: Vec<usize> = (0..catalog.products.len())
-                .filter(|&i| catalog.products[i].slug.starts_with(&s))
-                .collect();
-            (hits.len() == 1).then(|| hits[0])
-        });
+        let prefixed: Vec<usize> = (0..catalog.products.len())
+            .filter(|&i| !s.is_empty() && catalog.products[i].slug.starts_with(&s))
+            .collect();
+        let found = catalog
+            .product_index(&s)
+            .or_else(|| (prefixed.len() == 1).then(|| prefixed[0]));
         match found {
             Some(i) if !s.is_empty() => {
                 if !self.products.contains(&i) {
@@ -78,6 +92,12 @@ impl Query {
                 what: "product",
                 given: slug.to_string(),
                 known: catalog.products.iter().map(|p| p.slug.clone()).collect(),
+                // A prefix of several slugs: name them, so the reviewer picks one.
+                candidates: if prefixed.len() > 1 {
+                    prefixed.iter().map(|&i| catalog.products[i].slug.clone()).collect()
+                } else {
+                    Vec::new()
+                },
             }),
         }
     }
@@ -92,6 +112,7 @@ impl Query {
                 what: "API",
                 given: name.to_string(),
                 known: catalog.apis.iter().map(|a| a.name.clone()).collect(),
+                candidates: Vec::new(),
             });
         }
         for i in hits {
@@ -116,6 +137,7 @@ impl Query {
                 what: "workload",
                 given: name.to_string(),
                 known,
+                candidates: Vec::new(),
             });
         }
         for w in hits {

@@ -5,9 +5,10 @@ use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::columns::claim_label;
 use crate::model::columns::{Column, TableSource, text_table};
-use crate::model::compare::{Cell, CompareMode, Comparison, LEGEND, MatrixTable};
+use crate::model::compare::{Cell, CompareMode, Comparison, LEGEND, MatrixTable, OutcomeTable};
 use crate::model::document::Document;
 use crate::model::level::RiskLevel;
+use crate::model::paths::OUTCOMES;
 use crate::model::profile::NamedPermission;
 use crate::model::query::AppRef;
 use crate::model::text::csv_field;
@@ -42,10 +43,10 @@ impl Choice for CompareFormat {
     }
     fn help(self) -> &'static str {
         match self {
-            CompareFormat::Table => "risk bars, sentences and the matrix, fitted to the terminal",
+            CompareFormat::Table => "outcomes, risk bars, sentences and the matrix, fitted to the terminal",
             CompareFormat::Json => "the JSON contract",
             CompareFormat::Csv => "the matrix as CSV",
-            CompareFormat::Markdown => "summary and matrix in Markdown",
+            CompareFormat::Markdown => "effective power, summary and matrix in Markdown",
         }
     }
     fn aliases(self) -> &'static [&'static str] {
@@ -101,6 +102,7 @@ pub fn render_compare(
                 title: format!("Comparison: {}", slugs(catalog, cmp).join(" vs ")),
                 ..Default::default()
             };
+            outcome_blocks(catalog, cmp, &mut d);
             summary_blocks(catalog, cmp, &mut d);
             d.heading(2, format!("Permissions ({})", mode.as_str()));
             matrix_table(catalog, cmp, &rows, &mut d);
@@ -169,14 +171,84 @@ pub fn compare_json(catalog: &Catalog, cmp: &Comparison, rows: &[usize]) -> Valu
             })
         })
         .collect();
+    // Outcome by product, fair across APIs: how each whole set reaches it.
+    let outcomes: Vec<Value> = OUTCOMES
+        .iter()
+        .map(|o| {
+            let reached: serde_json::Map<String, Value> = products
+                .iter()
+                .zip(&cmp.power)
+                .map(|(slug, a)| (slug.clone(), Value::from(a.reached(o).as_str())))
+                .collect();
+            json!({
+                "outcome": o,
+                "title": crate::model::paths::power::title(catalog, o),
+                "reached": reached,
+            })
+        })
+        .collect();
     json!({
         "products": products,
+        "outcomes": outcomes,
         "rows": rows,
         "summary": {
+            "outcome_sentences": cmp.outcome_sentences(catalog),
             "sentences": cmp.sentences(catalog),
             "profiles": cmp.profiles,
         },
     })
+}
+
+/// The outcome matrix and the sentences in outcomes, as plain text: what
+/// a comparison leads with.
+fn outcome_text(catalog: &Catalog, cmp: &Comparison, width: usize) -> String {
+    let mut out = String::new();
+    push_wrapped(
+        &mut out,
+        "",
+        "Effective power: what each whole permission set can reach, whatever the API (how: permscope paths --product SLUG)",
+        width,
+    );
+    let table = OutcomeTable { catalog, cmp };
+    let (text, left_out) = text_table(&table, &table.columns(), &table.rows(), width.saturating_sub(2));
+    for line in text.lines() {
+        out.push_str("  ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    if left_out > 0 {
+        push_wrapped(
+            &mut out,
+            "  ",
+            &format!("({left_out} product column(s) do not fit in {width} characters: use --format markdown or json)"),
+            width,
+        );
+    }
+    out.push('\n');
+    for s in cmp.outcome_sentences(catalog) {
+        push_wrapped(&mut out, "  ", &s, width);
+    }
+    out.push('\n');
+    out
+}
+
+/// The outcome matrix and sentences as a document section.
+fn outcome_blocks(catalog: &Catalog, cmp: &Comparison, d: &mut Document) {
+    d.heading(2, "Effective power");
+    d.para(
+        "What each product's whole permission set can reach, whatever the API reaching it: direct (nothing about \
+         the tenant needs to be true), conditional (something must be), or no. The paths: `permscope paths --product SLUG`.",
+    );
+    let table = OutcomeTable { catalog, cmp };
+    let columns = table.columns();
+    let header = columns.iter().map(|&c| table.header(c).into_owned()).collect();
+    let body = table
+        .rows()
+        .iter()
+        .map(|&i| columns.iter().map(|&c| table.cell(i, c).into_owned()).collect())
+        .collect();
+    d.table(header, body);
+    d.list(cmp.outcome_sentences(catalog));
 }
 
 /// A text bar of `n` out of `max` in `width` cells.
@@ -201,14 +273,19 @@ fn push_wrapped(out: &mut String, lead: &str, text: &str, width: usize) {
 }
 
 fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usize) -> String {
-    let mut out = String::new();
+    let mut out = outcome_text(catalog, cmp, width);
     let products = slugs(catalog, cmp);
     let name_w = products.iter().map(|s| s.len()).max().unwrap_or(0);
     let max = cmp.profiles.iter().map(|p| p.distinct).max().unwrap_or(0);
     out.push_str("Risk profile (distinct permissions)\n");
     for (slug, p) in products.iter().zip(&cmp.profiles) {
         push_wrapped(&mut out, &format!("  {slug:<name_w$}  "), &p.line(), width);
-        for level in [RiskLevel::Critical, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low] {
+        // Unknown too when there is one, so the bars add up to the line above.
+        let unknown = (p.count(RiskLevel::Unknown) > 0).then_some(RiskLevel::Unknown);
+        for level in [RiskLevel::Critical, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low]
+            .into_iter()
+            .chain(unknown)
+        {
             let n = p.count(level);
             out.push_str(&format!(
                 "  {:<name_w$}    {:<4} {:>3} {}\n",
@@ -259,6 +336,7 @@ fn summary_blocks(catalog: &Catalog, cmp: &Comparison, d: &mut Document) {
         "High".into(),
         "Medium".into(),
         "Low".into(),
+        "Unknown".into(),
         "Application".into(),
         "Delegated".into(),
         "Tenant-wide write".into(),
@@ -275,6 +353,7 @@ fn summary_blocks(catalog: &Catalog, cmp: &Comparison, d: &mut Document) {
                 p.count(RiskLevel::High).to_string(),
                 p.count(RiskLevel::Medium).to_string(),
                 p.count(RiskLevel::Low).to_string(),
+                p.count(RiskLevel::Unknown).to_string(),
                 p.application.to_string(),
                 p.delegated.to_string(),
                 p.tenant_wide_write.len().to_string(),

@@ -70,8 +70,9 @@ const EMPTY_CLAIM: &str = "No permission is named here (the claim is empty), so 
 const NOT_COVERED: &str =
     "No reviewed entry or rule in the loaded risk rules covers this permission, so it cannot be rated.";
 
-/// Longest resource or permission name an entry may have, in bytes.
-pub(crate) const MAX_NAME: usize = 256;
+/// Longest resource or permission name an entry may have, in bytes (the
+/// limit on names, counted in bytes for the lookup key's fixed buffer).
+pub(crate) const MAX_NAME: usize = crate::model::read::limits::MAX_NAME_CHARS;
 /// Longest lookup key (resource, separator, permission); lookups of longer input
 /// simply find no entry, so `rate` never needs a heap buffer for the key.
 const MAX_KEY: usize = 2 * MAX_NAME + 1;

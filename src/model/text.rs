@@ -5,6 +5,7 @@
 //! characters); everything written to a terminal or a clipboard passes through
 //! [`neutralise`] as a second line of defence.
 
+use crate::model::read::limits;
 use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -156,6 +157,51 @@ pub fn checked_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Er
     Ok(Vec::<Checked>::deserialize(d)?.into_iter().map(|c| c.0).collect())
 }
 
+/// Refuses text over `max` characters, with the message every limit gives.
+fn check_len<E: serde::de::Error>(s: &str, max: usize) -> Result<(), E> {
+    match limits::over(s, max) {
+        Some(n) => Err(E::custom(limits::too_long(n, max))),
+        None => Ok(()),
+    }
+}
+
+/// serde helper: [`checked`] free text of at most [`limits::MAX_TEXT_CHARS`]
+/// characters (the schemas' `text`).
+pub fn checked_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = checked(d)?;
+    check_len(&s, limits::MAX_TEXT_CHARS)?;
+    Ok(s)
+}
+
+/// serde helper: [`checked_text`], borrowed from the input where it can be.
+pub fn checked_text_cow<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
+    let s = checked_cow(d)?;
+    check_len(&s, limits::MAX_TEXT_CHARS)?;
+    Ok(s)
+}
+
+/// serde helper: a name (a permission's claim) of at most
+/// [`limits::MAX_NAME_CHARS`] characters, without unsafe characters.
+pub fn checked_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = checked(d)?;
+    check_len(&s, limits::MAX_NAME_CHARS)?;
+    Ok(s)
+}
+
+/// A [`checked_text`] element of a list, checked as soon as it is read.
+struct CheckedText(String);
+
+impl<'de> Deserialize<'de> for CheckedText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_text(d).map(CheckedText)
+    }
+}
+
+/// serde helper: a list of [`checked_text`] strings.
+pub fn checked_text_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Vec::<CheckedText>::deserialize(d)?.into_iter().map(|c| c.0).collect())
+}
+
 /// serde helper: a string map whose keys and values are free of unsafe characters.
 pub fn checked_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
     Ok(BTreeMap::<Checked, Checked>::deserialize(d)?
@@ -221,6 +267,62 @@ pub fn csv_field(s: &str) -> String {
     } else {
         s
     }
+}
+
+/// Text that any Markdown viewer shows as itself: neutralised and on one
+/// line; every character that could start markup is escaped (a backslash
+/// before Markdown's punctuation, an entity for HTML's `<`, `>` and `&`), and
+/// so is a start that would open a block (a list, a heading, a quote). Links,
+/// images, raw HTML, emphasis, code, headings and table cells written in
+/// vendor or tenant text all come out as the literal characters.
+pub fn md_text(s: &str) -> String {
+    let line = one_line(s);
+    let line = line.trim_start();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut chars = line.chars().peekable();
+    // Text at the start of a line that would open a block: a list item
+    // (`- `, `+ `, `1. `, `1) `), a thematic break or setext underline
+    // (`---`, `===`): escape that first mark.
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let opens = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
+    if (1..=9).contains(&digits) && line[digits..].starts_with(['.', ')']) && opens(&line[digits + 1..]) {
+        out.push_str(&line[..digits]);
+        out.push('\\');
+        for _ in 0..digits {
+            chars.next();
+        }
+    } else if let Some(first) = line.chars().next() {
+        let only = line.chars().all(|c| c == first || c == ' ');
+        let block = match first {
+            '-' | '+' => opens(&line[1..]) || only,
+            '=' => only,
+            _ => false,
+        };
+        if block {
+            out.push('\\');
+        }
+    }
+    let mut before = None;
+    while let Some(c) = chars.next() {
+        let after = chars.peek().copied();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        match c {
+            // Inside a word (`full_access_as_app`) an underscore is never
+            // emphasis in CommonMark: left as written, names stay readable.
+            '_' if word(before) && word(after) => out.push(c),
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '|' | '$' | '#' | '{' | '}' | '^' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // Only `&name;` or `&#...;` is an entity: a lone `&` stays as it is.
+            '&' if after.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#') => out.push_str("&amp;"),
+            _ => out.push(c),
+        }
+        before = Some(c);
+    }
+    out
 }
 
 /// A Markdown code span that holds any text: the fence is longer than any
@@ -301,6 +403,117 @@ pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The part of each text that differs from the others: the words every text
+/// starts with, and those every text ends with, are left out and marked
+/// with `…` (each text keeps at least one word). With fewer than two texts,
+/// or nothing in common, the texts are returned as they are.
+pub fn distinct_parts(texts: &[&str]) -> Vec<String> {
+    let words: Vec<Vec<&str>> = texts.iter().map(|t| t.split(' ').collect()).collect();
+    let shortest = words.iter().map(Vec::len).min().unwrap_or(0);
+    let distinct = {
+        let mut seen: Vec<&str> = texts.to_vec();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    };
+    if distinct < 2 || shortest < 2 {
+        return texts.iter().map(|t| t.to_string()).collect();
+    }
+    // The word `k` from the start (or from the end) is the same in every text.
+    let same = |k: usize, from_end: bool| {
+        let at = |w: &[&str]| if from_end { w.len() - 1 - k } else { k };
+        words.iter().all(|w| w[at(w)] == words[0][at(&words[0])])
+    };
+    let mut head = 0;
+    while head + 1 < shortest && same(head, false) {
+        head += 1;
+    }
+    let mut tail = 0;
+    while head + tail + 1 < shortest && same(tail, true) {
+        tail += 1;
+    }
+    words
+        .iter()
+        .map(|w| {
+            let mut s = w[head..w.len() - tail].join(" ");
+            if head > 0 {
+                s.insert(0, '…');
+            }
+            if tail > 0 {
+                s.push('…');
+            }
+            s
+        })
+        .collect()
+}
+
+/// The only escape sequences the program itself writes through a door:
+/// SGR (select graphic rendition) colours for risk badges on the command
+/// line, `ESC [ … m`, which change how text looks and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sgr {
+    /// White on red, bold (Critical).
+    Critical,
+    /// Light red, bold (High).
+    High,
+    /// Yellow (Medium).
+    Medium,
+    /// Green (Low).
+    Low,
+    /// Magenta (Unknown).
+    Unknown,
+    /// Back to the terminal's own colours.
+    Reset,
+}
+
+// Each sequence is a static of its own: the door recognises the program's
+// sequences by their address, which no text read from a file or typed can
+// have (a copy of the same bytes elsewhere is neutralised like any text).
+static SGR_CRITICAL: [u8; 10] = *b"\x1b[1;97;41m";
+static SGR_HIGH: [u8; 7] = *b"\x1b[1;91m";
+static SGR_MEDIUM: [u8; 5] = *b"\x1b[33m";
+static SGR_LOW: [u8; 5] = *b"\x1b[32m";
+static SGR_UNKNOWN: [u8; 5] = *b"\x1b[35m";
+static SGR_RESET: [u8; 4] = *b"\x1b[0m";
+
+impl Sgr {
+    const ALL: [Sgr; 6] = [
+        Sgr::Critical,
+        Sgr::High,
+        Sgr::Medium,
+        Sgr::Low,
+        Sgr::Unknown,
+        Sgr::Reset,
+    ];
+
+    /// The sequence: always one of the program's statics.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            Sgr::Critical => &SGR_CRITICAL,
+            Sgr::High => &SGR_HIGH,
+            Sgr::Medium => &SGR_MEDIUM,
+            Sgr::Low => &SGR_LOW,
+            Sgr::Unknown => &SGR_UNKNOWN,
+            Sgr::Reset => &SGR_RESET,
+        }
+    }
+
+    /// Writes the sequence through `out`: a door lets it through as it is,
+    /// because it is this very static (a door never lets other escapes pass).
+    pub fn write(self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(self.bytes())
+    }
+
+    /// True when `buf` is exactly one of the program's own sequences, by
+    /// address and length, not merely by content.
+    fn is_own(buf: &[u8]) -> bool {
+        Sgr::ALL.iter().any(|s| {
+            let own = s.bytes();
+            std::ptr::eq(own.as_ptr(), buf.as_ptr()) && own.len() == buf.len()
+        })
+    }
+}
+
 /// The door text leaves the program by on a terminal stream (stdout, stderr):
 /// every character [`unsafe_reason`] names, except the line breaks and tabs
 /// the program itself writes, becomes a visible `\u{..}` escape. Commands
@@ -326,6 +539,16 @@ impl<W: std::io::Write> Neutral<W> {
 
 impl<W: std::io::Write> std::io::Write for Neutral<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The program's own colour (see [`Sgr`]) passes as it is; the same
+        // bytes from anywhere else are text, and neutralised below.
+        if Sgr::is_own(buf) {
+            if !self.pending.is_empty() {
+                let rest = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
+                self.write_text(&rest)?;
+            }
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         // Fast path: printable ASCII, tabs and line breaks go straight through.
         if self.pending.is_empty()
             && buf
@@ -474,6 +697,74 @@ mod tests {
             door.write_all(b"\x07\n").unwrap();
         }
         assert_eq!(String::from_utf8(out).unwrap(), "a\tb\n\\u{1b}[2Jc\\u{202e}é\\u{7}\n");
+    }
+
+    #[test]
+    fn markdown_text_is_literal() {
+        assert_eq!(md_text("Mail.Read"), "Mail.Read");
+        assert_eq!(md_text("Backup & Replication"), "Backup & Replication");
+        assert_eq!(
+            md_text("![](http://e.example/p.png) [click me](javascript:alert(1))"),
+            "!\\[\\](http://e.example/p.png) \\[click me\\](javascript:alert(1))"
+        );
+        assert_eq!(
+            md_text("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(
+            md_text("a|b *c* _d_ `e` &lt;"),
+            "a\\|b \\*c\\* \\_d\\_ \\`e\\` &amp;lt;"
+        );
+        assert_eq!(
+            md_text("full_access_as_app a__b _x"),
+            "full_access_as_app a\\_\\_b \\_x"
+        );
+        assert_eq!(md_text("# title ##"), "\\# title \\#\\#");
+        assert_eq!(md_text("- item"), "\\- item");
+        assert_eq!(md_text("---"), "\\---");
+        assert_eq!(md_text("="), "\\=");
+        assert_eq!(md_text("= Graph User.Read.All"), "= Graph User.Read.All");
+        assert_eq!(md_text("-5 and +3"), "-5 and +3");
+        assert_eq!(md_text("1.0 release"), "1.0 release");
+        assert_eq!(md_text("  12. item"), "12\\. item");
+        // A neutralised escape keeps its backslash.
+        assert_eq!(md_text("one\ntwo\u{1b}[31m"), "one two\\\\u\\{1b\\}\\[31m");
+    }
+
+    #[test]
+    fn distinct_parts_leave_out_what_every_text_shares() {
+        let texts = [
+            "Lets the app read mail across the whole tenant, with no user signed in.",
+            "Lets the app change files across the whole tenant, with no user signed in.",
+        ];
+        assert_eq!(distinct_parts(&texts), ["…read mail…", "…change files…"]);
+        assert_eq!(distinct_parts(&["one text only"]), ["one text only"]);
+        assert_eq!(distinct_parts(&["a b", "a b"]), ["a b", "a b"]);
+        // Each keeps a word even when one text is the start of another.
+        assert_eq!(
+            distinct_parts(&["Lets the app", "Lets the app read"]),
+            ["…app", "…app read"]
+        );
+    }
+
+    #[test]
+    fn the_door_lets_through_only_the_programs_own_colours() {
+        use std::io::Write;
+        let mut out = Vec::new();
+        {
+            let mut door = Neutral::new(&mut out);
+            Sgr::High.write(&mut door).unwrap();
+            door.write_all(b"HIGH").unwrap();
+            Sgr::Reset.write(&mut door).unwrap();
+            // The same bytes as text (a file could hold them) are neutralised.
+            let copy = Sgr::High.bytes().to_vec();
+            door.write_all(&copy).unwrap();
+            door.write_all("\u{1b}[0m".as_bytes()).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\u{1b}[1;91mHIGH\u{1b}[0m\\u{1b}[1;91m\\u{1b}[0m"
+        );
     }
 
     #[test]

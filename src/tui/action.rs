@@ -1,5 +1,6 @@
 //! What the user can ask the explorer to do, and what the explorer asks the runtime to do.
 
+use crate::model::query::AppRef;
 use crate::tui::results::FilterRequest;
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +22,10 @@ pub enum Action {
     CancelFilter,
     /// A character typed into the filter input.
     InputChar(char),
+    /// Text for the filter input at once: a burst of typing run together, or
+    /// a bracketed paste (line breaks become spaces; the search keeps at most
+    /// [`MAX_SEARCH_CHARS`](crate::tui::app::MAX_SEARCH_CHARS) characters).
+    InputText(String),
     InputBackspace,
     /// Clear the whole input line.
     InputClear,
@@ -50,6 +55,8 @@ pub enum Action {
     ClearSelection,
     /// Audit the highlighted row's product against the grants given with --grants.
     OpenAudit,
+    /// Show what the highlighted row's product can reach: every outcome, and how.
+    OpenPower,
     /// Choose products to compare, then open the compare view.
     OpenCompare,
     /// Browse every permission Microsoft publishes (the catalog mode).
@@ -74,6 +81,8 @@ pub enum Action {
     /// A message from the runtime (e.g. what the clipboard did).
     ShowStatus(String),
     ToggleHelp,
+    /// Show or hide the problems found loading the data.
+    ToggleProblems,
     /// Close the top layer (help, picker, input); never quits.
     Close,
     /// Terminal size changed to (width, height).
@@ -97,4 +106,6 @@ pub enum Effect {
     Suspend,
     /// Search on the worker thread; the result goes to `App::filter_done`.
     Filter(FilterRequest),
+    /// Work out an app's advice on the worker; it goes to `App::advice_done`.
+    Advise(AppRef),
 }

@@ -2,21 +2,27 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::compare::{CompareMode, Comparison};
-use crate::model::export::{self, ExportFormat};
+use crate::model::export::ExportFormat;
 use crate::model::level::RiskLevel;
 use crate::model::permission::PermissionKind;
 use crate::model::product::Phase;
 use crate::model::published::{self, Published};
 use crate::model::query::{self, Hit, PermissionGroup, Query, Sort};
-use crate::model::selection::{self, Preset, Selection};
+use crate::model::selection::{self, Selection};
 use crate::tui::action::{Action, Effect};
 use crate::tui::keymap::Focus;
-use crate::tui::results::{FilterResult, Next, Results};
+use crate::tui::results::{FilterResult, Next, Results, advise_app};
 use std::sync::Arc;
 
-use crate::model::advise::{AdviceContext, Advisor, AppAdvice};
+use crate::model::advise::{Advisor, AppAdvice};
 use crate::model::query::AppRef;
+mod pickers;
+
 pub use crate::tui::layers::{CatalogView, CompareView, Entry, Facet, Picker, PickerKind, PresetChoice};
+
+/// Longest search text, in characters: fuzzy matching costs time in the
+/// length of the search times that of each field searched.
+pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// Explorer state. Rendering reads it; only `update` changes it.
 pub struct App {
@@ -58,6 +64,8 @@ pub struct App {
     /// Narrower alternatives, hardening and questions, per app, worked out
     /// when the cursor first reaches one of the app's rows.
     advice: std::collections::HashMap<AppRef, Arc<AppAdvice>>,
+    /// Apps whose advice the worker has been asked for (large data).
+    advice_asked: std::collections::HashSet<AppRef>,
     advisor: Option<Advisor>,
     /// What the product preset picker offers, in its order.
     preset_choices: Vec<PresetChoice>,
@@ -67,10 +75,16 @@ pub struct App {
     pub holders: crate::model::holders::Holders,
     /// The audit screen, when open, and its scroll.
     pub audit: Option<(crate::model::audit::Audit, u16)>,
+    /// The effective-power layer, and each app's analysis for the detail pane.
+    pub power: crate::tui::power::Power,
     /// The shown search result, recent ones, and whether the worker searches.
     results: Results,
     /// Selected permissions the filters hide (kept up to date by `update`).
     selected_hidden: usize,
+    /// Problems found loading the data (a file skipped, a folder missing).
+    pub problems: Vec<String>,
+    /// The list of problems, when open, and its scroll.
+    pub problems_open: Option<u16>,
 }
 
 impl App {
@@ -106,13 +120,17 @@ impl App {
             published: None,
             all_operations: false,
             advice: Default::default(),
+            advice_asked: Default::default(),
             advisor: None,
             preset_choices: Vec::new(),
             grants: Vec::new(),
             holders: Default::default(),
             audit: None,
+            power: Default::default(),
             results,
             selected_hidden: 0,
+            problems: Vec::new(),
+            problems_open: None,
         };
         // The first screen shows everything: no need to wait for a worker.
         // Kept with the recent results, so that going back to it is instant.
@@ -125,12 +143,16 @@ impl App {
     pub fn focus(&self) -> Focus {
         if self.help {
             Focus::Help
+        } else if self.problems_open.is_some() {
+            Focus::Problems
         } else if self.picker.is_some() {
             Focus::Picker
         } else if self.input_before.is_some() {
             Focus::Input
         } else if self.audit.is_some() {
             Focus::Audit
+        } else if self.power.layer.is_some() {
+            Focus::Power
         } else if self.catalog_view.is_some() {
             Focus::Catalog
         } else if self.compare.is_some() {
@@ -169,21 +191,24 @@ impl App {
 
     /// Works out the advice for the app of the row under the cursor, once per
     /// app: the detail pane shows its narrower alternatives and questions.
-    fn ensure_advice(&mut self) {
+    /// Here for small data; for large data the worker is asked (an effect).
+    #[must_use]
+    fn ensure_advice(&mut self) -> Option<Effect> {
         if self.catalog_view.is_some() {
-            return;
+            return None;
         }
-        let Some(&row) = self.current().map(|e| &e.rows()[0]) else {
-            return;
-        };
+        let &row = self.current().map(|e| &e.rows()[0])?;
         let app = AppRef::of_row(&self.catalog, row);
         if self.advice.contains_key(&app) {
-            return;
+            return None;
+        }
+        if self.results.in_background() {
+            return self.advice_asked.insert(app).then_some(Effect::Advise(app));
         }
         let advisor = self.advisor.get_or_insert_with(Advisor::bundled);
-        let context = AdviceContext::from_app(&self.catalog.products[app.product].apps[app.app]);
-        let advice = advisor.app(&self.catalog, app.product, app.app, &context);
+        let advice = advise_app(advisor, &self.catalog, app);
         self.advice.insert(app, Arc::new(advice));
+        None
     }
 
     /// The advice for the app of requirement `row`, when worked out.
@@ -191,12 +216,45 @@ impl App {
         self.advice.get(&AppRef::of_row(&self.catalog, row)).map(|a| &**a)
     }
 
-    /// Takes a worker's result, unless a newer request has been made since.
-    pub fn filter_done(&mut self, result: FilterResult) {
+    /// True while the worker works out the advice for the app of `row`.
+    pub fn advice_pending(&self, row: usize) -> bool {
+        let app = AppRef::of_row(&self.catalog, row);
+        self.advice_asked.contains(&app) && !self.advice.contains_key(&app)
+    }
+
+    /// Takes an app's advice from the worker.
+    pub fn advice_done(&mut self, app: AppRef, advice: Arc<AppAdvice>) {
+        self.advice.insert(app, advice);
+    }
+
+    /// The advisor the explorer uses (the bundled alternatives unless
+    /// [`App::with_advisor`] gave another), for a worker of its own.
+    pub fn advisor(&mut self) -> Advisor {
+        self.advisor.get_or_insert_with(Advisor::bundled).clone()
+    }
+
+    /// The explorer with this advisor (a reviewer's alternatives layered in).
+    pub fn with_advisor(mut self, advisor: Advisor) -> App {
+        self.advisor = Some(advisor);
+        self
+    }
+
+    /// Takes a worker's result, unless a newer request has been made since;
+    /// the row now under the cursor may ask for its app's advice.
+    #[must_use]
+    pub fn filter_done(&mut self, result: FilterResult) -> Vec<Effect> {
         if let Some(result) = self.results.accept(result) {
             self.show_hits(result.query, result.hits, result.groups);
             self.recount_selected_hidden();
+            self.follow_power();
         }
+        self.ensure_advice().into_iter().collect()
+    }
+
+    /// Analyses the highlighted entry's apps, for the detail pane (once per app).
+    fn follow_power(&mut self) {
+        let rows = self.entries.get(self.cursor).map_or(&[][..], |e| e.rows());
+        self.power.follow(&self.catalog, rows);
     }
 
     /// The shown rows, in display order.
@@ -227,6 +285,20 @@ impl App {
         self
     }
 
+    /// The explorer with the problems found loading its data: the status
+    /// line says how many, and `!` lists them.
+    pub fn with_problems(mut self, problems: Vec<String>) -> App {
+        if !problems.is_empty() {
+            self.status = Some(format!(
+                "{} problem(s) loading the data, e.g. {}: press ! to list them",
+                problems.len(),
+                problems[0]
+            ));
+        }
+        self.problems = problems;
+        self
+    }
+
     /// Who holds the grants (from `--grants`), so each app's are audited against that app.
     pub fn with_holders(mut self, holders: crate::model::holders::Holders) -> App {
         self.holders = holders;
@@ -234,15 +306,24 @@ impl App {
     }
 
     /// Shows a result; `groups` are its hits grouped, when already done.
+    /// A new search puts the cursor on its best match; any other change
+    /// (filters, sort, grouping) keeps it on the same requirement when that
+    /// is still shown.
     fn show_hits(&mut self, query: Query, hits: Arc<Vec<Hit>>, groups: Option<Vec<PermissionGroup>>) {
         let keep = self.current().map(|e| e.rows()[0]);
+        let searched = self.results.shown_query().is_some_and(|q| q.text != query.text);
+        let best = Results::best(&hits).map(|i| hits[i].row);
         self.results.show(query, self.sort, hits);
         self.rebuild_entries(groups);
         self.rebuild_compare();
-        if let Some(row) = keep
+        let target = if searched { best } else { keep };
+        if let Some(row) = target
             && let Some(i) = self.entries.iter().position(|e| e.rows().contains(&row))
         {
             self.cursor = i;
+            self.detail_scroll = 0;
+        } else if searched {
+            self.cursor = 0;
         }
         self.clamp();
     }
@@ -270,17 +351,13 @@ impl App {
     fn rebuild_compare(&mut self) {
         if let Some(view) = &self.compare {
             let cmp = Comparison::new(&self.catalog, &view.cmp.products, &self.query);
-            let visible = cmp.visible(view.mode);
-            let cursor = view.cursor.min(visible.len().saturating_sub(1));
-            let column = view.column;
-            let mode = view.mode;
-            self.compare = Some(CompareView {
+            self.compare = Some(CompareView::new(
+                &self.catalog,
                 cmp,
-                mode,
-                visible,
-                cursor,
-                column,
-            });
+                view.mode,
+                view.cursor,
+                view.column,
+            ));
         }
     }
 
@@ -312,6 +389,11 @@ impl App {
     fn move_by(&mut self, delta: isize) {
         match self.focus() {
             Focus::Help => self.help_scroll = add(self.help_scroll, delta),
+            Focus::Problems => {
+                if let Some(scroll) = &mut self.problems_open {
+                    *scroll = add(*scroll, delta);
+                }
+            }
             Focus::Detail => self.detail_scroll = add(self.detail_scroll, delta),
             Focus::Picker => {
                 if let Some(p) = &mut self.picker {
@@ -326,6 +408,7 @@ impl App {
                     *scroll = add(*scroll, delta);
                 }
             }
+            Focus::Power => self.power.scroll_by(delta),
             Focus::Compare => {
                 if let Some(v) = &mut self.compare
                     && !v.visible.is_empty()
@@ -372,16 +455,20 @@ impl App {
                 | Action::MoveTop
                 | Action::MoveBottom
         );
-        let effects = self.apply(action);
-        self.ensure_advice();
+        let mut effects = self.apply(action);
+        effects.extend(self.ensure_advice());
         if !moves_only {
             self.recount_selected_hidden();
         }
+        self.follow_power();
         effects
     }
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
-        self.status = None;
+        // A message stays until the reviewer does something (a resize is not that).
+        if !matches!(action, Action::Resize(..)) {
+            self.status = None;
+        }
         let mut effects = Vec::new();
         match action {
             Action::Quit => return vec![Effect::Quit],
@@ -405,9 +492,15 @@ impl App {
                 }
             }
             Action::InputChar(c) => {
-                if self.input_before.is_some() && !c.is_control() && self.query.text.chars().count() < 200 {
-                    self.query.text.push(c);
-                    effects.extend(self.refilter());
+                if self.input_before.is_some() {
+                    effects.extend(self.type_text(c.encode_utf8(&mut [0; 4])));
+                }
+            }
+            Action::InputText(text) => {
+                if self.input_before.is_some() {
+                    effects.extend(self.type_text(&text));
+                } else if !text.is_empty() {
+                    self.status = Some("Pasted text goes into the search: press / first, then paste".into());
                 }
             }
             Action::InputBackspace => {
@@ -472,6 +565,11 @@ impl App {
                     let audit =
                         crate::model::audit::audit_apps(&self.catalog, product, None, &self.grants, &self.holders);
                     self.audit = Some((audit, 0));
+                }
+            }
+            Action::OpenPower => {
+                if let Some(row) = self.current().map(|e| e.rows()[0]) {
+                    self.power.open(&self.catalog, self.catalog.requirements[row].product);
                 }
             }
             Action::OpenCatalog => {
@@ -598,38 +696,7 @@ impl App {
                 self.selection.clear();
                 self.status = Some("Selection cleared".into());
             }
-            Action::PickPreset => {
-                if let Some(&row) = self.current().map(|e| &e.rows()[0]) {
-                    let product = self.catalog.requirements[row].product;
-                    let here = AppRef::of_row(&self.catalog, row);
-                    let apps = &self.catalog.products[product].apps;
-                    let mut choices: Vec<PresetChoice> = Preset::ALL.iter().map(|p| PresetChoice::Preset(*p)).collect();
-                    // A tenant consents to each app apart: each app's own set,
-                    // ready for its manifest.
-                    if apps.len() > 1 {
-                        choices.extend((0..apps.len()).map(PresetChoice::App));
-                    }
-                    choices.push(PresetChoice::LeastPrivilege(here.app));
-                    let options = choices
-                        .iter()
-                        .map(|c| match c {
-                            PresetChoice::Preset(p) => p.label().to_string(),
-                            PresetChoice::App(a) => format!("Everything the app {} asks for", apps[*a].name),
-                            PresetChoice::LeastPrivilege(a) => format!(
-                                "Least privilege for {}: narrower alternatives applied, recovery-only left for just in time",
-                                apps[*a].name
-                            ),
-                        })
-                        .collect();
-                    self.preset_choices = choices;
-                    self.picker = Some(Picker {
-                        kind: PickerKind::Preset(product),
-                        options,
-                        ticked: Vec::new(),
-                        cursor: 0,
-                    });
-                }
-            }
+            Action::PickPreset => self.open_presets(),
             Action::PickFormat => {
                 let cursor = ExportFormat::ALL
                     .iter()
@@ -664,15 +731,27 @@ impl App {
                 effects.extend(self.refilter());
                 self.status = Some("Filters cleared".into());
             }
+            Action::ToggleProblems => {
+                if self.problems.is_empty() {
+                    self.status = Some("The data loaded without problems".into());
+                } else {
+                    self.problems_open = match self.problems_open {
+                        Some(_) => None,
+                        None => Some(0),
+                    };
+                }
+            }
             Action::ToggleHelp => {
                 self.help = !self.help;
                 self.help_scroll = 0;
             }
             Action::Close => match self.focus() {
                 Focus::Help => self.help = false,
+                Focus::Problems => self.problems_open = None,
                 Focus::Picker => self.picker = None,
                 Focus::Input => return self.apply(Action::CancelFilter),
                 Focus::Audit => self.audit = None,
+                Focus::Power => self.power.close(),
                 Focus::Compare => self.compare = None,
                 Focus::Catalog => self.catalog_view = None,
                 Focus::Detail => self.detail_focus = false,
@@ -682,110 +761,32 @@ impl App {
         effects
     }
 
-    fn open_picker(&mut self, facet: Facet) {
-        let c = &self.catalog;
-        let (options, ticked): (Vec<String>, Vec<bool>) = match facet {
-            Facet::Products => c
-                .products
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.slug.clone(), self.query.products.contains(&i)))
-                .unzip(),
-            Facet::Apis => c
-                .apis
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (a.name.clone(), self.query.apis.contains(&i)))
-                .unzip(),
-            Facet::Workloads => c
-                .workload_names()
-                .into_iter()
-                .map(|w| {
-                    let t = self.query.workloads.contains(&w);
-                    (w, t)
-                })
-                .unzip(),
-        };
-        self.picker = Some(Picker {
-            kind: PickerKind::Facet(facet),
-            options,
-            ticked,
-            cursor: 0,
-        });
-    }
-
-    fn apply_picker(&mut self, p: Picker) -> Vec<Effect> {
-        let chosen = p.ticked.iter().enumerate().filter(|(_, t)| **t).map(|(i, _)| i);
-        match p.kind {
-            PickerKind::Facet(Facet::Products) => self.query.products = chosen.collect(),
-            PickerKind::Facet(Facet::Apis) => self.query.apis = chosen.collect(),
-            PickerKind::Facet(Facet::Workloads) => {
-                self.query.workloads = chosen.map(|i| p.options[i].clone()).collect()
+    /// Adds text to the search, as far as the cap allows: line breaks and tabs
+    /// become spaces, other control characters are dropped. One search for the
+    /// whole text, and the status says what did not fit.
+    #[must_use]
+    fn type_text(&mut self, text: &str) -> Vec<Effect> {
+        let mut room = MAX_SEARCH_CHARS.saturating_sub(self.query.text.chars().count());
+        let (mut added, mut left_out) = (0usize, 0usize);
+        for c in text.chars() {
+            let c = if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c };
+            if c.is_control() {
+                continue;
             }
-            PickerKind::Compare => {
-                let products: Vec<usize> = chosen.collect();
-                if products.len() < 2 {
-                    self.status = Some("Compare needs two or more products: tick them with Space".into());
-                    return Vec::new();
-                }
-                let cmp = Comparison::new(&self.catalog, &products, &self.query);
-                let visible = cmp.visible(CompareMode::All);
-                self.compare = Some(CompareView {
-                    cmp,
-                    mode: CompareMode::All,
-                    visible,
-                    cursor: 0,
-                    column: 0,
-                });
-                return Vec::new();
+            if room == 0 {
+                left_out += 1;
+                continue;
             }
-            PickerKind::Format => {
-                if let Some(f) = ExportFormat::ALL.get(p.cursor) {
-                    self.export_format = *f;
-                    return self.copy();
-                }
-            }
-            PickerKind::Preset(product) => {
-                let prod = &self.catalog.products[product];
-                let (app, preset) = match self.preset_choices.get(p.cursor) {
-                    Some(PresetChoice::Preset(preset)) => (None, *preset),
-                    Some(PresetChoice::App(a)) => (Some(*a), Preset::Everything),
-                    Some(PresetChoice::LeastPrivilege(a)) => {
-                        let app = AppRef { product, app: *a };
-                        let advisor = self.advisor.get_or_insert_with(Advisor::bundled);
-                        let context = AdviceContext::from_app(&prod.apps[*a]);
-                        let advice = advisor.app(&self.catalog, product, *a, &context);
-                        self.selection = advice.reduction.selection_for(app);
-                        self.status = Some(format!(
-                            "Selected the least-privilege set of {}: {}",
-                            prod.apps[*a].name,
-                            advice.reduction.summary()
-                        ));
-                        self.advice.insert(app, Arc::new(advice));
-                        return Vec::new();
-                    }
-                    None => return Vec::new(),
-                };
-                let set = Selection::preset_of(&self.catalog, product, app, preset);
-                let n = set.len();
-                let apps = set.apps().len();
-                self.selection = set;
-                self.status = Some(match app.and_then(|a| prod.apps.get(a)) {
-                    Some(a) => format!(
-                        "Selected {n} permissions: everything the app {} of {} asks for",
-                        a.name, prod.slug
-                    ),
-                    None if apps > 1 => format!(
-                        "Selected {n} permissions: {} of {}, for its {apps} apps (a manifest or scope string is one app's: P again picks one app)",
-                        preset.label(),
-                        prod.slug
-                    ),
-                    None => format!("Selected {n} permissions: {} of {}", preset.label(), prod.slug),
-                });
-                return Vec::new();
-            }
+            self.query.text.push(c);
+            room -= 1;
+            added += 1;
         }
-        self.refilter()
+        if left_out > 0 {
+            self.status = Some(format!(
+                "The search holds at most {MAX_SEARCH_CHARS} characters: {left_out} more were left out"
+            ));
+        }
+        if added > 0 { self.refilter() } else { Vec::new() }
     }
 
     /// Compare view: select everything the focused product asks for (`all`),
@@ -824,41 +825,6 @@ impl App {
         } else {
             format!("Selected {n} permissions {slug} asks for beyond the others")
         });
-    }
-
-    /// Exports the selection in the current format and asks the runtime to copy it.
-    fn copy(&mut self) -> Vec<Effect> {
-        if self.selection.is_empty() {
-            self.status = Some("Nothing selected: Space selects a row, v selects every visible row".into());
-            return Vec::new();
-        }
-        let out = export::export(&self.catalog, &self.selection, self.export_format);
-        if out.refused {
-            // Never a merged manifest: say why, and how to pick one app.
-            self.status = Some(format!(
-                "Not copied as {}. {} P on a row offers each app's set.",
-                self.export_format.as_str(),
-                out.warnings.first().map_or("", |w| w.as_str())
-            ));
-            return Vec::new();
-        }
-        if out.text.is_empty() || out.count == 0 {
-            // Never wipe the clipboard with an empty export: say why instead.
-            self.status = Some(format!(
-                "Nothing to copy as {}: {}",
-                self.export_format.as_str(),
-                out.warnings
-                    .first()
-                    .map_or("no permission in the selection fits this format", |w| w.as_str())
-            ));
-            return Vec::new();
-        }
-        self.last_copied = Some(out.text.clone());
-        vec![Effect::Copy {
-            text: out.text,
-            count: out.count,
-            warnings: out.warnings,
-        }]
     }
 
     /// Selected permissions that no visible row shows.

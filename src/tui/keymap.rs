@@ -8,9 +8,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Focus {
     Help,
+    Problems,
     Picker,
     Input,
     Audit,
+    Power,
     Catalog,
     Compare,
     Detail,
@@ -21,11 +23,13 @@ impl Focus {
     pub fn label(self) -> &'static str {
         match self {
             Focus::Help => "Help",
+            Focus::Problems => "Problems",
             Focus::Picker => "Picker",
             Focus::Input => "Filter input",
             Focus::Detail => "Detail pane",
             Focus::Compare => "Compare view",
             Focus::Audit => "Audit screen",
+            Focus::Power => "Effective power",
             Focus::Catalog => "Catalog",
             Focus::Table => "Table",
         }
@@ -115,13 +119,17 @@ const MOVING: &[Focus] = &[
     Focus::Compare,
     Focus::Catalog,
     Focus::Audit,
+    Focus::Power,
     Focus::Picker,
     Focus::Help,
+    Focus::Problems,
 ];
 const CLOSE: &[Focus] = &[
     Focus::Help,
+    Focus::Problems,
     Focus::Picker,
     Focus::Audit,
+    Focus::Power,
     Focus::Detail,
     Focus::Compare,
     Focus::Catalog,
@@ -135,9 +143,21 @@ const ANY: &[Focus] = &[
     Focus::Compare,
     Focus::Catalog,
     Focus::Audit,
+    Focus::Power,
     Focus::Input,
     Focus::Picker,
     Focus::Help,
+    Focus::Problems,
+];
+/// Where the list of load problems opens and closes.
+const PROBLEMS: &[Focus] = &[
+    Focus::Table,
+    Focus::Detail,
+    Focus::Compare,
+    Focus::Catalog,
+    Focus::Audit,
+    Focus::Power,
+    Focus::Problems,
 ];
 
 impl Binding {
@@ -161,7 +181,7 @@ impl Default for Keymap {
     fn default() -> Self {
         let rows: Vec<Row> = vec![
             (vec![ctrl('c')], Action::Quit, ANY, "quit at once", None),
-            (vec![key('q')], Action::Quit, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog, Focus::Audit], "quit", Some("quit")),
+            (vec![key('q')], Action::Quit, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog, Focus::Audit, Focus::Power], "quit", Some("quit")),
             (vec![key('j'), code(KeyCode::Down)], Action::MoveDown, MOVING, "move down", None),
             (vec![key('k'), code(KeyCode::Up)], Action::MoveUp, MOVING, "move up", None),
             (vec![ctrl('d'), code(KeyCode::PageDown)], Action::PageDown, MOVING, "half a page down", None),
@@ -181,6 +201,7 @@ impl Default for Keymap {
             (vec![key('x')], Action::ClearFilters, FILTERS, "clear every filter and the search", Some("clear")),
             (vec![key('c')], Action::OpenCompare, TABLE, "compare products side by side", Some("compare")),
             (vec![key('u')], Action::OpenAudit, TABLE, "audit the row's product against the --grants files", None),
+            (vec![key('e')], Action::OpenPower, TABLE, "what the row's product can reach (tenant takeover, every mailbox...) and how", Some("power")),
             (vec![key('M')], Action::OpenCatalog, TABLE, "browse every permission Microsoft publishes (the catalog)", Some("catalog")),
             (vec![key('o')], Action::ToggleOperations, LISTS, "list every API operation of the permission, or the first few", None),
             (vec![key('m')], Action::CycleCompareMode, COMPARE, "cycle rows: all, differences, only in one, in every product", Some("mode")),
@@ -195,7 +216,8 @@ impl Default for Keymap {
             (vec![key('P')], Action::PickPreset, TABLE, "select a preset of the row's product (all, backup only, delegated, critical, one app)", None),
             (vec![key('y')], Action::CopySelection, BROWSE, "copy the selection (last format; names at first)", Some("copy")),
             (vec![key('Y')], Action::PickFormat, BROWSE, "choose a format and copy (names, scopes, JSON, CSV, Markdown, PowerShell, az, manifest)", None),
-            (vec![key('?')], Action::ToggleHelp, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog, Focus::Audit, Focus::Help], "show or hide this help", Some("help")),
+            (vec![key('?')], Action::ToggleHelp, &[Focus::Table, Focus::Detail, Focus::Compare, Focus::Catalog, Focus::Audit, Focus::Power, Focus::Help], "show or hide this help", Some("help")),
+            (vec![key('!')], Action::ToggleProblems, PROBLEMS, "list the problems found loading the data (files skipped, folders missing)", None),
             (vec![ctrl('z')], Action::Suspend, BROWSE, "suspend to the shell (fg to return)", None),
             (vec![code(KeyCode::Esc)], Action::Close, CLOSE, "close the top layer (never quits)", Some("close")),
             (vec![key(' ')], Action::PickerToggle, PICKER, "tick or untick the option", Some("tick")),
@@ -207,6 +229,7 @@ impl Default for Keymap {
             (vec![code(KeyCode::Down)], Action::MoveDown, INPUT, "move down while typing", None),
             (vec![code(KeyCode::Up)], Action::MoveUp, INPUT, "move up while typing", None),
             (vec![key('q')], Action::Close, HELP, "close help", None),
+            (vec![key('q')], Action::Close, &[Focus::Problems], "close the list of problems", Some("close")),
         ];
         Keymap {
             bindings: rows

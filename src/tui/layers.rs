@@ -3,6 +3,7 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::compare::{CompareMode, Comparison};
+use crate::model::profile::Profile;
 use crate::model::published::Published;
 use crate::model::query::PermissionGroup;
 use std::sync::Arc;
@@ -35,9 +36,47 @@ pub struct CompareView {
     pub cursor: usize,
     /// Focused product column (position in `cmp.products`).
     pub column: usize,
+    /// Each product's profile over the rows the filters and search let
+    /// through, as the matrix and sentences are (`cmp.profiles` covers all
+    /// of its rows).
+    pub shown: Vec<Profile>,
+}
+
+/// Each compared product's profile over the rows of the comparison's matrix.
+fn shown_profiles(catalog: &Catalog, cmp: &Comparison) -> Vec<Profile> {
+    (0..cmp.products.len())
+        .map(|pos| {
+            let mut rows: Vec<usize> = cmp
+                .rows
+                .iter()
+                .flat_map(|r| match &r.cells[pos] {
+                    crate::model::compare::Cell::Asks(rows) => rows.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            rows.sort_unstable();
+            crate::model::profile::profile_of_rows(catalog, cmp.products[pos], &rows)
+        })
+        .collect()
 }
 
 impl CompareView {
+    /// The view of `cmp` in `mode`, the cursor on line `cursor` (kept within
+    /// the lines shown) and on product column `column`.
+    pub fn new(catalog: &Catalog, cmp: Comparison, mode: CompareMode, cursor: usize, column: usize) -> CompareView {
+        let visible = cmp.visible(mode);
+        let cursor = cursor.min(visible.len().saturating_sub(1));
+        let shown = shown_profiles(catalog, &cmp);
+        CompareView {
+            cmp,
+            mode,
+            visible,
+            cursor,
+            column,
+            shown,
+        }
+    }
+
     /// The matrix row under the cursor.
     pub fn current(&self) -> Option<&crate::model::compare::MatrixRow> {
         self.visible.get(self.cursor).map(|&i| &self.cmp.rows[i])

@@ -1,10 +1,12 @@
 //! The explorer's search results: what the table shows answers which query,
 //! the recent answers kept for Backspace, and the worker that searches on its
-//! own thread at scale (the latest request wins). The runtime and the
-//! benchmark drive the same [`SearchWorker`].
+//! own thread at scale (the latest request wins), and the worker that works
+//! out an app's advice there. The runtime and the benchmark drive the same
+//! [`SearchWorker`].
 
+use crate::model::advise::{AdviceContext, Advisor, AppAdvice};
 use crate::model::catalog::Catalog;
-use crate::model::query::{self, Hit, PermissionGroup, Query, Sort};
+use crate::model::query::{self, AppRef, Hit, PermissionGroup, Query, Sort};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -166,6 +168,23 @@ impl Results {
         self.filtering
     }
 
+    /// The query the shown rows answer (none before the first result).
+    pub fn shown_query(&self) -> Option<&Query> {
+        self.hits_query.as_ref()
+    }
+
+    /// The position of the best match among `hits`: the first with the
+    /// highest score (the top row when sorted by relevance).
+    pub fn best(hits: &[Hit]) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (i, h) in hits.iter().enumerate() {
+            if best.is_none_or(|b| h.score > hits[b].score) {
+                best = Some(i);
+            }
+        }
+        best
+    }
+
     /// True when searching happens on the worker.
     pub fn in_background(&self) -> bool {
         self.background
@@ -257,4 +276,43 @@ impl Results {
         self.hits = hits;
         self.hits_query = Some(query);
     }
+}
+
+/// Works out an app's advice (narrower alternatives, hardening, questions) on
+/// its own thread: at 100,000 rows one app can take tens of milliseconds,
+/// more than a frame. Each app is asked for once.
+pub struct AdviceWorker {
+    jobs: mpsc::Sender<AppRef>,
+}
+
+impl AdviceWorker {
+    /// Starts the worker with its own `advisor`; each advice goes to
+    /// `deliver`, which returns false when nobody listens any more.
+    pub fn spawn(
+        catalog: Arc<Catalog>,
+        mut advisor: Advisor,
+        mut deliver: impl FnMut(AppRef, Arc<AppAdvice>) -> bool + Send + 'static,
+    ) -> AdviceWorker {
+        let (jobs, rx) = mpsc::channel::<AppRef>();
+        std::thread::spawn(move || {
+            while let Ok(app) = rx.recv() {
+                let advice = advise_app(&mut advisor, &catalog, app);
+                if !deliver(app, Arc::new(advice)) {
+                    break;
+                }
+            }
+        });
+        AdviceWorker { jobs }
+    }
+
+    /// Asks for the advice of `app`.
+    pub fn submit(&self, app: AppRef) {
+        let _ = self.jobs.send(app);
+    }
+}
+
+/// The advice for `app`, in the context its product file records.
+pub fn advise_app(advisor: &mut Advisor, catalog: &Catalog, app: AppRef) -> AppAdvice {
+    let context = AdviceContext::from_app(&catalog.products[app.product].apps[app.app]);
+    advisor.app(catalog, app.product, app.app, &context)
 }

@@ -79,3 +79,29 @@ pub fn product_json(slug: &str, description: &str) -> String {
 "#
     )
 }
+
+/// Says that a test skips (a tool or `../shared` is missing) where plain
+/// `cargo test` shows it: straight to the process's stderr, which libtest
+/// does not capture (it captures `eprintln!`, shown only for failures or with
+/// `--nocapture`). With `PERMSCOPE_NO_SKIP` set (`.ci/run` sets it: CI has
+/// everything), a skip is a failure instead.
+pub fn skip(why: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let line = format!("SKIPPED: {why}");
+    if std::env::var_os("PERMSCOPE_NO_SKIP").is_some_and(|v| !v.is_empty()) {
+        panic!("{line}\n(PERMSCOPE_NO_SKIP is set: this run must have everything every test needs)");
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+    let _ = err.flush();
+}
+
+/// Says that a test skips for want of a tool that CI cannot install either
+/// (PowerShell is in none of the package registries CI reaches): shown like
+/// [`skip`], but never a failure, so that nothing else may hide behind it.
+pub fn skip_not_installable(why: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "SKIPPED: {why} (no package registry CI reaches offers it)");
+    let _ = err.flush();
+}

@@ -23,6 +23,8 @@ struct Op {
     method: HttpMethod,
     path: String,
     lower: String,
+    /// Segments of the path (slashes counted), compared first when matching templates.
+    depth: usize,
     least: bool,
 }
 
@@ -67,15 +69,16 @@ impl OpSet {
         if self.contains(method, lower) {
             return true;
         }
-        let want: Vec<&str> = lower.split('/').collect();
-        self.ops.iter().filter(|o| o.method == method).any(|o| {
-            let have: Vec<&str> = o.lower.split('/').collect();
-            have.len() == want.len()
-                && have
-                    .iter()
-                    .zip(&want)
+        let depth = depth(lower);
+        self.ops
+            .iter()
+            .filter(|o| o.method == method && o.depth == depth)
+            .any(|o| {
+                o.lower
+                    .split('/')
+                    .zip(lower.split('/'))
                     .all(|(h, w)| h == w || (h.starts_with('{') && h.ends_with('}')))
-        })
+            })
     }
 }
 
@@ -122,6 +125,8 @@ pub struct Operations {
     sets: HashMap<(PermissionKind, String), Option<Arc<OpSet>>>,
     /// Per kind and lower-cased family, the Graph permissions of that family.
     families: HashMap<PermissionKind, HashMap<String, Vec<String>>>,
+    /// Read coverage per (kind, held, broader): each pair is worked out once.
+    coverage: HashMap<(PermissionKind, String, String), Option<ReadCoverage>>,
 }
 
 /// Examples of what a permission changes come in this order: DELETE, PATCH
@@ -137,6 +142,11 @@ fn change_rank(method: HttpMethod) -> u8 {
 
 /// The family of a claim: its first segment (`Policy` of `Policy.Read.All`,
 /// `User` of `User-Mail.ReadWrite.All`), lower-cased.
+/// Segments of a path, as slashes.
+fn depth(path: &str) -> usize {
+    path.bytes().filter(|b| *b == b'/').count()
+}
+
 pub fn family(name: &str) -> String {
     name.split(['.', '-']).next().unwrap_or("").to_ascii_lowercase()
 }
@@ -148,6 +158,7 @@ impl Operations {
             microsoft,
             sets: HashMap::new(),
             families: HashMap::new(),
+            coverage: HashMap::new(),
         }
     }
 
@@ -173,6 +184,7 @@ impl Operations {
                         method: o.method,
                         path: o.path.to_string(),
                         lower: o.path.to_lowercase(),
+                        depth: depth(&o.path),
                         least: o.least,
                     })
                     .collect();
@@ -282,6 +294,16 @@ impl Operations {
     /// How far `held` (a Graph permission of `kind`) grants the read (GET)
     /// operations of `name`; `None` when Microsoft lists no operation for either.
     pub fn read_coverage(&mut self, kind: PermissionKind, held: &str, name: &str) -> Option<ReadCoverage> {
+        let key = (kind, held.to_string(), name.to_string());
+        if let Some(found) = self.coverage.get(&key) {
+            return found.clone();
+        }
+        let found = self.work_out_coverage(kind, held, name);
+        self.coverage.insert(key, found.clone());
+        found
+    }
+
+    fn work_out_coverage(&mut self, kind: PermissionKind, held: &str, name: &str) -> Option<ReadCoverage> {
         let broad = self.of(kind, name)?;
         let narrow = self.of(kind, held)?;
         let reads: Vec<&Op> = broad.gets().collect();

@@ -320,6 +320,8 @@ struct Run<'m> {
     rules: Vec<Rule>,
     by_input: HashMap<usize, Vec<u32>>,
     conditions: Vec<String>,
+    /// Where the document says who signs in, when it does.
+    cited: Option<String>,
 }
 
 impl<'m> Run<'m> {
@@ -413,7 +415,10 @@ impl<'m> Run<'m> {
                 .is_some_and(|k| k != target && !grant.capabilities.iter().any(|c| self.c.index.get(c) == Some(&k)));
         if let (true, Some(k), Some(s)) = (kept, keeper, self.model.sessions.as_ref()) {
             // For good with refresh tokens; otherwise only around each sign-in.
-            let someone = who.as_deref().map_or("a user".to_string(), with_article);
+            let mut someone = who.as_deref().map_or("a user".to_string(), with_article);
+            if let (Some(_), Some(cited)) = (&who, &self.cited) {
+                someone.push_str(&format!(" ({cited})"));
+            }
             let session = self.condition(s.condition.replace("{who}", &someone));
             let mut both = from.clone();
             both.push(k);
@@ -467,7 +472,13 @@ fn with_article(role: &str) -> String {
 }
 
 /// What `held` (one app's permissions) can reach under `model`, given who signs in.
-pub(crate) fn analyse(model: &Definitions, c: &Compiled, held: &[Held], context: &Context) -> Analysis {
+pub(crate) fn analyse(
+    model: &Definitions,
+    c: &Compiled,
+    held: &[Held],
+    context: &Context,
+    cited: Option<&str>,
+) -> Analysis {
     {
         // The same permission twice is one step.
         let mut unique: Vec<Held> = Vec::new();
@@ -487,6 +498,7 @@ pub(crate) fn analyse(model: &Definitions, c: &Compiled, held: &[Held], context:
             rules: Vec::new(),
             by_input: HashMap::new(),
             conditions: Vec::new(),
+            cited: context.signed_in.as_ref().and(cited.map(str::to_string)),
         };
         for hi in 0..run.held.len() {
             let h = &run.held[hi];
@@ -742,7 +754,11 @@ impl Run<'_> {
             |out: &mut String, name: &str, api: &str, kind: PermissionKind, who: &Option<String>, cap: usize| {
                 let _ = write!(out, "{name} ({api}, {kind})");
                 if let Some(who) = who {
-                    let _ = write!(out, ", with {} signed in,", with_article(who));
+                    let _ = write!(out, ", with {} signed in", with_article(who));
+                    if let Some(cited) = &self.cited {
+                        let _ = write!(out, " ({cited})");
+                    }
+                    out.push(',');
                 }
                 let _ = write!(out, " lets the app {}.", self.c.phrases[cap]);
             };

@@ -27,6 +27,8 @@
 
 mod closure;
 mod defs;
+/// A product's outcomes per app and overall, for every front end.
+pub mod power;
 
 pub use defs::{
     APIS, Analysis, CapabilityDef, Confers, Context, Definitions, Edge, Grant, Held, NodeDef, OUTCOMES, OutcomeResult,
@@ -83,6 +85,13 @@ impl CapabilityModel {
 
     /// What `held` (one app's permissions) can reach, given who signs in.
     pub fn analyse(&self, held: &[Held], context: &Context) -> Analysis {
-        closure::analyse(&self.defs, &self.compiled, held, context)
+        closure::analyse(&self.defs, &self.compiled, held, context, None)
+    }
+
+    /// Like [`CapabilityModel::analyse`], and the explanations and conditions
+    /// that rest on who signs in cite where the document says so (`cited`:
+    /// "the document's line 23"; used only when `context` names someone).
+    pub fn analyse_cited(&self, held: &[Held], context: &Context, cited: Option<&str>) -> Analysis {
+        closure::analyse(&self.defs, &self.compiled, held, context, cited)
     }
 }

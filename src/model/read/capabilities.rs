@@ -11,8 +11,7 @@ use crate::model::read::json::{self, Fault, Step, join};
 use crate::model::text;
 use serde::Deserialize;
 
-/// Longest text field, in characters.
-const MAX_TEXT: usize = 4096;
+use crate::model::read::limits::MAX_TEXT_CHARS as MAX_TEXT;
 
 impl CapabilityModel {
     /// The model shipped with permscope (`data/capabilities.json`).
@@ -203,8 +202,11 @@ struct EdgeDoc {
 }
 
 fn check_text(value: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> {
-    if value.chars().count() > MAX_TEXT {
-        return Err(Fault::new(path.to_vec(), format!("longer than {MAX_TEXT} characters")));
+    if let Some(n) = crate::model::read::limits::over(value, MAX_TEXT) {
+        return Err(Fault::new(
+            path.to_vec(),
+            crate::model::read::limits::too_long(n, MAX_TEXT),
+        ));
     }
     if let Some((i, c, why)) = text::find_unsafe(value) {
         return Err(Fault::new(

@@ -1,11 +1,19 @@
 //! Reading a file's text: never more than the cap, and only as text.
 
-use crate::model::read::{ErrorKind, ReadError};
+use crate::model::read::{ErrorKind, ReadError, json};
 use std::io::Read;
 use std::path::Path;
 
-/// Largest file permscope reads; a vendor table or a tenant export is far smaller.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::model::read::limits::MAX_FILE_BYTES;
+
+/// Refuses a text of `len` bytes over [`MAX_FILE_BYTES`]: the check every file
+/// read gets, and that `import` makes on the file it is about to write.
+pub fn check_size(len: u64, origin: &str) -> Result<(), ReadError> {
+    if len > MAX_FILE_BYTES {
+        return Err(too_big(origin, len));
+    }
+    Ok(())
+}
 
 /// Reads a file's bytes, refusing anything over [`MAX_FILE_BYTES`] before reading it all.
 pub fn read_bytes_capped(path: &Path) -> Result<Vec<u8>, ReadError> {
@@ -14,19 +22,35 @@ pub fn read_bytes_capped(path: &Path) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::file(&origin, "not a regular file"));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_big(&origin, meta.len()));
-    }
+    check_size(meta.len(), &origin)?;
     let file = std::fs::File::open(path).map_err(|e| ReadError::file(&origin, format!("cannot open: {e}")))?;
     let mut bytes = Vec::new();
     // The file may grow between stat and read: never take more than the cap.
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::file(&origin, format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_big(&origin, bytes.len() as u64));
-    }
+    check_size(bytes.len() as u64, &origin)?;
     Ok(bytes)
+}
+
+/// Reads a stream (standard input) as text, as [`read_text`] reads a file:
+/// more than [`MAX_FILE_BYTES`] is refused, never cut.
+pub fn read_stream(stream: impl Read, origin: &str) -> Result<String, ReadError> {
+    let mut bytes = Vec::new();
+    stream
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::file(origin, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::file(
+            origin,
+            format!(
+                "more than {} MiB; input over the cap is refused, not cut (split it)",
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        ));
+    }
+    decode(&bytes, origin)
 }
 
 /// Reads a text file: at most [`MAX_FILE_BYTES`], UTF-8 (with or without a
@@ -35,6 +59,25 @@ pub fn read_bytes_capped(path: &Path) -> Result<Vec<u8>, ReadError> {
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
     let bytes = read_bytes_capped(path)?;
     decode(&bytes, &path.display().to_string())
+}
+
+/// [`read_text`] for a JSON file: bytes that are not text are also located
+/// by the field being read there.
+pub fn read_json_text(path: &Path) -> Result<String, ReadError> {
+    let bytes = read_bytes_capped(path)?;
+    let origin = path.display().to_string();
+    decode(&bytes, &origin).map_err(|mut e| {
+        if let Err(bad) = std::str::from_utf8(&bytes)
+            && e.line.is_some()
+            && e.field.is_none()
+            && looks_like_utf16(&bytes).is_none()
+        {
+            let start = usize::from(bytes.starts_with(&[0xef, 0xbb, 0xbf])) * 3;
+            let valid = std::str::from_utf8(&bytes[start..bad.valid_up_to()]).unwrap_or("");
+            e.field = Some(json::path_at(valid, valid.len())).filter(|f| !f.is_empty());
+        }
+        e
+    })
 }
 
 fn too_big(origin: &str, len: u64) -> ReadError {
@@ -89,6 +132,18 @@ pub fn decode(bytes: &[u8], origin: &str) -> Result<String, ReadError> {
     if let Some(rest) = bytes.strip_prefix(&[0xfe, 0xff]) {
         return utf16(rest, false);
     }
+    if let Some(order) = looks_like_utf16(bytes) {
+        return Err(ReadError::at(
+            origin,
+            ErrorKind::File,
+            Some((1, 1)),
+            None,
+            format!(
+                "the file looks like UTF-16 ({order}) without a byte order mark: \
+                 save it as UTF-8, or as UTF-16 with a byte order mark"
+            ),
+        ));
+    }
     let rest = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(bytes);
     String::from_utf8(rest.to_vec()).map_err(|e| {
         let before = &rest[..e.utf8_error().valid_up_to()];
@@ -104,6 +159,27 @@ pub fn decode(bytes: &[u8], origin: &str) -> Result<String, ReadError> {
             "the file is neither UTF-8 nor UTF-16 with a byte order mark",
         )
     })
+}
+
+/// `Some("little-endian")` or `Some("big-endian")` when text without a byte
+/// order mark looks like UTF-16: most of its first characters are ASCII with a
+/// zero byte beside them, which UTF-8 text never has.
+fn looks_like_utf16(bytes: &[u8]) -> Option<&'static str> {
+    let pairs: Vec<&[u8]> = bytes.chunks_exact(2).take(64).collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    let little = pairs.iter().filter(|p| ascii(p[0]) && p[1] == 0).count();
+    let big = pairs.iter().filter(|p| p[0] == 0 && ascii(p[1])).count();
+    let most = pairs.len().div_ceil(2);
+    if little >= most {
+        Some("little-endian")
+    } else if big >= most {
+        Some("big-endian")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -131,5 +207,28 @@ mod tests {
         let e = decode(b"{\n  \"a\": \"\xff\"\n}", "bad.json").unwrap_err();
         assert_eq!((e.line, e.column), (Some(2), Some(9)));
         assert!(e.to_string().starts_with("bad.json:2:9: "), "{e}");
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_named() {
+        let le: Vec<u8> = "{\"slug\": \"x\"}".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let e = decode(&le, "u.json").unwrap_err();
+        assert!(
+            e.message.contains("UTF-16 (little-endian) without a byte order mark"),
+            "{e}"
+        );
+        assert_eq!((e.line, e.column), (Some(1), Some(1)));
+        let be: Vec<u8> = "{}".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(decode(&be, "u.json").unwrap_err().message.contains("big-endian"));
+        // NUL bytes alone are not UTF-16.
+        assert!(decode(&[0; 8], "z").is_ok());
+    }
+
+    #[test]
+    fn a_stream_over_the_cap_is_refused() {
+        let big = std::io::repeat(b'a').take(MAX_FILE_BYTES + 1);
+        let e = read_stream(big, "standard input").unwrap_err();
+        assert!(e.message.contains("refused"), "{e}");
+        assert_eq!(read_stream(&b"\xef\xbb\xbfa\nb"[..], "stdin").unwrap(), "a\nb");
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::model::product::{Api, Origin};
 use crate::model::read::product::{self, Parsed, RowPool};
-use crate::model::read::{ReadError, file};
+use crate::model::read::{ErrorKind, ReadError, file};
 use crate::model::workload::WorkloadRules;
 use std::path::{Path, PathBuf};
 
@@ -18,11 +18,22 @@ pub(crate) struct Prepared {
 /// Product files in a data folder: `*.json` except schemas and hidden files, sorted by name.
 pub fn product_files(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
     let origin = dir.display().to_string();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| ReadError::file(&origin, format!("cannot read data folder: {e}")))?;
+    let folder = |message: String| ReadError {
+        kind: ErrorKind::Folder,
+        ..ReadError::file(&origin, message)
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        folder(match e.kind() {
+            std::io::ErrorKind::NotFound => "no such data folder".into(),
+            std::io::ErrorKind::NotADirectory => {
+                "not a folder: --data and PERMSCOPE_DATA name folders of product files".into()
+            }
+            _ => format!("cannot read data folder: {e}"),
+        })
+    })?;
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| ReadError::file(&origin, format!("cannot list data folder: {e}")))?;
+        let entry = entry.map_err(|e| folder(format!("cannot list data folder: {e}")))?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_string();
         if name.ends_with(".json") && !name.ends_with(".schema.json") && !name.starts_with('.') {
@@ -41,7 +52,7 @@ fn prepare(path: &Path, apis: &[Api], rules: &WorkloadRules, pool: &mut RowPool)
         slug: None,
         result: Err(e),
     };
-    let text = match file::read_text(path) {
+    let text = match file::read_json_text(path) {
         Ok(text) => text,
         Err(e) => return failed(e),
     };

@@ -244,7 +244,7 @@ pub struct Export {
 
 /// Reads and parses an export file; see [`read_export`].
 pub fn read_export_file(path: &Path) -> Result<Export, ReadError> {
-    let text = file::read_text(path)?;
+    let text = file::read_json_text(path)?;
     read_export(&text, &path.display().to_string())
 }
 

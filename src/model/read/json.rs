@@ -5,6 +5,8 @@
 //! Columns count characters, as an editor does; serde_json counts bytes, so its
 //! positions are converted here and nowhere else.
 
+use crate::model::read::limits::MAX_JSON_DEPTH;
+use crate::model::read::objects::Objects;
 use crate::model::read::{ErrorKind, ReadError};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -66,6 +68,8 @@ impl<'a> Fault<'a> {
     /// The error, at the value the path names in `text` (or its nearest
     /// ancestor that can be found).
     pub fn locate(self, text: &str, origin: &str) -> ReadError {
+        // A byte order mark is no column an editor shows: count from after it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let position = (0..=self.path.len())
             .rev()
             .find_map(|n| value_offset(text, &self.path[..n]))
@@ -84,17 +88,32 @@ impl<'a> Fault<'a> {
 // Parsing with located errors.
 
 /// Parses `text` as a `T`, naming `origin` in errors. A byte order mark at
-/// the start is skipped. On failure the error names the line, column and field.
+/// the start is skipped. Structs are read from JSON objects only (see
+/// [`Objects`]). On failure the error names the line, column and field.
 pub fn parse<'de, T: Deserialize<'de>>(text: &'de str, origin: &str) -> Result<T, ReadError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Nearly every file is valid: parse it plainly, and only when that fails
     // parse again with path tracking to name the field.
-    let error = match serde_json::from_str::<T>(body) {
+    let mut de = serde_json::Deserializer::from_str(body);
+    let error = match T::deserialize(Objects(&mut de)).and_then(|value| de.end().map(|()| value)) {
         Ok(value) => return Ok(value),
         Err(e) => e,
     };
+    // Too deep to read at all: say so, rather than what the reading met first.
+    if let Some(at) = too_deep(body) {
+        return Err(ReadError::at(
+            origin,
+            ErrorKind::Syntax,
+            Some(line_column(body, at)),
+            None,
+            format!(
+                "arrays and objects nested too deeply: more than {MAX_JSON_DEPTH} levels (this bracket opens level {})",
+                MAX_JSON_DEPTH + 1
+            ),
+        ));
+    }
     let mut de = serde_json::Deserializer::from_str(body);
-    let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let tracked: Result<T, _> = serde_path_to_error::deserialize(Objects(&mut de));
     let (path, error) = match tracked {
         Ok(_) => (None, error),
         Err(e) => {
@@ -158,9 +177,9 @@ pub fn serde_error(
         tracked
     };
     let (kind, message) = if syntax {
-        (ErrorKind::Syntax, format!("not valid JSON: {message}"))
+        (ErrorKind::Syntax, format!("not valid JSON: {}", syntax_words(&message)))
     } else {
-        (ErrorKind::Invalid, message)
+        (ErrorKind::Invalid, value_words(&message))
     };
     let position = (error.line() > 0).then(|| line_column(text, at));
     ReadError::at(origin, kind, position, field, message)
@@ -177,7 +196,104 @@ fn serde_steps(path: &serde_path_to_error::Path) -> Vec<Step<'_>> {
         .collect()
 }
 
+/// The offset of the first bracket that opens a level deeper than
+/// [`MAX_JSON_DEPTH`], in JSON text read from the start (strings skipped).
+pub fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i = skip_string(b, i)?;
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// serde_json appends " at line L column C"; the error prints the position itself.
+/// A serde_json syntax message in a reviewer's words (what is wrong at the
+/// position the error gives); a message not known here is kept as it is.
+fn syntax_words(message: &str) -> String {
+    let words = match message {
+        "expected value" => "a value was expected here (text in double quotes, a number, true, false, null, [ or {)",
+        "expected ident" => "a word that is not true, false or null (text must be in double quotes)",
+        "expected `,` or `}`" => "a comma or the } closing this object was expected here",
+        "expected `,` or `]`" => "a comma or the ] closing this list was expected here",
+        "expected `:`" => "a colon was expected here, after the field name",
+        "key must be a string" => "a field name must be text in double quotes",
+        "trailing comma" => "a comma before a closing ] or } (JSON allows none)",
+        "trailing characters" => "more text after the end of the JSON document",
+        "EOF while parsing a value" => "the file ends where a value should be (is it cut short?)",
+        "EOF while parsing a list" => "the file ends inside a list (a closing ] is missing; is it cut short?)",
+        "EOF while parsing an object" => "the file ends inside an object (a closing } is missing; is it cut short?)",
+        "EOF while parsing a string" => "the file ends inside text (a closing \" is missing; is it cut short?)",
+        "invalid escape" => "an unknown backslash escape in text (a backslash is written \\\\)",
+        "invalid number" => "not a number",
+        "number out of range" => "a number too large to read",
+        "recursion limit exceeded" => "lists or objects nested too deeply",
+        "control character (\\u0000-\\u001F) found while parsing a string" => {
+            "a line break or control character inside text (write a line break as \\n)"
+        }
+        other if other.contains("surrogate") || other.contains("unicode") || other.contains("hex escape") => {
+            "an invalid \\u escape in text"
+        }
+        other => return other.to_string(),
+    };
+    words.to_string()
+}
+
+/// A serde message about a value (of the wrong type) in a reviewer's words:
+/// "invalid type: the text \"three\" where a whole number should be". Other
+/// messages (unknown or missing fields, the readers' own) are kept.
+fn value_words(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
+        return message.to_string();
+    };
+    let Some((found, expected)) = rest.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let found = if let Some(text) = found.strip_prefix("string ") {
+        format!("the text {text}")
+    } else if let Some(n) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+    {
+        format!("the number {}", n.trim_matches('`'))
+    } else if let Some(b) = found.strip_prefix("boolean ") {
+        b.trim_matches('`').to_string()
+    } else {
+        match found {
+            "sequence" => "a list [...]".to_string(),
+            "map" => "an object {...}".to_string(),
+            other => other.to_string(),
+        }
+    };
+    let integer = ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize"];
+    let expected = match expected {
+        "a sequence" => "a list [...]".to_string(),
+        "a string" | "a borrowed string" => "text in double quotes".to_string(),
+        "a map" => "an object {...}".to_string(),
+        "a boolean" => "true or false".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        e if integer.contains(&e) => "a whole number".to_string(),
+        e if e.starts_with("struct ") || e == "an object with named fields" => "an object {...}".to_string(),
+        other => other.to_string(),
+    };
+    format!("invalid type: {found} where {expected} should be")
+}
+
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
@@ -542,5 +658,35 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("name"));
         // A byte order mark is skipped.
         assert!(parse::<Doc>("\u{feff}{\"name\": \"a\"}", "d.json").is_ok());
+        // An array of the fields in order is not the object the format wants.
+        let e = parse::<Doc>("[\"a\"]", "d.json").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(1), Some(1)));
+        assert!(
+            e.message
+                .contains("invalid type: a list [...] where an object {...} should be"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn nesting_too_deep_is_named_with_its_place() {
+        let text = format!("\n  {}", "[".repeat(100_000));
+        let e = parse::<serde_json::Value>(&text, "deep.json").unwrap_err();
+        assert!(e.message.contains("nested too deeply"), "{e}");
+        assert_eq!((e.line, e.column), (Some(2), Some(3 + MAX_JSON_DEPTH)));
+        assert_eq!(e.field, None);
+        // Brackets in strings do not count.
+        assert_eq!(too_deep(&format!("\"{}\"", "[".repeat(500))), None);
+        // The limit is serde_json's own: as deep as it reads, and no deeper.
+        let at_limit = format!("{}{}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
+        assert!(parse::<serde_json::Value>(&at_limit, "ok.json").is_ok());
+        let over = format!("[{at_limit}]");
+        assert!(serde_json::from_str::<serde_json::Value>(&over).is_err());
+        assert!(
+            parse::<serde_json::Value>(&over, "deep.json")
+                .unwrap_err()
+                .message
+                .contains("nested too deeply")
+        );
     }
 }

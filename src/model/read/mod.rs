@@ -13,7 +13,9 @@ pub mod file;
 pub mod folder;
 pub mod grants;
 pub mod json;
+pub mod limits;
 pub mod microsoft;
+pub mod objects;
 pub mod product;
 pub mod rules;
 
@@ -25,6 +27,8 @@ use std::fmt;
 pub enum ErrorKind {
     /// The file as a whole: missing, unreadable, too large, not text.
     File,
+    /// A data folder: missing, not a folder, unreadable.
+    Folder,
     /// The text is not well-formed (JSON syntax, an unterminated CSV quote).
     Syntax,
     /// Well-formed text whose content does not fit the format.

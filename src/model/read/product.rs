@@ -23,12 +23,12 @@ pub(crate) struct ProductFile<'a> {
     _schema: Option<String>,
     #[serde(deserialize_with = "text::checked")]
     pub slug: String,
-    #[serde(deserialize_with = "text::checked")]
+    #[serde(deserialize_with = "text::checked_text")]
     pub vendor: String,
-    #[serde(deserialize_with = "text::checked")]
+    #[serde(deserialize_with = "text::checked_text")]
     pub product: String,
     pub source: SourceFile,
-    #[serde(default, deserialize_with = "text::checked_vec")]
+    #[serde(default, deserialize_with = "text::checked_text_vec")]
     pub notes: Vec<String>,
     #[serde(borrow)]
     pub apps: Vec<AppFile<'a>>,
@@ -37,13 +37,13 @@ pub(crate) struct ProductFile<'a> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SourceFile {
-    #[serde(deserialize_with = "text::checked")]
+    #[serde(deserialize_with = "text::checked_text")]
     pub title: String,
     #[serde(default, deserialize_with = "text::checked_opt")]
     pub version: Option<String>,
     #[serde(default, deserialize_with = "text::checked_opt")]
     pub date: Option<String>,
-    #[serde(deserialize_with = "text::checked")]
+    #[serde(deserialize_with = "text::checked_text")]
     pub file: String,
     #[serde(default, deserialize_with = "text::checked_opt")]
     pub sha256: Option<String>,
@@ -54,11 +54,11 @@ pub(crate) struct SourceFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AppFile<'a> {
-    #[serde(deserialize_with = "text::checked")]
+    #[serde(deserialize_with = "text::checked_text")]
     pub name: String,
     #[serde(default, deserialize_with = "text::checked_opt")]
     pub description: Option<String>,
-    #[serde(default, deserialize_with = "text::checked_vec")]
+    #[serde(default, deserialize_with = "text::checked_text_vec")]
     pub notes: Vec<String>,
     /// The app's application (client) id, when the file records it.
     #[serde(default, deserialize_with = "text::checked_opt")]
@@ -124,11 +124,11 @@ impl<T> FactFile<T> {
 pub(crate) struct RequirementFile<'a> {
     pub line: u32,
     // Pooled when validated: borrowed from the file's text until then.
-    #[serde(borrow, deserialize_with = "text::checked_cow")]
+    #[serde(borrow, deserialize_with = "text::checked_text_cow")]
     pub api: Cow<'a, str>,
     #[serde(borrow, default, deserialize_with = "text::checked_opt_cow")]
     pub table: Option<Cow<'a, str>>,
-    #[serde(deserialize_with = "text::checked")]
+    #[serde(deserialize_with = "text::checked_name")]
     pub permission: String,
     #[serde(default, deserialize_with = "text::checked_opt")]
     pub permission_as_written: Option<String>,
@@ -144,7 +144,7 @@ pub(crate) struct RequirementFile<'a> {
     pub condition: Option<String>,
     #[serde(default, deserialize_with = "text::checked_map")]
     pub attributes: BTreeMap<String, String>,
-    #[serde(default, deserialize_with = "text::checked_vec")]
+    #[serde(default, deserialize_with = "text::checked_text_vec")]
     pub notes: Vec<String>,
 }
 
@@ -457,10 +457,11 @@ fn check_fact<T>(f: &FactFile<T>) -> FactShape {
     }
 }
 
-/// Lower-case letters, digits and single inner hyphens, at most 64 characters.
+/// Lower-case letters, digits and single inner hyphens, at most
+/// [`MAX_SLUG_CHARS`](crate::model::read::limits::MAX_SLUG_CHARS) characters.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 64
+        && s.len() <= crate::model::read::limits::MAX_SLUG_CHARS
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')

@@ -11,8 +11,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
 
-/// Longest text field, in characters.
-const MAX_TEXT: usize = 4096;
+use crate::model::read::limits::MAX_TEXT_CHARS as MAX_TEXT;
 
 impl RiskBook {
     /// The rules shipped with permscope (`data/risk.json`).
@@ -393,8 +392,11 @@ fn level_table(doc: &LevelsDoc, path: &[Step<'static>]) -> Result<[RiskLevel; 4]
 /// Refuses text that could disturb a terminal or hide what it says: control
 /// characters, bidirectional overrides and zero-width characters.
 fn check_text(text: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> {
-    if text.chars().count() > MAX_TEXT {
-        return Err(Fault::new(path.to_vec(), format!("longer than {MAX_TEXT} characters")));
+    if let Some(n) = crate::model::read::limits::over(text, MAX_TEXT) {
+        return Err(Fault::new(
+            path.to_vec(),
+            crate::model::read::limits::too_long(n, MAX_TEXT),
+        ));
     }
     // The same rule as product files: one definition of "unsafe".
     match crate::model::text::find_unsafe(text).map(|(_, c, _)| c) {

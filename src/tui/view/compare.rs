@@ -14,20 +14,25 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
-const LEVELS: [(RiskLevel, char); 4] = [
+const LEVELS: [(RiskLevel, char); 5] = [
     (RiskLevel::Critical, '█'),
     (RiskLevel::High, '▓'),
     (RiskLevel::Medium, '▒'),
     (RiskLevel::Low, '░'),
+    (RiskLevel::Unknown, '·'),
 ];
 
 pub(super) fn render(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, theme: &Theme) {
+    // Effective power leads: outcomes by product, fair across APIs (view/power.rs).
+    let (power, area) = crate::tui::view::power::split_compare(area, app, view, theme);
+    crate::tui::view::power::compare_block(frame, power, app, view, theme);
     let sentences = view.cmp.sentences(&app.catalog);
-    let summary_h = (view.cmp.products.len() + sentences.len().min(6) + 3) as u16;
+    // Up to six sentences, and a line saying how many more there are.
+    let summary_h = (view.cmp.products.len() + sentences.len().min(6) + 3 + usize::from(sentences.len() > 6)) as u16;
     let parts = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
-            Constraint::Length(summary_h.min(area.height / 2)),
+            Constraint::Length(summary_h.min(area.height / 3)),
             Constraint::Min(5),
             Constraint::Percentage(30),
         ])
@@ -67,10 +72,11 @@ fn summary(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, sentenc
         .map(|&p| app.catalog.products[p].slug.chars().count())
         .max()
         .unwrap_or(0);
-    let max = view.cmp.profiles.iter().map(|p| p.distinct).max().unwrap_or(1).max(1);
+    // The bars count what the matrix shows: the rows the filters let through.
+    let max = view.shown.iter().map(|p| p.distinct).max().unwrap_or(1).max(1);
     let bar_w = 30usize;
     let mut lines = Vec::new();
-    for (pos, p) in view.cmp.profiles.iter().enumerate() {
+    for (pos, p) in view.shown.iter().enumerate() {
         let mut spans = vec![Span::styled(
             format!("{:<name_w$} ", p.product),
             if pos == view.column {
@@ -85,14 +91,42 @@ fn summary(frame: &mut Frame, area: Rect, app: &App, view: &CompareView, sentenc
             let cells = (n * bar_w).div_ceil(max);
             spans.push(Span::styled(ch.to_string().repeat(cells), theme.risk(level)));
         }
+        if let Some(all) = view.cmp.profiles.get(pos).filter(|all| all.distinct != p.distinct) {
+            spans.push(Span::styled(
+                format!(" (within the filters; {} in all)", all.distinct),
+                theme.dim(),
+            ));
+        }
         spans.push(Span::raw(format!(" {}", p.line())));
         lines.push(Line::from(spans));
     }
-    for s in sentences.iter().take(6) {
+    // As many sentences as fit, and a word on the rest.
+    let room = (area.height as usize).saturating_sub(2 + view.shown.len() + 1);
+    let fits = if sentences.len() > room {
+        room.saturating_sub(1)
+    } else {
+        sentences.len()
+    };
+    for s in sentences.iter().take(fits) {
         lines.push(Line::from(Span::raw(format!("• {s}"))));
     }
+    if fits < sentences.len() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "… and {} more: `permscope compare {}` prints every sentence",
+                sentences.len() - fits,
+                view.cmp
+                    .products
+                    .iter()
+                    .map(|&p| app.catalog.products[p].slug.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            theme.warn(),
+        )));
+    }
     lines.push(Line::from(Span::styled(
-        format!("█ critical ▓ high ▒ medium ░ low · {LEGEND}"),
+        format!("█ critical ▓ high ▒ medium ░ low · unknown · {LEGEND}"),
         theme.dim(),
     )));
     let title = format!(

@@ -80,7 +80,17 @@ fn row_lines(catalog: &Catalog, row: usize, theme: &Theme) -> Vec<Line<'static>>
 
 /// The lines of the detail pane for a set of requirement rows of one permission.
 pub(crate) fn lines(catalog: &Catalog, rows: &[usize], theme: &Theme) -> Vec<Line<'static>> {
-    lines_upto(catalog, rows, theme, usize::MAX, false, None)
+    lines_upto(catalog, rows, theme, usize::MAX, false, AdviceState::None)
+}
+
+/// The advice for the row's app, as far as it is known.
+#[derive(Clone, Copy)]
+pub(crate) enum AdviceState<'a> {
+    /// Not asked for (the compare view, the catalog mode).
+    None,
+    /// The worker is working it out.
+    Pending,
+    Ready(&'a AppAdvice),
 }
 
 /// "Narrower" and "Ask the vendor" for the row: the app's alternatives to
@@ -141,7 +151,7 @@ pub(crate) fn lines_upto(
     theme: &Theme,
     limit: usize,
     all_operations: bool,
-    advice: Option<&AppAdvice>,
+    advice: AdviceState<'_>,
 ) -> Vec<Line<'static>> {
     let Some(&first) = rows.first() else {
         return vec![Line::from("Nothing selected.")];
@@ -156,9 +166,6 @@ pub(crate) fn lines_upto(
         theme,
         all_operations,
     );
-    if let Some(advice) = advice {
-        out.extend(advice_lines(advice, catalog, first, theme));
-    }
     let mut products: Vec<usize> = rows.iter().map(|&i| catalog.requirements[i].product).collect();
     products.sort_unstable();
     products.dedup();
@@ -180,9 +187,22 @@ pub(crate) fn lines_upto(
     }
     for &i in rows.iter().take(SHOWN) {
         if out.len() >= limit {
-            break;
+            // The pane ends above: nothing below is seen.
+            return out;
         }
         out.extend(row_lines(catalog, i, theme));
+    }
+    // What to do about the row's app: after what the vendor says it is for.
+    match advice {
+        AdviceState::Ready(advice) => out.extend(advice_lines(advice, catalog, first, theme)),
+        AdviceState::Pending => {
+            out.push(blank());
+            out.push(Line::from(Span::styled(
+                "Working out narrower alternatives and questions for this app…",
+                theme.dim(),
+            )));
+        }
+        AdviceState::None => {}
     }
     out
 }
@@ -230,14 +250,19 @@ pub(super) fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // Lines below the pane's last visible row are not built.
     let limit = usize::from(app.detail_scroll) + usize::from(area.height);
     let text = match app.current() {
-        Some(e) => lines_upto(
-            &app.catalog,
-            e.rows(),
-            theme,
-            limit,
-            app.all_operations,
-            app.advice_for(e.rows()[0]),
-        ),
+        Some(e) => {
+            let advice = match app.advice_for(e.rows()[0]) {
+                Some(advice) => AdviceState::Ready(advice),
+                None if app.advice_pending(e.rows()[0]) => AdviceState::Pending,
+                None => AdviceState::None,
+            };
+            let mut text = lines_upto(&app.catalog, e.rows(), theme, limit, app.all_operations, advice);
+            // What the row's app reaches through it, right under the permission's own lines.
+            let at = text.iter().position(|l| l.width() == 0).unwrap_or(text.len());
+            let power = crate::tui::view::power::contribution_lines(app, e.rows(), theme);
+            text.splice(at..at, power);
+            text
+        }
         None => vec![Line::from("Nothing to show.")],
     };
     frame.render_widget(

@@ -12,7 +12,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 pub(super) fn popup(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: &Theme) {
     let mut lines = Vec::new();
     // Each binding once, under the first layer it applies to.
-    for focus in [Focus::Table, Focus::Compare, Focus::Input, Focus::Picker, Focus::Help] {
+    for focus in [
+        Focus::Table,
+        Focus::Compare,
+        Focus::Input,
+        Focus::Picker,
+        Focus::Help,
+        Focus::Problems,
+    ] {
         lines.push(Line::from(Span::styled(
             match focus {
                 Focus::Table => "Table, detail pane (and compare view where it makes sense)",

@@ -9,6 +9,8 @@ mod detail;
 mod explorer;
 mod help;
 mod picker;
+mod power;
+mod problems;
 mod status;
 mod table;
 
@@ -37,13 +39,14 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
         return;
     }
     let searching = app.input_before.is_some() || !app.query.text.is_empty();
+    let footer = status::footer_height(app, area.width);
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
             Constraint::Length(1),
             Constraint::Length(if searching { 1 } else { 0 }),
             Constraint::Min(4),
-            Constraint::Length(1),
+            Constraint::Length(footer),
         ])
         .split(area);
     status::header(frame, rows[0], app, theme);
@@ -52,6 +55,8 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
     }
     if let Some((a, scroll)) = &app.audit {
         audit::render(frame, rows[2], a, *scroll, theme);
+    } else if let Some(layer) = &app.power.layer {
+        power::render(frame, rows[2], app, layer, theme);
     } else if let Some(view) = &app.catalog_view {
         catalog::render(frame, rows[2], app, view, theme);
     } else if let Some(cmp) = &app.compare {
@@ -64,6 +69,9 @@ pub fn render(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme, view
     status::footer(frame, rows[3], app, keymap, theme);
     if let Some(p) = &app.picker {
         picker::popup(frame, area, p, &app.catalog, theme);
+    }
+    if let Some(scroll) = app.problems_open {
+        problems::popup(frame, area, app, scroll, keymap, theme);
     }
     if app.help {
         help::popup(frame, area, app, keymap, theme);

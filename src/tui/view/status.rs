@@ -75,11 +75,46 @@ pub(super) fn search_line(frame: &mut Frame, area: Rect, app: &App, theme: &Them
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Most lines a status message takes before the hints.
+const STATUS_LINES: usize = 3;
+
+/// The status message, wrapped to `width` (at most [`STATUS_LINES`] lines,
+/// the last cut), when it does not fit on the footer's one line beside the
+/// position; `None` when it does (or there is none).
+fn wrapped_status(app: &App, width: u16) -> Option<Vec<String>> {
+    let msg = neutralise(app.status.as_deref()?).into_owned();
+    let width = width as usize;
+    // Room beside it for "123/4567 ".
+    if crate::model::text::display_width(&msg) + 12 <= width {
+        return None;
+    }
+    let mut lines = crate::model::text::wrap(&msg, width.saturating_sub(1).max(10), "  ");
+    if lines.len() > STATUS_LINES {
+        lines.truncate(STATUS_LINES);
+        let last = lines[STATUS_LINES - 1].clone() + " …";
+        lines[STATUS_LINES - 1] = crate::model::text::truncate(&last, width.saturating_sub(1)).into_owned();
+    }
+    Some(lines)
+}
+
+/// Lines the footer needs: one, or the wrapped status message and one more.
+pub(super) fn footer_height(app: &App, width: u16) -> u16 {
+    wrapped_status(app, width).map_or(1, |l| l.len() as u16 + 1)
+}
+
 pub(super) fn footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: &Theme) {
+    let mut lines: Vec<Line> = Vec::new();
     let mut spans = Vec::new();
-    if let Some(msg) = &app.status {
-        spans.push(Span::styled(neutralise(msg).into_owned(), theme.warn()));
-        spans.push(Span::raw("  "));
+    match wrapped_status(app, area.width) {
+        // A long message (what a copy did, a load problem) is shown whole,
+        // over several lines, above the position and hints.
+        Some(wrapped) => lines.extend(wrapped.into_iter().map(|l| Line::from(Span::styled(l, theme.warn())))),
+        None => {
+            if let Some(msg) = &app.status {
+                spans.push(Span::styled(neutralise(msg).into_owned(), theme.warn()));
+                spans.push(Span::raw("  "));
+            }
+        }
     }
     let (pos, len) = match (&app.catalog_view, &app.compare) {
         (Some(v), _) => (v.cursor, v.visible.len()),
@@ -111,5 +146,6 @@ pub(super) fn footer(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, 
         spans.push(Span::styled(k, theme.key()));
         spans.push(Span::raw(h));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    lines.push(Line::from(spans));
+    frame.render_widget(Paragraph::new(lines), area);
 }

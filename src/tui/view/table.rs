@@ -60,7 +60,7 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, spec: &Spec<'_>, offset: &mut 
             cells
                 .iter()
                 .map(|r| display_width(&r[i]))
-                .chain([display_width(&headers[i])])
+                .chain([columns::header_width(spec.columns[i], &headers[i])])
                 .max()
         })
         .collect();

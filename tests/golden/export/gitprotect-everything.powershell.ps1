@@ -2,6 +2,10 @@
 # For 2 app registrations, one block each: app 1 is Xopero ONE Registrator (gitprotect), app 2 is Xopero ONE MS365 PRO (gitprotect).
 # Review every line before running it.
 param(
+    # Application (client) id of app 1: Xopero ONE Registrator (gitprotect).
+    [Parameter(Mandatory = $true)]
+    [ValidatePattern('^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')]
+    [string] $ClientAppId1,
     # Application (client) id of app 2: Xopero ONE MS365 PRO (gitprotect).
     [Parameter(Mandatory = $true)]
     [ValidatePattern('^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')]
@@ -9,23 +13,44 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 
-# Assigning app roles needs these rights:
-Connect-MgGraph -Scopes "Application.Read.All","AppRoleAssignment.ReadWrite.All"
+# Your sign-in, to look the apps up and grant (these rights are yours, not the app's):
+Connect-MgGraph -Scopes "Application.Read.All","AppRoleAssignment.ReadWrite.All","DelegatedPermissionGrant.ReadWrite.All"
 
 # ---- App 1: Xopero ONE Registrator (gitprotect)
 
-# Delegated Microsoft Graph scopes. This script grants only the application permissions;
-# sign in with these scopes, or consent to them for the app, separately:
-# Connect-MgGraph -Scopes "Directory.AccessAsUser.All","offline_access","openid","profile"
+$clientSp = Get-MgServicePrincipal -Filter "appId eq '$ClientAppId1'"
+if (-not $clientSp) { throw "No service principal for app $ClientAppId1 in this tenant: consent to the app first." }
+
+# Delegated scopes on Microsoft Graph (00000003-0000-0000-c000-000000000000): admin consent for every user (consentType AllPrincipals),
+# so the app may use them for anyone who signs in to it.
+$resourceSp = Get-MgServicePrincipal -Filter "appId eq '00000003-0000-0000-c000-000000000000'"
+if (-not $resourceSp) { throw "No service principal for Microsoft Graph (00000003-0000-0000-c000-000000000000) in this tenant." }
+$scopes = @("Directory.AccessAsUser.All","offline_access","openid","profile")
+$grant = Get-MgOauth2PermissionGrant -Filter "clientId eq '$($clientSp.Id)' and consentType eq 'AllPrincipals' and resourceId eq '$($resourceSp.Id)'" | Select-Object -First 1
+if ($grant) {
+    $merged = @($grant.Scope -split ' ' | Where-Object { $_ }) + $scopes | Select-Object -Unique
+    Update-MgOauth2PermissionGrant -OAuth2PermissionGrantId $grant.Id -Scope ($merged -join ' ')
+} else {
+    New-MgOauth2PermissionGrant -ClientId $clientSp.Id -ConsentType 'AllPrincipals' -ResourceId $resourceSp.Id -Scope ($scopes -join ' ')
+}
 
 # ---- App 2: Xopero ONE MS365 PRO (gitprotect)
 
-# Delegated Microsoft Graph scopes. This script grants only the application permissions;
-# sign in with these scopes, or consent to them for the app, separately:
-# Connect-MgGraph -Scopes "Directory.ReadWrite.All","Group.ReadWrite.All","Tasks.ReadWrite","offline_access"
-
 $clientSp = Get-MgServicePrincipal -Filter "appId eq '$ClientAppId2'"
 if (-not $clientSp) { throw "No service principal for app $ClientAppId2 in this tenant: consent to the app first." }
+
+# Delegated scopes on Microsoft Graph (00000003-0000-0000-c000-000000000000): admin consent for every user (consentType AllPrincipals),
+# so the app may use them for anyone who signs in to it.
+$resourceSp = Get-MgServicePrincipal -Filter "appId eq '00000003-0000-0000-c000-000000000000'"
+if (-not $resourceSp) { throw "No service principal for Microsoft Graph (00000003-0000-0000-c000-000000000000) in this tenant." }
+$scopes = @("Directory.ReadWrite.All","Group.ReadWrite.All","Tasks.ReadWrite","offline_access")
+$grant = Get-MgOauth2PermissionGrant -Filter "clientId eq '$($clientSp.Id)' and consentType eq 'AllPrincipals' and resourceId eq '$($resourceSp.Id)'" | Select-Object -First 1
+if ($grant) {
+    $merged = @($grant.Scope -split ' ' | Where-Object { $_ }) + $scopes | Select-Object -Unique
+    Update-MgOauth2PermissionGrant -OAuth2PermissionGrantId $grant.Id -Scope ($merged -join ' ')
+} else {
+    New-MgOauth2PermissionGrant -ClientId $clientSp.Id -ConsentType 'AllPrincipals' -ResourceId $resourceSp.Id -Scope ($scopes -join ' ')
+}
 
 # Microsoft Graph (00000003-0000-0000-c000-000000000000)
 $resourceSp = Get-MgServicePrincipal -Filter "appId eq '00000003-0000-0000-c000-000000000000'"

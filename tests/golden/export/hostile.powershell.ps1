@@ -9,19 +9,20 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 
-# Delegated Microsoft Graph scopes. This script grants only the application permissions;
-# sign in with these scopes, or consent to them for the app, separately:
-# Connect-MgGraph -Scopes 'Quote"Scope`$env:USERNAME','‘‘smart’’'
-
-# Delegated scopes on Office 365 Exchange Online (00000002-0000-0ff1-ce00-000000000000): Connect-MgGraph signs in to Microsoft Graph only;
-# consent to these when the app asks, or in the Entra admin center:
-#   Back`tick|pipe<b>
-
-# Assigning app roles needs these rights:
-Connect-MgGraph -Scopes "Application.Read.All","AppRoleAssignment.ReadWrite.All"
+# Your sign-in, to look the apps up and grant (these rights are yours, not the app's):
+Connect-MgGraph -Scopes "Application.Read.All","AppRoleAssignment.ReadWrite.All","DelegatedPermissionGrant.ReadWrite.All"
 
 $clientSp = Get-MgServicePrincipal -Filter "appId eq '$ClientAppId'"
 if (-not $clientSp) { throw "No service principal for app $ClientAppId in this tenant: consent to the app first." }
+
+# Delegated scopes on Microsoft Graph (00000003-0000-0000-c000-000000000000): admin consent for every user (consentType AllPrincipals),
+# so the app may use them for anyone who signs in to it.
+# Not granted: Quote"Scope`$env:USERNAME (not a plain scope name)
+# Not granted: ‘smart’ (not a plain scope name)
+
+# Delegated scopes on Office 365 Exchange Online (00000002-0000-0ff1-ce00-000000000000): admin consent for every user (consentType AllPrincipals),
+# so the app may use them for anyone who signs in to it.
+# Not granted: Back`tick|pipe<b> (not a plain scope name)
 
 # Microsoft Graph (00000003-0000-0000-c000-000000000000)
 $resourceSp = Get-MgServicePrincipal -Filter "appId eq '00000003-0000-0000-c000-000000000000'"

@@ -9,15 +9,24 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 
-# Delegated Microsoft Graph scopes. This script grants only the application permissions;
-# sign in with these scopes, or consent to them for the app, separately:
-# Connect-MgGraph -Scopes "Directory.ReadWrite.All","Group.ReadWrite.All","Tasks.ReadWrite","offline_access"
-
-# Assigning app roles needs these rights:
-Connect-MgGraph -Scopes "Application.Read.All","AppRoleAssignment.ReadWrite.All"
+# Your sign-in, to look the apps up and grant (these rights are yours, not the app's):
+Connect-MgGraph -Scopes "Application.Read.All","AppRoleAssignment.ReadWrite.All","DelegatedPermissionGrant.ReadWrite.All"
 
 $clientSp = Get-MgServicePrincipal -Filter "appId eq '$ClientAppId'"
 if (-not $clientSp) { throw "No service principal for app $ClientAppId in this tenant: consent to the app first." }
+
+# Delegated scopes on Microsoft Graph (00000003-0000-0000-c000-000000000000): admin consent for every user (consentType AllPrincipals),
+# so the app may use them for anyone who signs in to it.
+$resourceSp = Get-MgServicePrincipal -Filter "appId eq '00000003-0000-0000-c000-000000000000'"
+if (-not $resourceSp) { throw "No service principal for Microsoft Graph (00000003-0000-0000-c000-000000000000) in this tenant." }
+$scopes = @("Directory.ReadWrite.All","Group.ReadWrite.All","Tasks.ReadWrite","offline_access")
+$grant = Get-MgOauth2PermissionGrant -Filter "clientId eq '$($clientSp.Id)' and consentType eq 'AllPrincipals' and resourceId eq '$($resourceSp.Id)'" | Select-Object -First 1
+if ($grant) {
+    $merged = @($grant.Scope -split ' ' | Where-Object { $_ }) + $scopes | Select-Object -Unique
+    Update-MgOauth2PermissionGrant -OAuth2PermissionGrantId $grant.Id -Scope ($merged -join ' ')
+} else {
+    New-MgOauth2PermissionGrant -ClientId $clientSp.Id -ConsentType 'AllPrincipals' -ResourceId $resourceSp.Id -Scope ($scopes -join ' ')
+}
 
 # Microsoft Graph (00000003-0000-0000-c000-000000000000)
 $resourceSp = Get-MgServicePrincipal -Filter "appId eq '00000003-0000-0000-c000-000000000000'"

@@ -10,129 +10,16 @@ use crate::model::permission::PermissionKind;
 use crate::model::product::Origin;
 use crate::model::read::csv::{Cell, parse_csv, sniff_delimiter};
 use crate::model::read::grants::{self, ExportKind, REQUESTED_NOTE};
+use crate::model::read::limits;
 use crate::model::read::{ErrorKind, ReadError};
 use crate::model::text;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// A grant an import cannot name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unresolved {
-    /// The API, or the resource as the input names it.
-    pub resource: String,
-    /// False when the resource itself is unknown to permscope.
-    pub resource_known: bool,
-    pub kind: PermissionKind,
-    pub id: Option<String>,
-    /// The claim, when the input names it (a scope on an unknown resource).
-    pub permission: Option<String>,
-    /// 1-based line in the input.
-    pub line: Option<usize>,
-}
+mod error;
 
-impl fmt::Display for Unresolved {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match (&self.permission, &self.id) {
-            (Some(p), _) => p.clone(),
-            (None, Some(id)) => id.clone(),
-            (None, None) => "?".into(),
-        };
-        write!(
-            f,
-            "{} {} permission {}",
-            text::neutralise(&self.resource),
-            self.kind,
-            text::neutralise(&what)
-        )?;
-        if let Some(line) = self.line {
-            write!(f, " (line {line})")?;
-        }
-        if !self.resource_known {
-            write!(f, ": resource unknown to permscope")?;
-        } else if self.permission.is_none() {
-            write!(f, ": GUID not in permscope's catalog")?;
-        }
-        Ok(())
-    }
-}
-
-/// Why an import failed. Nothing is written when any of these is returned.
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    /// The input cannot be read: bad JSON or CSV, a wrong type, a missing column.
-    #[error("{0}")]
-    Input(#[from] ReadError),
-    /// The input is a resource's permission catalog, or holds no permissions.
-    #[error("{origin}: this is {kind}, not a vendor's permission list; {hint}")]
-    NotAList {
-        origin: String,
-        kind: ExportKind,
-        hint: &'static str,
-    },
-    /// Some grants cannot be named; a product file must name every claim.
-    #[error("{origin}: {} cannot be named:\n{}\n{}", plural(.unresolved.len()), list(.unresolved), UNRESOLVED_HINT)]
-    Unresolved {
-        origin: String,
-        unresolved: Vec<Unresolved>,
-    },
-    /// Some names are not permissions Microsoft publishes on their resource;
-    /// a product file names what can be granted.
-    #[error("{origin}: {} Microsoft does not publish:\n{}\nCorrect the names (or ask the vendor which permissions it means) and import again.", plural(.unknown.len()), unknown_list(.unknown))]
-    Unknown { origin: String, unknown: Vec<UnknownName> },
-    /// A value given on the command line is unusable.
-    #[error("--{field}: {message}")]
-    Argument { field: &'static str, message: String },
-    /// The product built from the input does not pass the loader's checks.
-    #[error("the imported product does not validate: {0}")]
-    Invalid(ReadError),
-    /// The product file exists and `force` was not given.
-    #[error("{} already exists; use --force to replace it", .0.display())]
-    Exists(PathBuf),
-    /// Writing failed; nothing was left behind.
-    #[error("cannot {action} {}: {source}", .path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-const UNRESOLVED_HINT: &str = "Name the GUIDs by loading the resource's service principal with --catalog FILE \
-(`az ad sp show --id <resource app id>` or `Get-MgServicePrincipal -Filter \"appId eq '<resource app id>'\" | ConvertTo-Json -Depth 10`). \
-Permissions on a resource permscope does not know cannot be recorded: remove them from the input.";
-
-fn plural(n: usize) -> String {
-    if n == 1 {
-        "1 permission".into()
-    } else {
-        format!("{n} permissions")
-    }
-}
-
-fn list(items: &[Unresolved]) -> String {
-    items.iter().map(|u| format!("  - {u}")).collect::<Vec<_>>().join("\n")
-}
-
-/// A name the input gives that Microsoft does not publish on its resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownName {
-    /// The unknown name, with the resource and kind it was looked up on and
-    /// the close published names: the one wording every command uses.
-    pub sentence: String,
-    /// 1-based line in the input.
-    pub line: u32,
-}
-
-fn unknown_list(items: &[UnknownName]) -> String {
-    items
-        .iter()
-        .map(|u| format!("  - line {}: {}", u.line, text::neutralise(&u.sentence)))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use error::{ImportError, UnknownName, Unresolved};
 
 /// Refuses names Microsoft does not publish on their resource (listing each,
 /// with close published names), and writes Microsoft's spelling where only
@@ -306,8 +193,15 @@ pub fn import(
     })?;
     json.push('\n');
 
-    // The same checks as every product file gets when permscope starts.
+    // The same checks as every product file gets when permscope starts: the
+    // size first (the loader reads no more), then the text.
     let target = format!("{slug}.json");
+    if crate::model::read::file::check_size(json.len() as u64, &target).is_err() {
+        return Err(ImportError::TooLarge {
+            bytes: json.len(),
+            rows: out.apps.iter().map(|a| a.requirements.len()).sum(),
+        });
+    }
     let parsed = crate::model::read::product::parse_product(&json, &target).map_err(ImportError::Invalid)?;
     crate::model::read::product::validate(
         parsed,
@@ -334,6 +228,12 @@ fn argument(field: &'static str, value: &str) -> Result<String, ImportError> {
         return Err(ImportError::Argument {
             field,
             message: format!("contains {why} (U+{:04X}) at character {}", c as u32, i + 1),
+        });
+    }
+    if let Some(n) = limits::over(v, limits::MAX_TEXT_CHARS) {
+        return Err(ImportError::Argument {
+            field,
+            message: limits::too_long(n, limits::MAX_TEXT_CHARS),
         });
     }
     Ok(v.to_string())
@@ -613,6 +513,24 @@ fn from_csv(catalog: &Catalog, text: &str, origin: &str) -> Result<Imported, Imp
                 )
                 .into());
             }
+            // The loader's limits, said here at the cell rather than in the file written.
+            let max = match f {
+                Field::Permission => Some(limits::MAX_NAME_CHARS),
+                Field::Api | Field::App | Field::Notes => Some(limits::MAX_TEXT_CHARS),
+                _ => None,
+            };
+            if let Some(max) = max
+                && let Some(n) = limits::over(&value, max)
+            {
+                return Err(ReadError::at(
+                    origin,
+                    ErrorKind::Invalid,
+                    Some((cell.line, cell.column)),
+                    Some(header_name(header, f)),
+                    limits::too_long(n, max),
+                )
+                .into());
+            }
             let opt = (!value.is_empty()).then(|| value.clone());
             match f {
                 Field::Api => {
@@ -766,107 +684,9 @@ fn header_name(header: &[Cell], f: &Field) -> String {
         .map_or_else(String::new, |c| c.text.trim().to_string())
 }
 
-// ------------------------------------------------------------------ writing
+mod write;
 
-/// The user's data folder: `$XDG_DATA_HOME/permscope`, else
-/// `$HOME/.local/share/permscope` (`%APPDATA%\permscope` on Windows).
-pub fn default_data_dir() -> Option<PathBuf> {
-    let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
-    if let Some(dir) = std::env::var_os("XDG_DATA_HOME").and_then(absolute) {
-        return Some(dir.join("permscope"));
-    }
-    if cfg!(windows)
-        && let Some(dir) = std::env::var_os("APPDATA").and_then(absolute)
-    {
-        return Some(dir.join("permscope"));
-    }
-    std::env::var_os("HOME")
-        .and_then(absolute)
-        .map(|h| h.join(".local").join("share").join("permscope"))
-}
-
-/// Removes a temporary file unless disarmed.
-struct TempFile(Option<PathBuf>);
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if let Some(p) = self.0.take() {
-            let _ = std::fs::remove_file(p);
-        }
-    }
-}
-
-/// Writes `text` as `<dir>/<slug>.json`, creating `dir` if needed. An existing
-/// file is replaced only with `force`. The text goes to a hidden temporary file
-/// in the same folder, is flushed to disk, then takes the final name in one
-/// step, so a reader never sees half a file and a failure leaves nothing behind.
-pub fn write_product_file(dir: &Path, slug: &str, text: &str, force: bool) -> Result<PathBuf, ImportError> {
-    if !crate::model::read::product::is_slug(slug) {
-        return Err(ImportError::Argument {
-            field: "product",
-            message: format!("`{}` is not a valid slug", text::neutralise(slug)),
-        });
-    }
-    let io = |action: &'static str, path: &Path| {
-        let path = path.to_path_buf();
-        move |source: std::io::Error| ImportError::Io { action, path, source }
-    };
-    std::fs::create_dir_all(dir).map_err(io("create the folder", dir))?;
-    let target = dir.join(format!("{slug}.json"));
-    if !force && std::fs::symlink_metadata(&target).is_ok() {
-        return Err(ImportError::Exists(target));
-    }
-
-    // A hidden name: the loader skips files starting with a dot.
-    let mut temp = None;
-    for n in 0..100u32 {
-        let path = dir.join(format!(".{slug}.json.{}-{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(file) => {
-                temp = Some((path, file));
-                break;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io("create a file in", dir)(e)),
-        }
-    }
-    let Some((temp_path, mut file)) = temp else {
-        return Err(ImportError::Io {
-            action: "create a temporary file in",
-            path: dir.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "too many leftover temporary files"),
-        });
-    };
-    let mut guard = TempFile(Some(temp_path.clone()));
-    file.write_all(text.as_bytes()).map_err(io("write", &temp_path))?;
-    file.sync_all().map_err(io("flush", &temp_path))?;
-    drop(file);
-
-    if force {
-        std::fs::rename(&temp_path, &target).map_err(io("replace", &target))?;
-    } else {
-        // A hard link fails if the name was taken meanwhile: no overwrite even in a race.
-        match std::fs::hard_link(&temp_path, &target) {
-            Ok(()) => {
-                let _ = std::fs::remove_file(&temp_path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(ImportError::Exists(target)),
-            Err(_) => {
-                // Filesystems without hard links: check again, then rename.
-                if std::fs::symlink_metadata(&target).is_ok() {
-                    return Err(ImportError::Exists(target));
-                }
-                std::fs::rename(&temp_path, &target).map_err(io("create", &target))?;
-            }
-        }
-    }
-    guard.0 = None;
-    // Make the new name durable too; not every platform can open a folder.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(target)
-}
+pub use write::{default_data_dir, remove_stale_temporaries, remove_temporaries, slug_holder, write_product_file};
 
 #[cfg(test)]
 mod tests {
