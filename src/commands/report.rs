@@ -94,6 +94,9 @@ fn files_in_use(catalog: &Catalog, chosen: &[usize], global: &Global, args: &Rep
     if let Some(path) = &global.risk_rules {
         files.push(file_use("reviewer's risk rules (--risk-rules)", path)?);
     }
+    if let Some(path) = &global.model {
+        files.push(file_use("reviewer's capability model (--model)", path)?);
+    }
     for path in &global.catalogs {
         files.push(file_use("reviewer's catalog (--catalog)", path)?);
     }

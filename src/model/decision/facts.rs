@@ -7,7 +7,7 @@
 use crate::model::advise::{Advisor, AppAdvice, app_context};
 use crate::model::catalog::Catalog;
 use crate::model::level::RiskLevel;
-use crate::model::paths::{Analysis, CapabilityModel, Context, Held, OutcomeResult, Path, Reached};
+use crate::model::paths::{Analysis, Held, OutcomeResult, Path, Reached, power};
 use crate::model::product::Requirement;
 use crate::model::profile::{Profile, profile_of_rows};
 use crate::model::query::AppRef;
@@ -32,40 +32,33 @@ pub struct ProductFacts {
     /// The requirement rows covered, in document order.
     pub rows: Vec<usize>,
     pub profile: Profile,
-    /// The strongest result over the apps covered, per outcome.
+    /// The strongest result over the apps covered, per outcome
+    /// ([`power::product_analysis`]).
     pub power: Analysis,
 }
 
 impl ProductFacts {
-    /// The apps covered by the report, computed with `advisor` and `model`.
-    pub fn compute(
-        catalog: &Catalog,
-        product: usize,
-        only: Option<usize>,
-        advisor: &mut Advisor,
-        model: &CapabilityModel,
-    ) -> ProductFacts {
-        let apps: Vec<usize> = match only {
-            Some(a) => vec![a],
-            None => (0..catalog.products[product].apps.len()).collect(),
-        };
-        let apps: Vec<AppFacts> = apps
-            .into_iter()
-            .map(|a| {
+    /// The apps covered by the report: their effective power as
+    /// [`power::product_analysis`] gives it (who signs in from the product
+    /// file, its lines cited), the advice computed on that analysis by
+    /// `advisor`, and what the least-privilege set would still reach.
+    pub fn compute(catalog: &Catalog, product: usize, only: Option<usize>, advisor: &mut Advisor) -> ProductFacts {
+        let power = power::product_analysis(catalog, product, only);
+        let apps: Vec<AppFacts> = power
+            .apps
+            .iter()
+            .map(|ap| {
+                let a = ap.index;
                 let context = app_context(catalog, product, a);
-                let advice = advisor.app(catalog, product, a, &context);
+                let advice = advisor.app_with(catalog, product, a, &context, ap.outcomes.clone());
                 let held: Vec<Held> = advice
                     .reduction
                     .keys
                     .iter()
                     .map(|k| Held::new(catalog.apis[k.api].name.clone(), k.kind, k.name.clone()))
                     .collect();
-                let reduced = model.analyse(
-                    &held,
-                    &Context {
-                        signed_in: context.signs_in.clone(),
-                    },
-                );
+                let (signed_in, cited) = power::context_of(&catalog.products[product].apps[a]);
+                let reduced = catalog.capabilities.analyse_cited(&held, &signed_in, cited.as_deref());
                 AppFacts { advice, reduced }
             })
             .collect();
@@ -73,12 +66,11 @@ impl ProductFacts {
             Some(a) => AppRef { product, app: a }.rows(catalog).collect(),
             None => catalog.rows_of(product).collect(),
         };
-        let analyses: Vec<Analysis> = apps.iter().map(|a| a.advice.analysis.clone()).collect();
         ProductFacts {
             product,
             only,
             profile: profile_of_rows(catalog, product, &rows),
-            power: Analysis::strongest(&analyses),
+            power: power.outcomes,
             apps,
             rows,
         }
@@ -90,15 +82,6 @@ impl ProductFacts {
     }
 }
 
-/// An outcome's title from the model ("Every mailbox changed"), else its id.
-pub fn outcome_title(model: &CapabilityModel, id: &str) -> String {
-    model
-        .outcomes()
-        .into_iter()
-        .find(|o| o.id == id)
-        .map_or_else(|| id.to_string(), |o| o.title)
-}
-
 /// How an outcome is reached, in words.
 pub fn reached_word(r: Reached) -> &'static str {
     match r {
@@ -106,23 +89,6 @@ pub fn reached_word(r: Reached) -> &'static str {
         Reached::Conditional => "conditional",
         Reached::No => "not reached",
     }
-}
-
-/// A held permission: `Mail.ReadWrite (Graph, application)`.
-pub fn held_label(catalog: &Catalog, h: &Held) -> String {
-    let api = catalog
-        .api_index(&h.api)
-        .map_or(h.api.as_str(), |i| catalog.apis[i].short.as_str());
-    format!("{} ({api}, {})", h.name, h.kind)
-}
-
-/// A path's permissions: `AppRoleAssignment.ReadWrite.All (Graph, application) + …`.
-pub fn steps_label(catalog: &Catalog, p: &Path) -> String {
-    p.steps
-        .iter()
-        .map(|h| held_label(catalog, h))
-        .collect::<Vec<_>>()
-        .join(" + ")
 }
 
 /// The path to show first for an outcome: an unconditional one when it is direct.

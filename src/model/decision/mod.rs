@@ -27,7 +27,6 @@ use crate::model::advise::{AlternativeBook, Advisor};
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::document::{Document, Grid};
-use crate::model::paths::CapabilityModel;
 use facts::ProductFacts;
 
 /// Output formats of `report`.
@@ -61,20 +60,19 @@ impl Choice for ReportFormat {
     }
 }
 
-/// The knowledge a report is computed with: alternatives (a reviewer's layer
-/// applied) and the capability model.
+/// The knowledge a report is computed with besides the catalog's (its risk
+/// rules and capability model, a reviewer's layers applied by the loader):
+/// the alternatives, a reviewer's layer applied.
 #[derive(Debug, Clone)]
 pub struct Knowledge {
     pub alternatives: AlternativeBook,
-    pub model: CapabilityModel,
 }
 
 impl Knowledge {
-    /// The bundled alternatives and capability model.
+    /// The bundled alternatives.
     pub fn bundled() -> Knowledge {
         Knowledge {
             alternatives: AlternativeBook::bundled(),
-            model: CapabilityModel::bundled(),
         }
     }
 }
@@ -99,13 +97,14 @@ pub fn render(
 
 /// The report as a document, before rendering.
 pub fn document(catalog: &Catalog, products: &[usize], options: &ReportOptions, knowledge: &Knowledge) -> Document {
-    let model = &knowledge.model;
+    // The catalog's model: the bundled one with the reviewer's `--model` layered on.
+    let model = &catalog.capabilities;
     let mut advisor = Advisor::new(knowledge.alternatives.clone(), model.clone());
     let all: Vec<ProductFacts> = products
         .iter()
         .map(|&p| {
             let only = options.apps.iter().find(|a| a.product == p).map(|a| a.app);
-            ProductFacts::compute(catalog, p, only, &mut advisor, model)
+            ProductFacts::compute(catalog, p, only, &mut advisor)
         })
         .collect();
     let titles: Vec<String> = all
@@ -123,11 +122,11 @@ pub fn document(catalog: &Catalog, products: &[usize], options: &ReportOptions, 
         ..Default::default()
     };
     let generated = match options.made.generated {
-        Some(t) => iso8601_utc(t),
+        Some(t) => format!("{} (UTC)", iso8601_utc(t)),
         None => "time not recorded".to_string(),
     };
     d.fields(vec![
-        ("Generated".into(), format!("{generated} (UTC), by permscope {VERSION}")),
+        ("Generated".into(), format!("{generated}, by permscope {VERSION}")),
         (
             "Reviewer".into(),
             options.reviewer.clone().unwrap_or_else(|| "not named".into()),
@@ -143,29 +142,29 @@ pub fn document(catalog: &Catalog, products: &[usize], options: &ReportOptions, 
     d.heading(2, "Decision summary");
     for f in &all {
         d.blocks
-            .push(summary::product_block(catalog, model, f, options, &generated));
+            .push(summary::product_block(catalog, f, options, &generated));
     }
     for f in &all {
-        d.blocks.extend(sections::product_section(catalog, model, f));
+        d.blocks.extend(sections::product_section(catalog, f));
     }
     if products.len() > 1 {
         d.page_break();
         d.blocks
             .extend(matrix::matrix_blocks(catalog, products, &options.apps));
     }
-    made_from(catalog, &all, options, &generated, &mut d);
+    made_from(catalog, &all, options, &mut d);
     d
 }
 
 /// What the report was made from.
-fn made_from(catalog: &Catalog, all: &[ProductFacts], options: &ReportOptions, generated: &str, d: &mut Document) {
+fn made_from(catalog: &Catalog, all: &[ProductFacts], options: &ReportOptions, d: &mut Document) {
     d.page_break();
     d.heading(2, "What this report was made from");
     let made = &options.made;
     let clock = match (made.generated, made.clock) {
         (None, _) => "made without a clock (a library call): no time recorded".to_string(),
-        (Some(_), Clock::System) => format!("{generated} (UTC, the system clock)"),
-        (Some(_), Clock::SourceDateEpoch) => format!("{generated} (UTC, from SOURCE_DATE_EPOCH)"),
+        (Some(t), Clock::System) => format!("{} (UTC, the system clock)", iso8601_utc(t)),
+        (Some(t), Clock::SourceDateEpoch) => format!("{} (UTC, from SOURCE_DATE_EPOCH)", iso8601_utc(t)),
     };
     d.fields(vec![
         ("Generated".into(), clock),
@@ -192,9 +191,13 @@ fn made_from(catalog: &Catalog, all: &[ProductFacts], options: &ReportOptions, g
                 let s = &p.source;
                 let mut doc = vec![s.title.clone()];
                 doc.push(format!(
-                    "version {} · dated {}",
-                    s.version.as_deref().unwrap_or("not stated"),
-                    s.date.as_deref().unwrap_or("not stated")
+                    "{} · {}",
+                    s.version
+                        .as_deref()
+                        .map_or_else(|| "version not stated".to_string(), |v| format!("version {v}")),
+                    s.date
+                        .as_deref()
+                        .map_or_else(|| "date not stated".to_string(), |d| format!("dated {d}"))
                 ));
                 doc.push(s.file.clone());
                 if let Some(u) = &s.url {

@@ -8,14 +8,13 @@ use crate::model::advise::ChangeKind;
 use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
 use crate::model::decision::facts::{
-    AppFacts, ProductFacts, counts_line, level_word, lines_text, outcome_title, permission_label, reached_word,
-    steps_label,
-};
+    AppFacts, ProductFacts, counts_line, level_word, lines_text, permission_label, reached_word,
+    };
 use crate::model::decision::summary::{product_title, reduction_effect};
 use crate::model::document::{Block, Grid};
 use crate::model::lens::{Agreement, LensSource, lens_verdicts};
 use crate::model::level::RiskLevel;
-use crate::model::paths::{CapabilityModel, Reached};
+use crate::model::paths::{Reached, power};
 use crate::model::product::{Phase, Requirement};
 use crate::model::profile::{NamedPermission, profile_of_rows};
 use crate::model::query::{AppRef, group_by_permission};
@@ -204,7 +203,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Every outcome: how it is reached and the shortest ways there.
-fn power_blocks(catalog: &Catalog, model: &CapabilityModel, f: &ProductFacts, out: &mut Vec<Block>) {
+fn power_blocks(catalog: &Catalog, f: &ProductFacts, out: &mut Vec<Block>) {
     out.push(Block::Heading(3, "Effective power".into()));
     out.push(Block::Note(
         "What the whole set of permissions can reach, whichever API it goes through: direct needs nothing of the \
@@ -233,7 +232,7 @@ fn power_blocks(catalog: &Catalog, model: &CapabilityModel, f: &ProductFacts, ou
                 o.paths
                     .iter()
                     .map(|p| {
-                        let mut s = format!("• {}", steps_label(catalog, p));
+                        let mut s = format!("• {}", power::steps_label(catalog, p));
                         if !p.conditions.is_empty() {
                             s.push_str(&format!(" — if {}", p.conditions.join("; and if ")));
                         }
@@ -242,7 +241,7 @@ fn power_blocks(catalog: &Catalog, model: &CapabilityModel, f: &ProductFacts, ou
                     .collect::<Vec<_>>()
                     .join("\n")
             };
-            vec![outcome_title(model, &o.outcome), reached, ways]
+            vec![power::title(catalog, &o.outcome), reached, ways]
         })
         .collect();
     out.push(Block::Grid(Grid {
@@ -261,7 +260,7 @@ fn power_blocks(catalog: &Catalog, model: &CapabilityModel, f: &ProductFacts, ou
         .filter(|o| o.reached != Reached::No)
         .filter_map(|o| {
             crate::model::decision::facts::first_path(o)
-                .map(|p| format!("{}: {}", outcome_title(model, &o.outcome), p.explanation))
+                .map(|p| format!("{}: {}", power::title(catalog, &o.outcome), p.explanation))
         })
         .collect();
     if !explained.is_empty() {
@@ -438,7 +437,7 @@ fn rows_blocks(catalog: &Catalog, f: &ProductFacts, out: &mut Vec<Block>) {
 }
 
 /// The least-privilege set, questions and hardening of one app.
-fn advice_blocks(catalog: &Catalog, model: &CapabilityModel, a: &AppFacts, several: bool, out: &mut Vec<Block>) {
+fn advice_blocks(catalog: &Catalog, a: &AppFacts, several: bool, out: &mut Vec<Block>) {
     let of = if several {
         format!(" of {}", a.advice.app_name)
     } else {
@@ -449,7 +448,7 @@ fn advice_blocks(catalog: &Catalog, model: &CapabilityModel, a: &AppFacts, sever
     out.push(Block::Paragraph(format!(
         "{}; {}.",
         advice.reduction.summary(),
-        reduction_effect(model, a)
+        reduction_effect(catalog, a)
     )));
     let changes: Vec<String> = advice
         .reduction
@@ -529,16 +528,16 @@ fn quirk_blocks(catalog: &Catalog, f: &ProductFacts, out: &mut Vec<Block>) {
 }
 
 /// The product's whole section, on a new page when printed.
-pub fn product_section(catalog: &Catalog, model: &CapabilityModel, f: &ProductFacts) -> Vec<Block> {
+pub fn product_section(catalog: &Catalog, f: &ProductFacts) -> Vec<Block> {
     let mut out = vec![Block::PageBreak, Block::Heading(2, product_title(catalog, f))];
     document_blocks(catalog, f, &mut out);
-    power_blocks(catalog, model, f, &mut out);
+    power_blocks(catalog, f, &mut out);
     profile_blocks(catalog, f, &mut out);
     serious_blocks(catalog, f, &mut out);
     rows_blocks(catalog, f, &mut out);
     let several = f.apps.len() > 1;
     for a in &f.apps {
-        advice_blocks(catalog, model, a, several, &mut out);
+        advice_blocks(catalog, a, several, &mut out);
     }
     quirk_blocks(catalog, f, &mut out);
     out

@@ -5,11 +5,11 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::decision::facts::{
-    AppFacts, ProductFacts, counts_line, first_path, outcome_title, reached_word, steps_label,
+    AppFacts, ProductFacts, counts_line, first_path, reached_word,
 };
 use crate::model::decision::inputs::ReportOptions;
 use crate::model::document::Block;
-use crate::model::paths::{Analysis, CapabilityModel, Reached};
+use crate::model::paths::{Analysis, Reached, power};
 
 /// How many questions the summary repeats per product.
 const TOP_QUESTIONS: usize = 3;
@@ -27,14 +27,14 @@ pub fn product_title(catalog: &Catalog, f: &ProductFacts) -> String {
 /// Per reached outcome, grouped where the cheapest way is the same, how it
 /// is reached: "Every mailbox changed (direct): Mail.ReadWrite (Graph,
 /// application)", conditions after "if"; then the outcomes not reached.
-pub fn power_lines(catalog: &Catalog, model: &CapabilityModel, power: &Analysis) -> Vec<String> {
+pub fn power_lines(catalog: &Catalog, power: &Analysis) -> Vec<String> {
     // (reached, steps, conditions) → outcome titles, in vocabulary order.
     let mut groups: Vec<(Reached, String, Vec<String>, Vec<String>)> = Vec::new();
     for r in [Reached::Direct, Reached::Conditional] {
         for o in power.outcomes.iter().filter(|o| o.reached == r) {
             let Some(path) = first_path(o) else { continue };
-            let steps = steps_label(catalog, path);
-            let title = outcome_title(model, &o.outcome);
+            let steps = power::steps_label(catalog, path);
+            let title = power::title(catalog, &o.outcome);
             match groups
                 .iter_mut()
                 .find(|g| g.0 == r && g.1 == steps && g.2 == path.conditions)
@@ -58,7 +58,7 @@ pub fn power_lines(catalog: &Catalog, model: &CapabilityModel, power: &Analysis)
         .outcomes
         .iter()
         .filter(|o| o.reached == Reached::No)
-        .map(|o| outcome_title(model, &o.outcome))
+        .map(|o| power::title(catalog, &o.outcome))
         .collect();
     if !not.is_empty() {
         lines.push(format!("• Not reached: {}.", not.join(", ")));
@@ -68,12 +68,12 @@ pub fn power_lines(catalog: &Catalog, model: &CapabilityModel, power: &Analysis)
 
 /// What the least-privilege set changes in the effective power, grouped by
 /// change: "it lowers Every file changed (direct → not reached)".
-pub fn reduction_effect(model: &CapabilityModel, a: &AppFacts) -> String {
+pub fn reduction_effect(catalog: &Catalog, a: &AppFacts) -> String {
     let mut groups: Vec<((Reached, Reached), Vec<String>)> = Vec::new();
     for o in &a.advice.analysis.outcomes {
         let after = a.reduced.reached(&o.outcome);
         if after < o.reached {
-            let title = outcome_title(model, &o.outcome);
+            let title = power::title(catalog, &o.outcome);
             match groups.iter_mut().find(|g| g.0 == (o.reached, after)) {
                 Some(g) => g.1.push(title),
                 None => groups.push(((o.reached, after), vec![title])),
@@ -98,7 +98,7 @@ pub fn reduction_effect(model: &CapabilityModel, a: &AppFacts) -> String {
 }
 
 /// One line per app: the least-privilege set and what it lowers.
-pub fn reduction_lines(model: &CapabilityModel, f: &ProductFacts) -> String {
+pub fn reduction_lines(catalog: &Catalog, f: &ProductFacts) -> String {
     let several = f.apps.len() > 1;
     f.apps
         .iter()
@@ -111,7 +111,7 @@ pub fn reduction_lines(model: &CapabilityModel, f: &ProductFacts) -> String {
             format!(
                 "{lead}{}; {}.",
                 a.advice.reduction.summary(),
-                reduction_effect(model, a)
+                reduction_effect(catalog, a)
             )
         })
         .collect::<Vec<_>>()
@@ -121,7 +121,6 @@ pub fn reduction_lines(model: &CapabilityModel, f: &ProductFacts) -> String {
 /// The product's block of the summary.
 pub fn product_block(
     catalog: &Catalog,
-    model: &CapabilityModel,
     f: &ProductFacts,
     options: &ReportOptions,
     generated: &str,
@@ -140,7 +139,7 @@ pub fn product_block(
                 "Reviewer".into(),
                 options.reviewer.clone().unwrap_or_else(|| "not named".into()),
             ));
-            fields.push(("Recorded".into(), format!("{generated} (UTC), when this report was made")));
+            fields.push(("Recorded".into(), format!("{generated}, when this report was made")));
         }
         None => {
             fields.push((
@@ -154,10 +153,10 @@ pub fn product_block(
     }
     fields.push((
         "Effective power".to_string(),
-        power_lines(catalog, model, &f.power).join("\n"),
+        power_lines(catalog, &f.power).join("\n"),
     ));
     fields.push(("Counts by level".into(), counts_line(&f.profile)));
-    fields.push(("Least-privilege set".into(), reduction_lines(model, f)));
+    fields.push(("Least-privilege set".into(), reduction_lines(catalog, f)));
     let questions: Vec<String> = top_questions(f);
     let total: usize = f.apps.iter().map(|a| a.advice.questions.len()).sum();
     let asked = if questions.is_empty() {
