@@ -70,7 +70,8 @@ fn command_line() -> String {
 
 /// A file in use, with the SHA-256 of its bytes as they are now.
 fn file_use(role: &str, path: &Path) -> anyhow::Result<FileUse> {
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: cannot read it to record its SHA-256: {e}", path.display()))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read it to record its SHA-256: {e}", path.display()))?;
     Ok(FileUse {
         role: role.to_string(),
         path: path.display().to_string(),
@@ -79,7 +80,12 @@ fn file_use(role: &str, path: &Path) -> anyhow::Result<FileUse> {
 }
 
 /// Every reviewer's file and product file the run loaded.
-fn files_in_use(catalog: &Catalog, chosen: &[usize], global: &Global, args: &ReportArgs) -> anyhow::Result<Vec<FileUse>> {
+fn files_in_use(
+    catalog: &Catalog,
+    chosen: &[usize],
+    global: &Global,
+    args: &ReportArgs,
+) -> anyhow::Result<Vec<FileUse>> {
     let mut files = Vec::new();
     for (i, p) in catalog.products.iter().enumerate() {
         if let Origin::File(path) = &p.origin {

@@ -194,15 +194,19 @@ fn md_block(b: &Block, out: &mut String) {
             md_text(text)
         )),
         Block::Paragraph(text) => out.push_str(&format!("{}\n", md_text(text))),
-        Block::Note(text) => out.push_str(&format!("*{}*\n", md_text(text))),
+        // Small print is plain text in Markdown: a ticket's viewer renders
+        // no emphasis the vendor's text could have opened or closed.
+        Block::Note(text) => out.push_str(&format!("{}\n", md_lines(text, "  \n"))),
         Block::List(items) => {
             for i in items {
                 out.push_str(&format!("- {}\n", md_text(i)));
             }
         }
+        // Numbered in the text of a bullet (`- 1\. …`): the numbers stay
+        // those of the HTML, and nothing else needs to start a numbered list.
         Block::Ordered(items) => {
             for (n, i) in items.iter().enumerate() {
-                out.push_str(&format!("{}. {}\n", n + 1, md_text(i)));
+                out.push_str(&format!("- {}\\. {}\n", n + 1, md_text(i)));
             }
         }
         Block::Table { header, rows } => md_table(header, rows, out),
@@ -343,9 +347,19 @@ fn md_lines(s: &str, sep: &str) -> String {
     s.split('\n').map(md_text).collect::<Vec<_>>().join(sep)
 }
 
-/// A table cell: its lines joined by `<br>`, every pipe escaped.
+/// A table cell on one line, every pipe escaped: a GFM cell holds no line
+/// break short of inline HTML, which a ticket's viewer may not render, so its
+/// lines are joined by "; " (by a space before a bullet or a bracket:
+/// `• a • b`, `NAKIVO (nakivo)`).
 fn md_cell(s: &str) -> String {
-    md_lines(s, "<br>")
+    let mut out = String::new();
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str(if line.starts_with(['•', '(']) { " " } else { "; " });
+        }
+        out.push_str(&md_text(line));
+    }
+    out
 }
 
 /// Untrusted text for HTML: neutralised and escaped.
@@ -380,9 +394,8 @@ fn html_cell(s: &str) -> String {
             let mut out = String::with_capacity(escaped.len() + 16);
             for (i, &c) in chars.iter().enumerate() {
                 out.push(c);
-                let inside = i > 0
-                    && chars[i - 1].is_alphanumeric()
-                    && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                let inside =
+                    i > 0 && chars[i - 1].is_alphanumeric() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
                 if matches!(c, '.' | '_' | '/') && inside {
                     out.push_str("<wbr>");
                 }
@@ -405,7 +418,10 @@ mod tests {
         };
         d.table(vec!["a|b".into()], vec![vec!["<script>\u{1b}[31m".into()]]);
         let md = d.to_markdown();
-        assert!(md.contains("a\\|b") && md.contains("&lt;script&gt;\\\\u\\{1b\\}\\[31m"), "{md}");
+        assert!(
+            md.contains("a\\|b") && md.contains("&lt;script&gt;\\\\u\\{1b\\}\\[31m"),
+            "{md}"
+        );
         let h = d.to_html();
         assert!(h.contains("<th>a|b</th>") && h.contains("&lt;script&gt;\\u{1b}[31m"));
         assert!(!h.contains('\u{1b}'));
@@ -420,8 +436,11 @@ mod tests {
             rows: vec![vec!["Sites.FullControl.All\nline 2".into()]],
         });
         let h = d.to_html();
-        assert!(h.contains("<td class=\"perm\">Sites.<wbr>FullControl.<wbr>All<br>line 2</td>"), "{h}");
-        assert!(d.to_markdown().contains("| Sites.FullControl.All<br>line 2 |"));
+        assert!(
+            h.contains("<td class=\"perm\">Sites.<wbr>FullControl.<wbr>All<br>line 2</td>"),
+            "{h}"
+        );
+        assert!(d.to_markdown().contains("| Sites.FullControl.All; line 2 |"));
     }
 
     #[test]

@@ -125,7 +125,11 @@ pub fn parse_decision(catalog: &Catalog, products: &[usize], text: &str) -> Resu
 }
 
 /// Reads every `--decision`, refusing a product decided twice.
-pub fn parse_decisions(catalog: &Catalog, products: &[usize], texts: &[String]) -> Result<Vec<Decision>, DecisionError> {
+pub fn parse_decisions(
+    catalog: &Catalog,
+    products: &[usize],
+    texts: &[String],
+) -> Result<Vec<Decision>, DecisionError> {
     let mut out: Vec<(Decision, &String)> = Vec::new();
     for text in texts {
         let d = parse_decision(catalog, products, text)?;

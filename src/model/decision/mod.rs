@@ -19,11 +19,9 @@ pub mod matrix;
 pub mod sections;
 pub mod summary;
 
-pub use inputs::{
-    Clock, Decision, DecisionError, FileUse, Made, ReportOptions, Verdict, iso8601_utc, parse_decisions,
-};
+pub use inputs::{Clock, Decision, DecisionError, FileUse, Made, ReportOptions, Verdict, iso8601_utc, parse_decisions};
 
-use crate::model::advise::{AlternativeBook, Advisor};
+use crate::model::advise::{Advisor, AlternativeBook};
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::document::{Document, Grid};
@@ -141,16 +139,14 @@ pub fn document(catalog: &Catalog, products: &[usize], options: &ReportOptions, 
     );
     d.heading(2, "Decision summary");
     for f in &all {
-        d.blocks
-            .push(summary::product_block(catalog, f, options, &generated));
+        d.blocks.push(summary::product_block(catalog, f, options, &generated));
     }
     for f in &all {
         d.blocks.extend(sections::product_section(catalog, f));
     }
     if products.len() > 1 {
         d.page_break();
-        d.blocks
-            .extend(matrix::matrix_blocks(catalog, products, &options.apps));
+        d.blocks.extend(matrix::matrix_blocks(catalog, products, &options.apps));
     }
     made_from(catalog, &all, options, &mut d);
     d
@@ -233,9 +229,6 @@ fn made_from(catalog: &Catalog, all: &[ProductFacts], options: &ReportOptions, d
             ("File".into(), "file".into()),
             ("SHA-256".into(), "sha".into()),
         ],
-        rows: files
-            .into_iter()
-            .map(|u| vec![u.role, u.path, u.sha256])
-            .collect(),
+        rows: files.into_iter().map(|u| vec![u.role, u.path, u.sha256]).collect(),
     });
 }

@@ -9,7 +9,7 @@ use crate::model::catalog::Catalog;
 use crate::model::columns::claim_label;
 use crate::model::decision::facts::{
     AppFacts, ProductFacts, counts_line, level_word, lines_text, permission_label, reached_word,
-    };
+};
 use crate::model::decision::summary::{product_title, reduction_effect};
 use crate::model::document::{Block, Grid};
 use crate::model::lens::{Agreement, LensSource, lens_verdicts};
@@ -114,7 +114,10 @@ fn named_list(list: &[NamedPermission]) -> String {
 /// nothing else, those resting on derived phases marked `*`; "no phases
 /// stated" when the document gives no phase for any row (never "none").
 pub fn recovery_line(catalog: &Catalog, rows: &[usize]) -> String {
-    let with_phases = rows.iter().filter(|&&i| !catalog.requirements[i].phases().is_empty()).count();
+    let with_phases = rows
+        .iter()
+        .filter(|&&i| !catalog.requirements[i].phases().is_empty())
+        .count();
     if with_phases == 0 {
         return "no phases stated: the document gives no phase for any row, so which permissions serve recovery \
                 only is not known"
@@ -160,10 +163,16 @@ fn document_blocks(catalog: &Catalog, f: &ProductFacts, out: &mut Vec<Block>) {
     let mut fields = vec![
         ("Vendor".to_string(), p.vendor.clone()),
         ("Source document".into(), s.title.clone()),
-        ("Version".into(), s.version.clone().unwrap_or_else(|| "not stated".into())),
+        (
+            "Version".into(),
+            s.version.clone().unwrap_or_else(|| "not stated".into()),
+        ),
         ("Date".into(), s.date.clone().unwrap_or_else(|| "not stated".into())),
         ("File".into(), s.file.clone()),
-        ("SHA-256".into(), s.sha256.clone().unwrap_or_else(|| "not recorded".into())),
+        (
+            "SHA-256".into(),
+            s.sha256.clone().unwrap_or_else(|| "not recorded".into()),
+        ),
     ];
     if let Some(u) = &s.url {
         fields.push(("URL".into(), u.clone()));
@@ -363,12 +372,7 @@ fn serious_blocks(catalog: &Catalog, f: &ProductFacts, out: &mut Vec<Block>) {
             permission_label(catalog, r),
             lines_text(&lines)
         )));
-        let mut items: Vec<String> = rating
-            .reasons
-            .iter()
-            .filter(|x| !common.contains(x))
-            .cloned()
-            .collect();
+        let mut items: Vec<String> = rating.reasons.iter().filter(|x| !common.contains(x)).cloned().collect();
         let shared: Vec<String> = common
             .iter()
             .enumerate()

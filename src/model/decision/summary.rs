@@ -4,9 +4,7 @@
 //! narrows it, and the first questions for the vendor; with lines to sign.
 
 use crate::model::catalog::Catalog;
-use crate::model::decision::facts::{
-    AppFacts, ProductFacts, counts_line, first_path, reached_word,
-};
+use crate::model::decision::facts::{AppFacts, ProductFacts, counts_line, first_path, reached_word};
 use crate::model::decision::inputs::ReportOptions;
 use crate::model::document::Block;
 use crate::model::paths::{Analysis, Reached, power};
@@ -85,14 +83,7 @@ pub fn reduction_effect(catalog: &Catalog, a: &AppFacts) -> String {
     }
     let parts: Vec<String> = groups
         .into_iter()
-        .map(|((from, to), titles)| {
-            format!(
-                "{} ({} → {})",
-                titles.join(", "),
-                reached_word(from),
-                reached_word(to)
-            )
-        })
+        .map(|((from, to), titles)| format!("{} ({} → {})", titles.join(", "), reached_word(from), reached_word(to)))
         .collect();
     format!("it lowers {}", parts.join("; "))
 }
@@ -119,12 +110,7 @@ pub fn reduction_lines(catalog: &Catalog, f: &ProductFacts) -> String {
 }
 
 /// The product's block of the summary.
-pub fn product_block(
-    catalog: &Catalog,
-    f: &ProductFacts,
-    options: &ReportOptions,
-    generated: &str,
-) -> Block {
+pub fn product_block(catalog: &Catalog, f: &ProductFacts, options: &ReportOptions, generated: &str) -> Block {
     let decision = options.decision(f.product);
     let mut blocks = vec![Block::Heading(3, product_title(catalog, f))];
     let mut fields = Vec::new();
@@ -151,10 +137,7 @@ pub fn product_block(
             }
         }
     }
-    fields.push((
-        "Effective power".to_string(),
-        power_lines(catalog, &f.power).join("\n"),
-    ));
+    fields.push(("Effective power".to_string(), power_lines(catalog, &f.power).join("\n")));
     fields.push(("Counts by level".into(), counts_line(&f.profile)));
     fields.push(("Least-privilege set".into(), reduction_lines(catalog, f)));
     let questions: Vec<String> = top_questions(f);
