@@ -144,7 +144,8 @@ h2{font-size:1.3em;margin:1.4em 0 .4em;border-bottom:2px solid #333;padding-bott
 h3{font-size:1.1em;margin:1.1em 0 .3em}
 h4{font-size:1em;margin:.9em 0 .25em}
 p,ul,ol{margin:.35em 0}
-ul,ol{padding-left:1.4em}
+ul{padding-left:1.4em}
+ol{padding-left:2.4em}
 li{margin:.12em 0}
 table{border-collapse:collapse;width:100%;margin:.5em 0 .9em;font-size:9pt;line-height:1.3}
 th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
