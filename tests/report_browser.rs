@@ -544,6 +544,12 @@ fn the_checks_catch_a_matrix_that_runs_off_the_page() {
         1,
     );
     let m = measure(&exe, dir.path(), &broken, print_width(210.0, margin), true);
+    println!(
+        "unwrapped matrix on A4: document {} of {} px wide, widest table {} px",
+        m.doc.0,
+        m.doc.1,
+        m.tables.iter().map(|t| t.2).max().unwrap_or(0)
+    );
     assert!(
         m.doc.0 > m.doc.1 || m.tables.iter().any(|(_, _, scroll, room)| scroll > room),
         "the overflow went unseen: {m:?}"

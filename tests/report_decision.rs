@@ -338,7 +338,7 @@ fn published_classifications_stand_beside_each_rating() {
     assert!(rows.contains("| Risk | Published | Permission | API | Type | Workloads and phases | Line |"));
     assert!(
         rows.contains(
-            "| Critical | APIAM Control ✓; EntraOps Control ✓; Graph level 4 ✓; Consent High ✓ | RoleManagement.ReadWrite.Directory |"
+            "| Critical | APIAM Control\u{a0}✓; EntraOps Control\u{a0}✓; Graph level 4\u{a0}✓; Consent High\u{a0}✓ | RoleManagement.ReadWrite.Directory |"
         ),
         "{rows}"
     );

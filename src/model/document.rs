@@ -164,15 +164,16 @@ margin:.8em 0 .3em;align-items:end}
 .box h3{margin-top:.3em}
 table.grid{table-layout:auto}
 th.risk{width:4.6em}
-th.lenses{width:10.5em}
-th.api{width:5.2em}
+th.lenses{width:13.5em}
+th.api{width:6.2em}
 th.type{width:3.4em}
 th.line{width:3em}
-th.workloads{width:12em}
+th.workloads{width:11em}
 th.outcome{width:9em}
 th.reached{width:6.5em}
 th.holder{width:7.5em}
 table.matrix th.perm{width:30%}
+table.rows th.perm{width:27%}
 th.product{width:9em}
 th.sha{width:17em}
 td.sha{font-family:\"DejaVu Sans Mono\",Consolas,monospace;font-size:8pt}

@@ -58,7 +58,12 @@ pub fn lenses_cell(catalog: &Catalog, r: &Requirement, level: RiskLevel) -> Stri
                 "ManagementPlane" => "Management".to_string(),
                 _ => v.source.class_label(v.class).replace("privilegeLevel ", ""),
             };
-            format!("{} {class}{}", lens_short(v.source), agreement_mark(v.agrees))
+            // The mark stays on the line of the class it qualifies.
+            format!(
+                "{} {class}{}",
+                lens_short(v.source),
+                agreement_mark(v.agrees).replace(' ', "\u{a0}")
+            )
         })
         .collect();
     if lines.is_empty() {
