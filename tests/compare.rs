@@ -342,10 +342,12 @@ fn reports_match_their_golden_files() {
     ];
     let md = report(&c, &two, ReportFormat::Markdown);
     // What a memo needs, whatever the exact wording.
-    assert!(md.contains("version 10.11.2, dated 28 May 2024"));
+    assert!(md.contains("version 10.11.2 · dated 28 May 2024"));
     assert!(md.contains("Quirks found in the document"));
     assert!(md.contains("CRIT full_access_as_app (Office 365 Exchange Online, application)"));
     assert!(md.contains("nakivo asks for 28 permissions"));
+    // A library call keeps no clock and says so.
+    assert!(md.contains("time not recorded, by permscope"));
     golden("nakivo-vs-express.md", &md);
     golden("nakivo-vs-express.html", &report(&c, &two, ReportFormat::Html));
     golden(
@@ -356,6 +358,35 @@ fn reports_match_their_golden_files() {
             ReportFormat::Markdown,
         ),
     );
+    // As a reviewer makes it: decided, signed, dated by SOURCE_DATE_EPOCH so
+    // that the file is the same on every run.
+    let args = [
+        "report",
+        "xopero-one",
+        "avepoint-cloud-backup-azure",
+        "nakivo",
+        "avepoint-cloud-backup-express",
+        "--decision",
+        "xopero-one=reject:Directory.AccessAsUser.All signed in by a Global Administrator",
+        "--decision",
+        "nakivo=conditional:recovery permissions just in time",
+        "--reviewer",
+        "A. Reviewer",
+    ];
+    for (format, name) in [("md", "four-decided.md"), ("html", "four-decided.html")] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_permscope"))
+            .args(args)
+            .args(["--format", format])
+            .env_remove("PERMSCOPE_DATA")
+            .env("XDG_DATA_HOME", "/nonexistent/permscope-tests")
+            .env("SOURCE_DATE_EPOCH", "1764265803")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = stdout(&o);
+        assert!(text.contains("2025-11-27T17:50:03Z (UTC, from SOURCE_DATE_EPOCH)"));
+        golden(name, &text);
+    }
 }
 
 #[test]

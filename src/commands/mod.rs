@@ -184,7 +184,7 @@ fn run_plain(
         Command::Audit(args) => audit::run(catalog, args, out),
         Command::Import(args) => import::run(catalog, args, global, out),
         Command::Compare(args) => compare::run(catalog, args, out),
-        Command::Report(args) => report::run(catalog, args, out),
+        Command::Report(args) => report::run(catalog, args, global, out),
         Command::Advise(args) => advise::run(catalog, args, out),
         Command::Paths(args) => paths::run(catalog, args, out),
         Command::Assess(args) => {

@@ -8,6 +8,7 @@ pub mod choice;
 pub mod claim;
 pub mod columns;
 pub mod compare;
+pub mod decision;
 pub mod describe;
 pub mod document;
 pub mod equivalence;

@@ -1,4 +1,5 @@
-//! Comparison output (`compare`) and the procurement report (`report`).
+//! Comparison output (`compare`), and the entry points of the procurement
+//! report (`report`, written in [`crate::model::decision`]).
 
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
@@ -56,36 +57,7 @@ impl Choice for CompareFormat {
     }
 }
 
-/// Output formats of `report`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportFormat {
-    Markdown,
-    Html,
-}
-
-impl Choice for ReportFormat {
-    fn all() -> &'static [Self] {
-        &[ReportFormat::Markdown, ReportFormat::Html]
-    }
-    fn name(self) -> &'static str {
-        match self {
-            ReportFormat::Markdown => "markdown",
-            ReportFormat::Html => "html",
-        }
-    }
-    fn help(self) -> &'static str {
-        match self {
-            ReportFormat::Markdown => "Markdown, for a ticket or a wiki",
-            ReportFormat::Html => "a self-contained HTML page that prints",
-        }
-    }
-    fn aliases(self) -> &'static [&'static str] {
-        match self {
-            ReportFormat::Markdown => &["md"],
-            ReportFormat::Html => &[],
-        }
-    }
-}
+pub use crate::model::decision::ReportFormat;
 
 fn slugs(catalog: &Catalog, cmp: &Comparison) -> Vec<String> {
     cmp.products.iter().map(|&p| catalog.products[p].slug.clone()).collect()
@@ -408,164 +380,25 @@ fn matrix_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], d: &mut Doc
     d.table(header, body);
 }
 
-/// The procurement report for `products`, every app of each.
+/// The procurement report for `products`, every app of each, with the
+/// bundled knowledge and no decision, reviewer or clock (see
+/// [`crate::model::decision`] for a report with them).
 pub fn report(catalog: &Catalog, products: &[usize], format: ReportFormat) -> String {
     report_apps(catalog, products, &[], format)
 }
 
 /// The procurement report for `products`, limited to `apps` when it names any
-/// (one app of each product): a tenant consents to each app apart. Without,
-/// a product with several apps gets a profile per app, and each of its
-/// Critical and High permissions names the app asking for it.
+/// (one app of each product): a tenant consents to each app apart.
 pub fn report_apps(catalog: &Catalog, products: &[usize], apps: &[AppRef], format: ReportFormat) -> String {
-    let query = crate::model::query::Query {
+    let options = crate::model::decision::ReportOptions {
         apps: apps.to_vec(),
         ..Default::default()
     };
-    let cmp = Comparison::new(catalog, products, &query);
-    let app_of = |p: usize| apps.iter().find(|a| a.product == p).copied();
-    let mut title = format!("Permission review: {}", slugs(catalog, &cmp).join(", "));
-    if !apps.is_empty() {
-        let names: Vec<&str> = apps.iter().map(|a| a.name(catalog)).collect::<Vec<_>>();
-        let mut names = names;
-        names.dedup();
-        title.push_str(&format!(" (app {})", names.join(", ")));
-    }
-    let mut d = Document {
-        title,
-        ..Default::default()
-    };
-    d.para(
-        "Prepared with permscope from the vendors' own permission documents. Every row below can be traced to a line \
-         of the vendor's document; risk levels come from permscope's rules, with the reasons given.",
-    );
-    if products.len() > 1 {
-        summary_blocks(catalog, &cmp, &mut d);
-    }
-    for (pos, &p) in products.iter().enumerate() {
-        let prod = &catalog.products[p];
-        let prof = &cmp.profiles[pos];
-        d.heading(2, format!("{} — {} ({})", prod.name, prod.vendor, prod.slug));
-        let mut doc = format!("Source document: \"{}\" ({}", prod.source.title, prod.source.file);
-        if let Some(v) = &prod.source.version {
-            doc.push_str(&format!(", version {v}"));
-        }
-        if let Some(dt) = &prod.source.date {
-            doc.push_str(&format!(", dated {dt}"));
-        }
-        if let Some(sha) = &prod.source.sha256 {
-            doc.push_str(&format!(", SHA-256 {sha}"));
-        }
-        doc.push_str(").");
-        d.para(doc);
-        let only = app_of(p);
-        match only {
-            Some(a) => {
-                let others: Vec<&str> = (0..prod.apps.len())
-                    .filter(|&i| i != a.app)
-                    .map(|i| prod.apps[i].name.as_str())
-                    .collect();
-                let rest = if others.is_empty() {
-                    String::new()
-                } else {
-                    format!(" The product also installs {}, not covered here.", others.join(", "))
-                };
-                d.para(format!(
-                    "App: {} (this report covers this app only: a tenant consents to each app apart).{rest}",
-                    a.name(catalog)
-                ));
-            }
-            None => d.para(format!(
-                "Apps: {}.",
-                prod.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
-            )),
-        }
-        d.para(format!("Profile: {}.", prof.line()));
-        if only.is_none() && prod.apps.len() > 1 {
-            // Each app is consented to apart: its own profile.
-            for a in 0..prod.apps.len() {
-                let app = AppRef { product: p, app: a };
-                let rows: Vec<usize> = app.rows(catalog).collect();
-                d.para(format!(
-                    "Profile of the app {}: {}.",
-                    app.name(catalog),
-                    crate::model::profile::profile_of_rows(catalog, p, &rows).line()
-                ));
-            }
-        }
-        d.para(format!("Critical: {}.", names(&prof.critical)));
-        d.para(format!("Tenant-wide write: {}.", names(&prof.tenant_wide_write)));
-        d.para(format!(
-            "Needed only for recovery (grantable just in time): {}.",
-            names(&prof.recovery_only)
-        ));
-        d.heading(3, "Critical and High permissions, with reasons");
-        let in_scope: Vec<usize> = match only {
-            Some(a) => a.rows(catalog).collect(),
-            None => catalog.rows_of(p).collect(),
-        };
-        let groups = crate::model::query::group_by_permission(catalog, in_scope);
-        let mut serious: Vec<_> = groups
-            .iter()
-            .filter(|g| catalog.rating(g.rows[0]).level >= RiskLevel::High)
-            .collect();
-        serious.sort_by_key(|g| std::cmp::Reverse((catalog.rating(g.rows[0]).level, catalog.rating(g.rows[0]).score)));
-        if serious.is_empty() {
-            d.para("None.");
-        }
-        for g in serious {
-            let rating = catalog.rating(g.rows[0]);
-            let lines: Vec<String> = g
-                .rows
-                .iter()
-                .map(|&r| catalog.requirements[r].line.to_string())
-                .collect();
-            // Which app asks, when the product installs several and the report covers them all.
-            let asked_by = if only.is_none() && prod.apps.len() > 1 {
-                let mut names: Vec<&str> = g
-                    .rows
-                    .iter()
-                    .map(|&r| prod.apps[catalog.requirements[r].app].name.as_str())
-                    .collect();
-                names.dedup();
-                format!(" — asked for by {}", names.join(" and "))
-            } else {
-                String::new()
-            };
-            d.para(format!(
-                "{} {} ({}, {}){asked_by} — source line {}",
-                rating.level.badge(),
-                claim_label(&g.permission),
-                catalog.apis[g.api].name,
-                g.kind,
-                lines.join(", ")
-            ));
-            d.list(rating.reasons.clone());
-        }
-        let mut quirks: Vec<String> = prod.notes.clone();
-        for (i, a) in prod.apps.iter().enumerate() {
-            if only.is_none_or(|o| o.app == i) {
-                quirks.extend(a.notes.iter().map(|n| format!("{}: {n}", a.name)));
-            }
-        }
-        d.heading(3, "Quirks found in the document");
-        if quirks.is_empty() {
-            d.para("None noted.");
-        } else {
-            d.list(quirks);
-        }
-    }
-    if products.len() > 1 {
-        d.heading(2, "All permissions side by side");
-        let all = cmp.visible(CompareMode::All);
-        matrix_table(catalog, &cmp, &all, &mut d);
-    } else {
-        d.heading(2, "All permissions");
-        let all = cmp.visible(CompareMode::All);
-        matrix_table(catalog, &cmp, &all, &mut d);
-    }
-    match format {
-        ReportFormat::Markdown => d.to_markdown(),
-        ReportFormat::Html => d.to_html(),
-    }
+    crate::model::decision::render(
+        catalog,
+        products,
+        &options,
+        &crate::model::decision::Knowledge::bundled(),
+        format,
+    )
 }
