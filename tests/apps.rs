@@ -380,7 +380,7 @@ fn a_report_for_one_app_covers_that_app_only() {
     assert!(o.status.success(), "{}", stderr(&o));
     let md = stdout(&o);
     assert!(
-        md.starts_with("# Permission review: xopero-one (app Xopero ONE Registrator)"),
+        md.starts_with("# Permission review: Xopero ONE, app Xopero ONE Registrator"),
         "{md}"
     );
     assert!(md.contains("App: Xopero ONE Registrator (this report covers this app only"));

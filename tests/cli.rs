@@ -543,7 +543,10 @@ fn loading_notice_shows_only_when_slow_and_leaves_nothing() {
         std::thread::sleep(Duration::from_millis(5));
     }
     drop(notice);
-    assert_eq!(String::from_utf8_lossy(&NARROW.lock().unwrap()), "\x1b7permscope:…\x1b8\x1b[K");
+    assert_eq!(
+        String::from_utf8_lossy(&NARROW.lock().unwrap()),
+        "\x1b7permscope:…\x1b8\x1b[K"
+    );
 }
 
 // ---------------------------------------------------------------- hostile input (issue 20)
