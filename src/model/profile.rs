@@ -17,6 +17,26 @@ pub struct NamedPermission {
     pub level: RiskLevel,
 }
 
+impl NamedPermission {
+    /// "Mail.Read (Microsoft Graph, application), ...", or "none".
+    pub fn list(list: &[NamedPermission]) -> String {
+        if list.is_empty() {
+            return "none".into();
+        }
+        list.iter()
+            .map(|n| {
+                format!(
+                    "{} ({}, {})",
+                    crate::model::columns::claim_label(&n.permission),
+                    n.api,
+                    n.kind
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Summary of what a product asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Profile {

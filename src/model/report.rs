@@ -3,7 +3,6 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
-use crate::model::columns::claim_label;
 use crate::model::columns::{Column, TableSource, text_table};
 use crate::model::compare::{Cell, CompareMode, Comparison, LEGEND, MatrixTable, OutcomeTable};
 use crate::model::document::Document;
@@ -316,17 +315,6 @@ fn compare_table(catalog: &Catalog, cmp: &Comparison, rows: &[usize], width: usi
     out
 }
 
-fn names(list: &[NamedPermission]) -> String {
-    if list.is_empty() {
-        "none".into()
-    } else {
-        list.iter()
-            .map(|n| format!("{} ({}, {})", claim_label(&n.permission), n.api, n.kind))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 fn summary_blocks(catalog: &Catalog, cmp: &Comparison, d: &mut Document) {
     d.heading(2, "Summary");
     let header = vec![
@@ -364,7 +352,11 @@ fn summary_blocks(catalog: &Catalog, cmp: &Comparison, d: &mut Document) {
     d.table(header, rows);
     d.list(cmp.sentences(catalog));
     for p in &cmp.profiles {
-        d.para(format!("{} — Critical: {}", p.product, names(&p.critical)));
+        d.para(format!(
+            "{} — Critical: {}",
+            p.product,
+            NamedPermission::list(&p.critical)
+        ));
     }
 }
 

@@ -104,17 +104,6 @@ fn phase_documented(catalog: &Catalog, rows: &[usize], phase: Phase) -> bool {
     })
 }
 
-fn named_list(list: &[NamedPermission]) -> String {
-    if list.is_empty() {
-        "none".into()
-    } else {
-        list.iter()
-            .map(|n| format!("{} ({}, {})", claim_label(&n.permission), n.api, n.kind))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 /// The "recovery only" line: the permissions whose rows serve recovery and
 /// nothing else, those resting on derived phases marked `*`; "no phases
 /// stated" when the document gives no phase for any row (never "none").
@@ -288,8 +277,11 @@ fn profile_blocks(catalog: &Catalog, f: &ProductFacts, out: &mut Vec<Block>) {
     out.push(Block::Heading(3, "Risk profile".into()));
     out.push(Block::Fields(vec![
         ("Counts by level".into(), counts_line(&f.profile)),
-        ("Critical".into(), named_list(&f.profile.critical)),
-        ("Tenant-wide write".into(), named_list(&f.profile.tenant_wide_write)),
+        ("Critical".into(), NamedPermission::list(&f.profile.critical)),
+        (
+            "Tenant-wide write".into(),
+            NamedPermission::list(&f.profile.tenant_wide_write),
+        ),
         (
             "Needed only for recovery (grantable just in time)".into(),
             recovery_line(catalog, &f.rows),

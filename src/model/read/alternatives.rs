@@ -15,7 +15,7 @@ use crate::model::text;
 use serde::Deserialize;
 
 /// Longest text field, in characters.
-const MAX_TEXT: usize = 4096;
+use crate::model::read::limits::MAX_TEXT_CHARS as MAX_TEXT;
 /// The placeholders a hardening step's text may use.
 const PLACEHOLDERS: [&str; 4] = ["{app}", "{permissions}", "{outcomes}", "{consent_by}"];
 
@@ -264,10 +264,7 @@ fn check_prose(value: &str, path: &[Step<'static>]) -> Checked {
     if value.trim().is_empty() {
         return Err(Fault::new(path.to_vec(), "must not be empty"));
     }
-    if value.chars().count() > MAX_TEXT {
-        return Err(Fault::new(path.to_vec(), format!("longer than {MAX_TEXT} characters")));
-    }
-    Ok(())
+    Fault::check_text(value, path, MAX_TEXT)
 }
 
 /// Prose whose `{...}` placeholders must be among [`PLACEHOLDERS`].
@@ -355,12 +352,7 @@ fn check_claim(
 
 /// Checks what serde cannot. `base` is the book a reviewer's file is layered on.
 fn check(doc: &Doc, base: Option<&AlternativeBook>) -> Checked {
-    if doc.version != 1 {
-        return Err(Fault::new(
-            vec![Step::key("version")],
-            format!("unsupported version {} (this permscope reads version 1)", doc.version),
-        ));
-    }
+    Fault::check_version(doc.version)?;
     if let Some(d) = &doc.description {
         check_prose(d, &[Step::key("description")])?;
     }

@@ -8,7 +8,6 @@ use crate::model::paths::{
 use crate::model::permission::PermissionKind;
 use crate::model::read::ReadError;
 use crate::model::read::json::{self, Fault, Step, join};
-use crate::model::text;
 use serde::Deserialize;
 
 use crate::model::read::limits::MAX_TEXT_CHARS as MAX_TEXT;
@@ -201,20 +200,9 @@ struct EdgeDoc {
     source: String,
 }
 
+/// A free text of the model: see [`Fault::check_text`].
 fn check_text(value: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> {
-    if let Some(n) = crate::model::read::limits::over(value, MAX_TEXT) {
-        return Err(Fault::new(
-            path.to_vec(),
-            crate::model::read::limits::too_long(n, MAX_TEXT),
-        ));
-    }
-    if let Some((i, c, why)) = text::find_unsafe(value) {
-        return Err(Fault::new(
-            path.to_vec(),
-            format!("text contains {why} (U+{:04X}) at character {}", u32::from(c), i + 1),
-        ));
-    }
-    Ok(())
+    Fault::check_text(value, path, MAX_TEXT)
 }
 
 fn check_prose(value: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> {
@@ -261,12 +249,7 @@ fn check_id(value: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> {
 /// the model a reviewer's file is layered on (`layered`); a complete file is
 /// checked against an empty one.
 fn check(doc: &ModelDoc, base: &Definitions, layered: bool) -> Result<(), Fault<'static>> {
-    if doc.version != 1 {
-        return Err(Fault::new(
-            vec![Step::key("version")],
-            format!("unsupported version {} (this permscope reads version 1)", doc.version),
-        ));
-    }
+    Fault::check_version(doc.version)?;
     if let Some(s) = &doc.schema {
         check_text(s, &[Step::key("$schema")])?;
     }

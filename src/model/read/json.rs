@@ -82,6 +82,34 @@ impl<'a> Fault<'a> {
             self.message,
         )
     }
+
+    /// Checks a data file's format version: permscope reads version 1.
+    pub fn check_version(version: u32) -> Result<(), Fault<'static>> {
+        if version == 1 {
+            return Ok(());
+        }
+        Err(Fault::new(
+            vec![Step::key("version")],
+            format!("unsupported version {version} (this permscope reads version 1)"),
+        ))
+    }
+
+    /// Checks a free text of a data file: at most `max` characters, and none
+    /// that could disturb a terminal or hide what it says (control
+    /// characters, bidirectional overrides, zero-width characters: one
+    /// definition of "unsafe", `text::find_unsafe`, for every file).
+    pub fn check_text(value: &str, path: &[Step<'static>], max: usize) -> Result<(), Fault<'static>> {
+        if let Some(n) = crate::model::read::limits::over(value, max) {
+            return Err(Fault::new(path.to_vec(), crate::model::read::limits::too_long(n, max)));
+        }
+        if let Some((i, c, why)) = crate::model::text::find_unsafe(value) {
+            return Err(Fault::new(
+                path.to_vec(),
+                format!("text contains {why} (U+{:04X}) at character {}", u32::from(c), i + 1),
+            ));
+        }
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------

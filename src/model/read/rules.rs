@@ -141,12 +141,7 @@ impl LevelsDoc {
 const ACCESS_NAMES: [&str; 4] = ["basic", "read", "write", "manage"];
 
 fn compile(doc: BookDoc) -> Result<Layer, Fault<'static>> {
-    if doc.version != 1 {
-        return Err(Fault::new(
-            vec![Step::key("version")],
-            format!("unsupported version {} (this permscope reads version 1)", doc.version),
-        ));
-    }
+    Fault::check_version(doc.version)?;
     if let Some(schema) = &doc.schema {
         check_text(schema, &[Step::key("$schema")])?;
     }
@@ -473,23 +468,9 @@ fn level_table(doc: &LevelsDoc, path: &[Step<'static>]) -> Result<[RiskLevel; 4]
     Ok(table)
 }
 
-/// Refuses text that could disturb a terminal or hide what it says: control
-/// characters, bidirectional overrides and zero-width characters.
+/// A free text of the rules: see [`Fault::check_text`].
 fn check_text(text: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> {
-    if let Some(n) = crate::model::read::limits::over(text, MAX_TEXT) {
-        return Err(Fault::new(
-            path.to_vec(),
-            crate::model::read::limits::too_long(n, MAX_TEXT),
-        ));
-    }
-    // The same rule as product files: one definition of "unsafe".
-    match crate::model::text::find_unsafe(text).map(|(_, c, _)| c) {
-        Some(c) => Err(Fault::new(
-            path.to_vec(),
-            format!("contains the invisible or control character U+{:04X}", u32::from(c)),
-        )),
-        None => Ok(()),
-    }
+    Fault::check_text(text, path, MAX_TEXT)
 }
 
 /// A resource name, permission name or name pattern: short, plain text.
