@@ -281,3 +281,35 @@ fn the_least_privilege_preset_copies_a_manifest_that_audits_back_as_what_it_remo
     }
     assert!(audit::summary(&result).contains(&format!("{} granted, narrower than documented", added.len())));
 }
+
+/// A reviewer's alternatives file (the global `--alternatives`, carried by the
+/// catalog) is what the explorer's detail pane advises from.
+#[test]
+fn the_explorer_advises_from_the_reviewers_alternatives() {
+    let mut catalog = bundled();
+    catalog
+        .alternatives
+        .layer_json(
+            r#"{"version": 1, "alternatives": [{"api": "Microsoft Graph", "type": "application", "permission": "Mail.ReadWrite",
+                "instead": [{"permission": "Mail.ReadBasic.All", "gives_up": "message bodies and attachments",
+                             "fits_when": "our review says the vendor only lists messages", "source": "ticket 42"}]}]}"#,
+            "mine.json",
+        )
+        .unwrap();
+    let row = row_of(&catalog, "gitprotect", "Xopero ONE MS365 PRO", "Mail.ReadWrite");
+    let mut app = App::new(catalog);
+    go_to(&mut app, row);
+    let text = detail(&app);
+    assert!(text.contains("Mail.ReadBasic.All"), "{text}");
+    assert!(
+        text.contains("our review says the vendor only lists messages"),
+        "{text}"
+    );
+    // The bundled ones for that permission are replaced, as the file format says.
+    let bundled_text = {
+        let mut app = App::new(bundled());
+        go_to(&mut app, row);
+        detail(&app)
+    };
+    assert!(!bundled_text.contains("our review says"), "{bundled_text}");
+}
