@@ -114,7 +114,11 @@ fn misspelling_note(app: &App, view: &CatalogView) -> Option<String> {
     if text.chars().count() < 4 || text.contains(char::is_whitespace) || !text.contains(['.', '_']) {
         return None;
     }
-    if view.visible.iter().any(|&i| view.rows[i].name.eq_ignore_ascii_case(text)) {
+    if view
+        .visible
+        .iter()
+        .any(|&i| view.rows[i].name.eq_ignore_ascii_case(text))
+    {
         return None;
     }
     let catalog = &app.catalog;
