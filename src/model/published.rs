@@ -412,7 +412,13 @@ fn json_array(catalog: &Catalog, rows: &[Published], shown: &[usize]) -> String 
     let objects = |part: &[usize]| {
         let mut out = String::with_capacity(part.len() * 1600);
         for &i in part {
-            let one = crate::model::text::json_pretty(&row_json(catalog, &rows[i]));
+            let value = row_json(catalog, &rows[i]);
+            // `json_pretty` checks every character for one to escape; text of
+            // printable ASCII and line breaks (all but a dozen rows) has none.
+            let one = match serde_json::to_string_pretty(&value) {
+                Ok(raw) if raw.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)) => raw,
+                _ => crate::model::text::json_pretty(&value),
+            };
             out.push_str("  ");
             for (n, line) in one.split('\n').enumerate() {
                 if n > 0 {
