@@ -32,7 +32,7 @@ struct Shot {
     setup: fn(&mut App) -> anyhow::Result<()>,
 }
 
-const SHOTS: [Shot; 8] = [
+const SHOTS: [Shot; 9] = [
     Shot {
         name: "explorer",
         size: (120, 36),
@@ -77,6 +77,12 @@ const SHOTS: [Shot; 8] = [
         size: (140, 44),
         theme: Theme::colour,
         setup: compare_nakivo_and_express,
+    },
+    Shot {
+        name: "catalog",
+        size: (140, 44),
+        theme: Theme::colour,
+        setup: catalog_mail_scopes,
     },
     Shot {
         name: "mono-narrow",
@@ -168,6 +174,38 @@ fn compare_nakivo_and_express(app: &mut App) -> anyhow::Result<()> {
     app.update(Action::PickerAccept);
     if app.compare.is_none() {
         bail!("the compare view did not open");
+    }
+    Ok(())
+}
+
+/// The catalog mode (`M`): Microsoft Graph's application permissions matching
+/// `mail`, Mail.ReadBasic.All and Mail.Send selected from scratch, the cursor
+/// on Mail.Send (which no bundled vendor asks for).
+fn catalog_mail_scopes(app: &mut App) -> anyhow::Result<()> {
+    app.update(Action::OpenCatalog);
+    app.update(Action::CycleType);
+    app.update(Action::OpenFilter);
+    for c in "mail".chars() {
+        app.update(Action::InputChar(c));
+    }
+    app.update(Action::AcceptFilter);
+    for name in ["Mail.ReadBasic.All", "Mail.Send"] {
+        let view = app.catalog_view.as_ref().context("the catalog mode did not open")?;
+        let at = view
+            .visible
+            .iter()
+            .position(|&i| view.rows[i].name == name && app.catalog.apis[view.rows[i].api].short == "Graph")
+            .with_context(|| format!("{name} is not among the catalog's rows for `mail`"))?;
+        app.update(Action::MoveTop);
+        for _ in 0..at {
+            app.update(Action::MoveDown);
+        }
+        app.update(Action::ToggleSelect);
+    }
+    // Space moved on: back to Mail.Send.
+    app.update(Action::MoveUp);
+    if app.selection.len() != 2 {
+        bail!("selecting two catalog rows gave {}", app.selection.len());
     }
     Ok(())
 }

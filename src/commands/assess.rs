@@ -55,7 +55,8 @@ pub fn run(
     let api_index = catalog.apis.iter().position(|a| a.matches_loose(api));
     let api_name = api_index.map_or(api.to_string(), |i| catalog.apis[i].name.clone());
     let mut list = Vec::new();
-    let mut unknown = 0;
+    // One sentence per name Microsoft does not publish, said before any rating.
+    let mut unknowns: Vec<String> = Vec::new();
     for name in permissions {
         let name = name.trim();
         // The catalog's spelling when only case differs: that is what gets granted.
@@ -65,26 +66,32 @@ pub fn run(
             Some(published::Lookup::Unknown { suggestions }) => (name.to_string(), false, suggestions.clone()),
             None => (name.to_string(), false, Vec::new()),
         };
-        if !known {
-            unknown += 1;
-        }
         let mut rating = catalog.risk.rate(&api_name, kind, &name);
-        let note = match (known, api_index) {
+        // What the reader is told first (`unknown`), and the reason that marks
+        // the rating as a guess wherever the rating goes (text and JSON).
+        let unknown_line = match (known, api_index) {
             (true, _) => None,
             (false, Some(i)) => {
-                let mut s = published::unknown_sentence(catalog, i, kind, &name, &suggestions);
-                if !s.ends_with('?') {
-                    s.push('.');
-                }
-                s.push_str(" The rating below is a guess by permscope's general rules from the name alone.");
-                Some(s)
+                rating.reasons.insert(
+                    0,
+                    format!(
+                        "A guess by permscope's general rules from the name alone: Microsoft publishes no permission `{name}` for {api_name} ({kind})."
+                    ),
+                );
+                Some(published::unknown_sentence(catalog, i, kind, &name, &suggestions))
             }
-            (false, None) => Some(format!(
-                "`{api}` is not a resource permscope knows, so nothing is known of `{name}`; the rating below is a guess from the name alone."
-            )),
+            (false, None) => {
+                rating.reasons.insert(
+                    0,
+                    format!("A guess by permscope's general rules from the name alone: `{api}` is not a resource permscope knows."),
+                );
+                Some(format!(
+                    "`{api}` is not a resource permscope knows (use graph, exchange, sharepoint, devops or a full name), so nothing is known of `{name}`"
+                ))
+            }
         };
-        if let Some(n) = &note {
-            rating.reasons.insert(0, n.clone());
+        if let Some(line) = unknown_line {
+            unknowns.push(line);
         }
         let fact = api_index.and_then(|i| catalog.microsoft.get(&catalog.apis[i].app_id, kind, &name));
         let askers: Vec<String> = catalog
@@ -95,10 +102,13 @@ pub fn run(
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        let operations = api_index.map(|i| published::operations_summary(catalog, i, kind, &name));
+        // A name Microsoft does not publish grants nothing its map could list.
+        let operations = api_index
+            .filter(|_| known)
+            .map(|i| published::operations_summary(catalog, i, kind, &name));
         list.push((name, known, suggestions, rating, fact, askers, operations));
     }
-    let code = if unknown == 0 {
+    let code = if unknowns.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -124,6 +134,13 @@ pub fn run(
         writeln!(out, "{}", crate::model::text::json_pretty(&arr))?;
         return Ok(code);
     }
+    for line in &unknowns {
+        let end = if line.ends_with('?') { "" } else { "." };
+        say(out, &format!("unknown: {line}{end}"))?;
+    }
+    if !unknowns.is_empty() {
+        writeln!(out)?;
+    }
     for (name, known, _, rating, _fact, askers, operations) in &list {
         say(
             out,
@@ -134,7 +151,7 @@ pub fn run(
                 truncate(name, 80),
                 api_name,
                 kind,
-                if *known { "" } else { "  UNKNOWN NAME" }
+                if *known { "" } else { "  GUESS: NOT A PUBLISHED NAME" }
             ),
         )?;
         for reason in &rating.reasons {

@@ -106,16 +106,17 @@ pub fn run(
             }
         }
         suggestions.truncate(3);
-        let on = if apis.len() == catalog.apis.len() {
-            "any of the resources permscope covers".to_string()
-        } else {
-            apis.iter()
-                .map(|&a| catalog.apis[a].name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+        // Name every resource and kind looked at: "Microsoft Graph or Azure
+        // DevOps (application or delegated)".
+        let names: Vec<&str> = apis.iter().map(|&a| catalog.apis[a].name.as_str()).collect();
+        let on = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => names.concat(),
         };
-        let mut msg =
-            format!("`{wanted}` is not a permission Microsoft publishes for {on}, and no loaded product asks for it");
+        let kinds = kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ");
+        let mut msg = format!(
+            "`{wanted}` is not a permission Microsoft publishes for {on} ({kinds}), and no loaded product asks for it"
+        );
         if suggestions.is_empty() {
             msg.push_str("; no published name is close to it");
         } else {
