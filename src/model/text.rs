@@ -541,8 +541,33 @@ impl<W: std::io::Write> Neutral<W> {
         }
     }
 
+    /// Writes `text` with its unsafe characters escaped as
+    /// [`neutralise_keeping_lines`] does, straight from `text`: the clean
+    /// stretches between them are written as they are, with no copy.
     fn write_text(&mut self, text: &str) -> std::io::Result<()> {
-        self.inner.write_all(neutralise_keeping_lines(text).as_bytes())
+        let bytes = text.as_bytes();
+        let (mut from, mut i) = (0, 0);
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                // ASCII: printable, a tab or a line break passes.
+                if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
+                    i += 1;
+                    continue;
+                }
+            }
+            // (`i` is at a character boundary: ASCII bytes are skipped one by
+            // one and other characters whole.)
+            let c = text[i..].chars().next().unwrap_or('\u{fffd}');
+            let len = c.len_utf8();
+            if unsafe_reason(c).is_some() {
+                self.inner.write_all(&bytes[from..i])?;
+                write!(self.inner, "\\u{{{:x}}}", c as u32)?;
+                from = i + len;
+            }
+            i += len;
+        }
+        self.inner.write_all(&bytes[from..])
     }
 }
 
@@ -558,14 +583,23 @@ impl<W: std::io::Write> std::io::Write for Neutral<W> {
             self.inner.write_all(buf)?;
             return Ok(buf.len());
         }
-        // Fast path: printable ASCII, tabs and line breaks go straight through.
-        if self.pending.is_empty()
-            && buf
-                .iter()
-                .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
-        {
-            self.inner.write_all(buf)?;
-            return Ok(buf.len());
+        if self.pending.is_empty() {
+            // Most writes are whole UTF-8 text: checked where they are.
+            match std::str::from_utf8(buf) {
+                Ok(text) => {
+                    self.write_text(text)?;
+                    return Ok(buf.len());
+                }
+                // An incomplete character at the end waits for the next write.
+                Err(e) if e.error_len().is_none() => {
+                    let (text, rest) = buf.split_at(e.valid_up_to());
+                    // (Valid up to there, as from_utf8 said.)
+                    self.write_text(&String::from_utf8_lossy(text))?;
+                    self.pending = rest.to_vec();
+                    return Ok(buf.len());
+                }
+                Err(_) => {}
+            }
         }
         self.pending.extend_from_slice(buf);
         let bytes = std::mem::take(&mut self.pending);
@@ -763,6 +797,26 @@ mod tests {
             distinct_parts(&["Lets the app", "Lets the app read"]),
             ["…app", "…app read"]
         );
+    }
+
+    #[test]
+    fn the_door_writes_what_neutralising_the_whole_text_gives_however_it_is_cut() {
+        use std::io::Write;
+        let text = "Mail.Read — “read” é\tok\n\u{1b}[31mred\u{202e}gnp.exe\u{85}\u{200b}end…\r\n";
+        let want = neutralise_keeping_lines(text).into_owned();
+        let bytes = text.as_bytes();
+        for a in 0..=bytes.len() {
+            for b in a..=bytes.len() {
+                let mut out = Vec::new();
+                {
+                    let mut door = Neutral::new(&mut out);
+                    door.write_all(&bytes[..a]).unwrap();
+                    door.write_all(&bytes[a..b]).unwrap();
+                    door.write_all(&bytes[b..]).unwrap();
+                }
+                assert_eq!(String::from_utf8(out).unwrap(), want, "cut at {a} and {b}");
+            }
+        }
     }
 
     #[test]
