@@ -592,3 +592,32 @@ mod event_loop {
         assert_eq!(outcome.frames, 3, "a frame before, one after fg, one for the keys");
     }
 }
+
+/// The detail pane names the first API operations a Graph permission grants,
+/// after their count; `o` lists them all.
+#[test]
+fn the_detail_pane_names_the_first_operations_and_o_lists_them_all() {
+    let mut a = app();
+    // (The pane wraps: read its words.)
+    let words = |s: &str| s.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = words(&screen(&a, Theme::mono(), 120, 80));
+    let at = s.find("API operations: grants").unwrap_or_else(|| panic!("{s}"));
+    let line = &s[at..];
+    let first = line.find("; ").expect("the first operations after the count");
+    assert!(line[..first].contains("least privileged for"), "{line}");
+    assert!(
+        ["GET /", "POST /", "PATCH /", "PUT /", "DELETE /"]
+            .iter()
+            .any(|m| line[first + 2..].starts_with(m)),
+        "{line}"
+    );
+    assert!(line.contains("more (o lists them all)"), "{line}");
+    a.update(Action::ToggleOperations);
+    let s = screen(&a, Theme::mono(), 120, 200);
+    assert!(!words(&s).contains("(o lists them all)"), "{s}");
+    let listed = s
+        .lines()
+        .filter(|l| ["│   GET /", "│   POST /", "│   PATCH /"].iter().any(|m| l.contains(m)))
+        .count();
+    assert!(listed > 3, "{s}");
+}

@@ -44,9 +44,25 @@ fn permission_lines(
         Span::raw(format!("  {} · {kind}", catalog.apis[api].name)),
     ])];
     let ops = published::operation_lines(catalog, api, kind, name);
+    // How many operations the line names before `o` lists them all.
+    const FIRST: usize = 3;
     for mut f in describe::permission_facts(catalog, api, kind, name, rating) {
         if f.label == "API operations" && !ops.is_empty() {
-            f.value.push_str(if all_operations { ":" } else { " (o lists them)" });
+            if all_operations {
+                f.value.push(':');
+            } else {
+                // As the issue put it: the count, then the first operations.
+                let first: Vec<&str> = ops
+                    .iter()
+                    .take(FIRST)
+                    .map(|o| o.trim_end_matches("  (least privileged)"))
+                    .collect();
+                f.value.push_str(&format!("; {}", first.join(", ")));
+                if ops.len() > FIRST {
+                    f.value
+                        .push_str(&format!(", … and {} more (o lists them all)", ops.len() - FIRST));
+                }
+            }
         }
         out.push(fact_line(theme, "", &f));
         if f.label == "risk" {

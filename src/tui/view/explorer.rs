@@ -85,7 +85,7 @@ pub(super) fn table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, vie
             "No data loaded.".to_string()
         } else {
             format!(
-                "No rows match. {} rows are hidden by the filters: press x to clear them, or Backspace to shorten the search.",
+                "No rows match. {} rows are hidden by the filters: press x to clear them, or Backspace to shorten the search. A permission no loaded product asks for is in Microsoft's catalog: press M.",
                 app.hidden()
             )
         };
