@@ -1,5 +1,5 @@
 //! Small pieces every view uses: the view state kept between frames, a
-//! centred popup area and an empty line.
+//! centred popup area, a scrollable overlay and an empty line.
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::Line;
@@ -47,4 +47,33 @@ pub fn split_body(area: Rect, lines: usize) -> (Rect, Rect) {
             .split(area);
         (parts[0], parts[1])
     }
+}
+
+/// A scrollable panel over the screen (help, the problems list): cleared,
+/// framed, titled, its lines wrapped and scrolled by `scroll`.
+pub fn overlay(
+    frame: &mut ratatui::Frame,
+    area: Rect,
+    title: String,
+    lines: Vec<Line<'static>>,
+    scroll: u16,
+    theme: &crate::tui::theme::Theme,
+) {
+    use ratatui::text::Span;
+    use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+    let rect = centered(area, 112, area.height.saturating_sub(2));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.focus_border())
+                    .title(Span::styled(title, theme.title()))
+                    .padding(ratatui::widgets::Padding::horizontal(1)),
+            )
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        rect,
+    );
 }

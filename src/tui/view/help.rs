@@ -3,11 +3,10 @@
 use crate::tui::app::App;
 use crate::tui::keymap::{Focus, Keymap};
 use crate::tui::theme::Theme;
-use crate::tui::view::blocks::{blank, centered};
+use crate::tui::view::blocks::blank;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 pub(super) fn popup(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, theme: &Theme) {
     let mut lines = Vec::new();
@@ -56,19 +55,12 @@ pub(super) fn popup(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap, t
         "Workloads marked * are derived by permscope, not stated by the vendor.",
         theme.dim(),
     )));
-    let rect = centered(area, 112, area.height.saturating_sub(2));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.focus_border())
-                    .title(Span::styled(" Help — j/k scroll · Esc or ? closes ", theme.title()))
-                    .padding(ratatui::widgets::Padding::horizontal(1)),
-            )
-            .wrap(Wrap { trim: false })
-            .scroll((app.help_scroll, 0)),
-        rect,
+    crate::tui::view::blocks::overlay(
+        frame,
+        area,
+        " Help — j/k scroll · Esc or ? closes ".to_string(),
+        lines,
+        app.help_scroll,
+        theme,
     );
 }

@@ -5,11 +5,9 @@ use crate::model::text::neutralise;
 use crate::tui::app::App;
 use crate::tui::keymap::{Focus, Keymap};
 use crate::tui::theme::Theme;
-use crate::tui::view::blocks::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 pub(super) fn popup(frame: &mut Frame, area: Rect, app: &App, scroll: u16, keymap: &Keymap, theme: &Theme) {
     let mut lines = vec![Line::from(Span::styled(
@@ -30,19 +28,5 @@ pub(super) fn popup(frame: &mut Frame, area: Rect, app: &App, scroll: u16, keyma
         .flat_map(|b| b.keys.iter().map(|k| k.label()))
         .collect();
     let title = format!(" Problems — j/k scroll · {} closes ", keys.join(" or "));
-    let rect = centered(area, 112, area.height.saturating_sub(2));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.focus_border())
-                    .title(Span::styled(title, theme.title()))
-                    .padding(ratatui::widgets::Padding::horizontal(1)),
-            )
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        rect,
-    );
+    crate::tui::view::blocks::overlay(frame, area, title, lines, scroll, theme);
 }
