@@ -542,6 +542,43 @@ mod event_loop {
         }
     }
 
+    /// A multi-line paste from a terminal without bracketed paste: its line
+    /// breaks stay text, so a `q` on its second line does not quit; Enter
+    /// typed on its own still keeps the search and returns to the table.
+    #[test]
+    fn a_line_break_inside_a_pasted_burst_is_text_not_enter() {
+        let enter = Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        let mut burst = vec![key('/')];
+        burst.extend("mail\nq read\r".chars().map(|c| match c {
+            '\n' | '\r' => enter.clone(),
+            c => key(c),
+        }));
+        let (app, outcome, _) = run(false, vec![Message::Events(burst)]);
+        assert_eq!(outcome.exit, Exit::Closed, "the paste did not quit");
+        assert_eq!(app.query.text, "mail q read");
+        // The last line break has nothing after it in the burst: Enter.
+        assert_ne!(app.focus(), Focus::Input);
+    }
+
+    /// The reader hands a long paste over in parts (65,536 keys at most):
+    /// the status counts what was left out of the whole paste.
+    #[test]
+    fn a_paste_read_in_parts_is_counted_whole() {
+        let mut keys = typed(300_000).into_iter();
+        let mut messages = vec![Message::Events(vec![key('/')])];
+        loop {
+            let part: Vec<Event> = keys.by_ref().take(65_536).collect();
+            if part.is_empty() {
+                break;
+            }
+            messages.push(Message::Events(part));
+        }
+        assert!(messages.len() > 4);
+        let (app, _, _) = run(false, messages);
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.contains("299800 more were left out"), "{status}");
+    }
+
     #[test]
     fn a_bracketed_paste_is_one_event_and_its_lines_become_spaces() {
         let paste = "Mail.Read\r\nUser.Read\tall\n".repeat(20_000);

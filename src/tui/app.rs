@@ -85,6 +85,9 @@ pub struct App {
     pub problems: Vec<String>,
     /// The list of problems, when open, and its scroll.
     pub problems_open: Option<u16>,
+    /// Characters left out of the search since it last took one: a paste
+    /// that arrives in several parts is counted whole.
+    left_out: usize,
 }
 
 impl App {
@@ -131,6 +134,7 @@ impl App {
             selected_hidden: 0,
             problems: Vec::new(),
             problems_open: None,
+            left_out: 0,
         };
         // The first screen shows everything: no need to wait for a worker.
         // Kept with the recent results, so that going back to it is instant.
@@ -791,9 +795,14 @@ impl App {
             room -= 1;
             added += 1;
         }
+        if added > 0 {
+            self.left_out = 0;
+        }
+        self.left_out += left_out;
         if left_out > 0 {
             self.status = Some(format!(
-                "The search holds at most {MAX_SEARCH_CHARS} characters: {left_out} more were left out"
+                "The search holds at most {MAX_SEARCH_CHARS} characters: {} more were left out",
+                self.left_out
             ));
         }
         if added > 0 { self.refilter() } else { Vec::new() }

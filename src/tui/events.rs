@@ -29,6 +29,15 @@ pub fn apply_burst(app: &mut App, keymap: &Keymap, events: &mut VecDeque<Event>)
             typed.push(c);
             continue;
         }
+        // A line break inside the search's burst, with more text right after
+        // it, is a multi-line paste from a terminal without bracketed paste,
+        // not a reviewer pressing Enter (nobody types the next key within the
+        // same millisecond): it stays text, so that the rest of the paste does
+        // not run as commands (a `q` in it would quit).
+        if action == Action::AcceptFilter && !typed.is_empty() && starts_with_text(app, keymap, events) {
+            typed.push(' ');
+            continue;
+        }
         if !typed.is_empty() {
             effects.extend(app.update(Action::InputText(std::mem::take(&mut typed))));
         }
@@ -43,4 +52,12 @@ pub fn apply_burst(app: &mut App, keymap: &Keymap, events: &mut VecDeque<Event>)
         effects.extend(app.update(Action::InputText(typed)));
     }
     effects
+}
+
+/// True when the next event of the burst is a character typed into the search.
+fn starts_with_text(app: &App, keymap: &Keymap, events: &VecDeque<Event>) -> bool {
+    match events.front() {
+        Some(Event::Key(key)) => matches!(keymap.action_for(key, app.focus()), Some(Action::InputChar(_))),
+        _ => false,
+    }
 }
