@@ -288,8 +288,7 @@ fn the_least_privilege_preset_copies_a_manifest_that_audits_back_as_what_it_remo
 fn the_explorer_advises_from_the_reviewers_alternatives() {
     let mut catalog = bundled();
     catalog
-        .alternatives
-        .layer_json(
+        .layer_alternatives(
             r#"{"version": 1, "alternatives": [{"api": "Microsoft Graph", "type": "application", "permission": "Mail.ReadWrite",
                 "instead": [{"permission": "Mail.ReadBasic.All", "gives_up": "message bodies and attachments",
                              "fits_when": "our review says the vendor only lists messages", "source": "ticket 42"}]}]}"#,

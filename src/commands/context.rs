@@ -230,7 +230,7 @@ pub fn load_catalog(global: &Global) -> anyhow::Result<(Catalog, LoadReport)> {
     }
     if let Some(path) = &global.alternatives {
         let text = crate::model::read::file::read_text(path)?;
-        catalog.alternatives.layer_json(&text, &path.display().to_string())?;
+        catalog.layer_alternatives(&text, &path.display().to_string())?;
     }
     for path in &global.catalogs {
         let export = crate::model::read::grants::read_export_file(path)?;

@@ -1,14 +1,13 @@
 //! `permscope report`: the procurement report, the decision document.
 
 use crate::commands::context::{AppArg, Global, choice, products};
-use crate::model::advise::AlternativeBook;
 use crate::model::catalog::Catalog;
 use crate::model::decision::inputs::{FileUse, sha256_hex, shell_quote};
-use crate::model::decision::{Clock, Knowledge, Made, ReportFormat, ReportOptions, parse_decisions};
+use crate::model::decision::{Clock, Made, ReportFormat, ReportOptions, parse_decisions};
 use crate::model::product::Origin;
 use clap::Args;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// A procurement report for one or more products (Markdown or HTML).
@@ -31,9 +30,6 @@ pub struct ReportArgs {
     /// Who reviewed it, as the report names them.
     #[arg(long, value_name = "NAME")]
     pub reviewer: Option<String>,
-    /// A reviewer's alternatives file, layered on the bundled one (as for `advise`).
-    #[arg(long = "alternatives", value_name = "FILE")]
-    pub alternatives: Option<PathBuf>,
 }
 
 /// When the report is made: `SOURCE_DATE_EPOCH` (seconds since 1970, for a
@@ -80,12 +76,7 @@ fn file_use(role: &str, path: &Path) -> anyhow::Result<FileUse> {
 }
 
 /// Every reviewer's file and product file the run loaded.
-fn files_in_use(
-    catalog: &Catalog,
-    chosen: &[usize],
-    global: &Global,
-    args: &ReportArgs,
-) -> anyhow::Result<Vec<FileUse>> {
+fn files_in_use(catalog: &Catalog, chosen: &[usize], global: &Global) -> anyhow::Result<Vec<FileUse>> {
     let mut files = Vec::new();
     for (i, p) in catalog.products.iter().enumerate() {
         if let Origin::File(path) = &p.origin {
@@ -106,7 +97,7 @@ fn files_in_use(
     for path in &global.catalogs {
         files.push(file_use("reviewer's catalog (--catalog)", path)?);
     }
-    if let Some(path) = &args.alternatives {
+    if let Some(path) = &global.alternatives {
         files.push(file_use("reviewer's alternatives (--alternatives)", path)?);
     }
     Ok(files)
@@ -117,13 +108,6 @@ pub fn run(catalog: &Catalog, args: &ReportArgs, global: &Global, out: &mut dyn 
     let chosen = products(catalog, &args.products)?;
     let apps = args.app.resolve(catalog, &chosen)?;
     let decisions = parse_decisions(catalog, &chosen, &args.decisions)?;
-    let mut knowledge = Knowledge::bundled();
-    if let Some(path) = &args.alternatives {
-        let text = crate::model::read::file::read_text(path)?;
-        let mut book = AlternativeBook::bundled();
-        book.layer_json(&text, &path.display().to_string())?;
-        knowledge.alternatives = book;
-    }
     let (generated, clock) = clock()?;
     let options = ReportOptions {
         apps,
@@ -133,10 +117,10 @@ pub fn run(catalog: &Catalog, args: &ReportArgs, global: &Global, out: &mut dyn 
             generated: Some(generated),
             clock,
             command_line: Some(command_line()),
-            files: files_in_use(catalog, &chosen, global, args)?,
+            files: files_in_use(catalog, &chosen, global)?,
         },
     };
-    let text = crate::model::decision::render(catalog, &chosen, &options, &knowledge, args.format);
+    let text = crate::model::decision::render(catalog, &chosen, &options, args.format);
     out.write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -112,9 +112,10 @@ pub struct Catalog {
     /// What a whole permission set can reach (`data/capabilities.json`, with
     /// a reviewer's `--model` file on top): read by `paths::power`.
     pub capabilities: CapabilityModel,
-    /// Narrower alternatives to permissions (`data/alternatives.json`, with a
-    /// reviewer's `--alternatives` file on top): read by `advise`.
-    pub alternatives: AlternativeBook,
+    /// Narrower alternatives to permissions: a reviewer's `--alternatives`
+    /// file layered on `data/alternatives.json`, or `None` for the bundled
+    /// ones, read only when advice is asked for ([`Catalog::alternatives`]).
+    alternatives: Option<AlternativeBook>,
     /// How many distinct permissions (API, kind, claim) the rows ask for: a
     /// permission's slot numbers it.
     slot_count: u32,
@@ -136,6 +137,20 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The alternatives advice is computed from: the bundled ones, with the
+    /// reviewer's layer when one was given.
+    pub fn alternatives(&self) -> AlternativeBook {
+        self.alternatives.clone().unwrap_or_else(AlternativeBook::bundled)
+    }
+
+    /// Layers a reviewer's alternatives file on the bundled ones (errors
+    /// located in `origin`).
+    pub fn layer_alternatives(&mut self, text: &str, origin: &str) -> Result<(), ReadError> {
+        self.alternatives
+            .get_or_insert_with(AlternativeBook::bundled)
+            .layer_json(text, origin)
+    }
+
     /// An empty catalog with the bundled APIs, Microsoft's catalog and the rules.
     pub fn empty() -> Catalog {
         let file: ApisFile = serde_json::from_str(include_str!("../../data/apis.json"))
@@ -157,7 +172,7 @@ impl Catalog {
             workload_rules: WorkloadRules::bundled(),
             risk: RiskBook::bundled(),
             capabilities: CapabilityModel::bundled(),
-            alternatives: AlternativeBook::bundled(),
+            alternatives: None,
             slot_count: 0,
             slot_index: HashMap::new(),
             row_slot: Vec::new(),

@@ -386,11 +386,5 @@ pub fn report_apps(catalog: &Catalog, products: &[usize], apps: &[AppRef], forma
         apps: apps.to_vec(),
         ..Default::default()
     };
-    crate::model::decision::render(
-        catalog,
-        products,
-        &options,
-        &crate::model::decision::Knowledge::bundled(),
-        format,
-    )
+    crate::model::decision::render(catalog, products, &options, format)
 }

@@ -21,7 +21,7 @@ pub mod summary;
 
 pub use inputs::{Clock, Decision, DecisionError, FileUse, Made, ReportOptions, Verdict, iso8601_utc, parse_decisions};
 
-use crate::model::advise::{Advisor, AlternativeBook};
+use crate::model::advise::Advisor;
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
 use crate::model::document::{Document, Grid};
@@ -58,35 +58,12 @@ impl Choice for ReportFormat {
     }
 }
 
-/// The knowledge a report is computed with besides the catalog's (its risk
-/// rules and capability model, a reviewer's layers applied by the loader):
-/// the alternatives, a reviewer's layer applied.
-#[derive(Debug, Clone)]
-pub struct Knowledge {
-    pub alternatives: AlternativeBook,
-}
-
-impl Knowledge {
-    /// The bundled alternatives.
-    pub fn bundled() -> Knowledge {
-        Knowledge {
-            alternatives: AlternativeBook::bundled(),
-        }
-    }
-}
-
 /// permscope's version, as the report states it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The report on `products` (catalog indices, in the reviewer's order).
-pub fn render(
-    catalog: &Catalog,
-    products: &[usize],
-    options: &ReportOptions,
-    knowledge: &Knowledge,
-    format: ReportFormat,
-) -> String {
-    let d = document(catalog, products, options, knowledge);
+pub fn render(catalog: &Catalog, products: &[usize], options: &ReportOptions, format: ReportFormat) -> String {
+    let d = document(catalog, products, options);
     match format {
         ReportFormat::Markdown => d.to_markdown(),
         ReportFormat::Html => d.to_html(),
@@ -94,10 +71,10 @@ pub fn render(
 }
 
 /// The report as a document, before rendering.
-pub fn document(catalog: &Catalog, products: &[usize], options: &ReportOptions, knowledge: &Knowledge) -> Document {
-    // The catalog's model: the bundled one with the reviewer's `--model` layered on.
-    let model = &catalog.capabilities;
-    let mut advisor = Advisor::new(knowledge.alternatives.clone(), model.clone());
+pub fn document(catalog: &Catalog, products: &[usize], options: &ReportOptions) -> Document {
+    // The catalog's model and alternatives: the bundled ones with the
+    // reviewer's `--model` and `--alternatives` layered on.
+    let mut advisor = Advisor::of(catalog);
     let all: Vec<ProductFacts> = products
         .iter()
         .map(|&p| {
