@@ -226,7 +226,7 @@ pub fn load_catalog(global: &Global) -> anyhow::Result<(Catalog, LoadReport)> {
     }
     if let Some(path) = &global.model {
         let text = crate::model::read::file::read_text(path)?;
-        catalog.capabilities.layer_json(&text, &path.display().to_string())?;
+        catalog.layer_capabilities(&text, &path.display().to_string())?;
     }
     if let Some(path) = &global.alternatives {
         let text = crate::model::read::file::read_text(path)?;

@@ -110,8 +110,10 @@ pub struct Catalog {
     pub workload_rules: WorkloadRules,
     pub risk: RiskBook,
     /// What a whole permission set can reach (`data/capabilities.json`, with
-    /// a reviewer's `--model` file on top): read by `paths::power`.
-    pub capabilities: CapabilityModel,
+    /// a reviewer's `--model` file on top): read by `paths::power`, compiled
+    /// the first time it is asked for ([`Catalog::capabilities`]), so that
+    /// commands that do not need it do not pay for it.
+    capabilities: std::sync::OnceLock<CapabilityModel>,
     /// Narrower alternatives to permissions: a reviewer's `--alternatives`
     /// file layered on `data/alternatives.json`, or `None` for the bundled
     /// ones, read only when advice is asked for ([`Catalog::alternatives`]).
@@ -137,6 +139,21 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The capability model: the bundled one, with the reviewer's layer when
+    /// one was given.
+    pub fn capabilities(&self) -> &CapabilityModel {
+        self.capabilities.get_or_init(CapabilityModel::bundled)
+    }
+
+    /// Layers a reviewer's capability model file on the bundled one (errors
+    /// located in `origin`).
+    pub fn layer_capabilities(&mut self, text: &str, origin: &str) -> Result<(), ReadError> {
+        let mut model = self.capabilities.take().unwrap_or_else(CapabilityModel::bundled);
+        let layered = model.layer_json(text, origin);
+        self.capabilities = std::sync::OnceLock::from(model);
+        layered
+    }
+
     /// The alternatives advice is computed from: the bundled ones, with the
     /// reviewer's layer when one was given.
     pub fn alternatives(&self) -> AlternativeBook {
@@ -171,7 +188,7 @@ impl Catalog {
             microsoft: MicrosoftCatalog::bundled(),
             workload_rules: WorkloadRules::bundled(),
             risk: RiskBook::bundled(),
-            capabilities: CapabilityModel::bundled(),
+            capabilities: std::sync::OnceLock::new(),
             alternatives: None,
             slot_count: 0,
             slot_index: HashMap::new(),

@@ -53,7 +53,7 @@ impl Advisor {
     /// An advisor with the catalog's alternatives and capability model (a
     /// reviewer's `--alternatives` and `--model` files layered in).
     pub fn of(catalog: &Catalog) -> Advisor {
-        Advisor::new(catalog.alternatives(), catalog.capabilities.clone())
+        Advisor::new(catalog.alternatives(), catalog.capabilities().clone())
     }
 
     /// What may stand in for each documented permission of `product`'s apps

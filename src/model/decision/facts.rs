@@ -58,7 +58,9 @@ impl ProductFacts {
                     .map(|k| Held::new(catalog.apis[k.api].name.clone(), k.kind, k.name.clone()))
                     .collect();
                 let (signed_in, cited) = power::context_of(&catalog.products[product].apps[a]);
-                let reduced = catalog.capabilities.analyse_cited(&held, &signed_in, cited.as_deref());
+                let reduced = catalog
+                    .capabilities()
+                    .analyse_cited(&held, &signed_in, cited.as_deref());
                 AppFacts { advice, reduced }
             })
             .collect();

@@ -91,7 +91,7 @@ pub fn app_analysis(catalog: &Catalog, product: usize, app: usize) -> Analysis {
         Some(def) => {
             let (context, cited) = context_of(def);
             catalog
-                .capabilities
+                .capabilities()
                 .analyse_cited(&held_of(catalog, product, app), &context, cited.as_deref())
         }
         None => nothing(),
@@ -471,7 +471,7 @@ pub fn text_lines(catalog: &Catalog, power: &ProductPower, width: usize) -> Vec<
 /// An outcome's title from the model ("Tenant takeover (Global Administrator)").
 pub fn title(catalog: &Catalog, outcome: &str) -> String {
     catalog
-        .capabilities
+        .capabilities()
         .outcomes()
         .into_iter()
         .find(|o| o.id == outcome)
