@@ -270,22 +270,7 @@ fn check_prose(value: &str, path: &[Step<'static>]) -> Checked {
 /// Prose whose `{...}` placeholders must be among [`PLACEHOLDERS`].
 fn check_template(value: &str, path: &[Step<'static>]) -> Checked {
     check_prose(value, path)?;
-    let mut rest = value;
-    while let Some(open) = rest.find('{') {
-        let tail = &rest[open..];
-        if !PLACEHOLDERS.iter().any(|p| tail.starts_with(p)) {
-            let shown: String = tail.chars().take(16).collect();
-            return Err(Fault::new(
-                path.to_vec(),
-                format!(
-                    "unknown placeholder near `{shown}`: only {} are filled in",
-                    PLACEHOLDERS.join(", ")
-                ),
-            ));
-        }
-        rest = &tail[1..];
-    }
-    Ok(())
+    Fault::check_placeholders(value, path, &PLACEHOLDERS)
 }
 
 /// The resource's app id, or a fault naming the resources there are.

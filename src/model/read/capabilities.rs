@@ -216,22 +216,7 @@ fn check_prose(value: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>
 /// Text with placeholders: only those in `allowed` may appear.
 fn check_template(value: &str, path: &[Step<'static>], allowed: &[&str]) -> Result<(), Fault<'static>> {
     check_prose(value, path)?;
-    let mut rest = value;
-    while let Some(open) = rest.find('{') {
-        let tail = &rest[open..];
-        if !allowed.iter().any(|a| tail.starts_with(a)) {
-            let shown: String = tail.chars().take(16).collect();
-            return Err(Fault::new(
-                path.to_vec(),
-                format!(
-                    "unknown placeholder near `{shown}`: only {} are filled in",
-                    allowed.join(" and ")
-                ),
-            ));
-        }
-        rest = &tail[1..];
-    }
-    Ok(())
+    Fault::check_placeholders(value, path, allowed)
 }
 
 fn check_id(value: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> {

@@ -83,6 +83,28 @@ impl<'a> Fault<'a> {
         )
     }
 
+    /// Checks that the `{...}` placeholders of a text are among `allowed`
+    /// (each written with its braces, `"{app}"`).
+    pub fn check_placeholders(value: &str, path: &[Step<'static>], allowed: &[&str]) -> Result<(), Fault<'static>> {
+        let mut rest = value;
+        while let Some(open) = rest.find('{') {
+            let tail = &rest[open..];
+            if !allowed.iter().any(|a| tail.starts_with(a)) {
+                let shown: String = tail.chars().take(16).collect();
+                let names: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
+                return Err(Fault::new(
+                    path.to_vec(),
+                    format!(
+                        "unknown placeholder near `{shown}`: only {} are filled in",
+                        crate::model::text::and_list(&names)
+                    ),
+                ));
+            }
+            rest = &tail[1..];
+        }
+        Ok(())
+    }
+
     /// Checks a data file's format version: permscope reads version 1.
     pub fn check_version(version: u32) -> Result<(), Fault<'static>> {
         if version == 1 {

@@ -485,19 +485,7 @@ fn check_name(text: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> 
 /// Text that may carry `{api}` and `{permission}` placeholders.
 fn check_template(text: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> {
     check_text(text, path)?;
-    let mut rest = text;
-    while let Some(at) = rest.find('{') {
-        let tail = &rest[at..];
-        if !(tail.starts_with("{api}") || tail.starts_with("{permission}")) {
-            let shown: String = tail.chars().take(16).collect();
-            return Err(Fault::new(
-                path.to_vec(),
-                format!("unknown placeholder near `{shown}`: only {{api}} and {{permission}} are replaced"),
-            ));
-        }
-        rest = &tail[1..];
-    }
-    Ok(())
+    Fault::check_placeholders(text, path, &["{api}", "{permission}"])
 }
 
 fn check_reason(text: &str, path: &[Step<'static>]) -> Result<(), Fault<'static>> {
