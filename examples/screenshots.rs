@@ -428,18 +428,27 @@ fn to_svg(buffer: &Buffer, title: &str) -> String {
                 (false, true) => attrs.push_str(r#" text-decoration="line-through""#),
                 (false, false) => {}
             }
-            let mut text = String::new();
-            for (symbol, _) in cells {
-                // A cell hidden behind a wide character is a reset " ": the wide glyph covers it.
-                escape(if symbol.is_empty() { " " } else { symbol }, &mut text);
+            // One element per stretch between blank cells: renderers that
+            // collapse spaces despite `white-space: pre` would otherwise
+            // spread the letters over the run's whole width.
+            let pieces: Vec<(usize, usize)> = runs(cells, |a, b| (a.0 == " ") == (b.0 == " "))
+                .into_iter()
+                .filter(|&(at, _)| cells[at].0 != " ")
+                .collect();
+            for (at, n) in pieces {
+                let mut text = String::new();
+                for (symbol, _) in &cells[at..at + n] {
+                    // A cell hidden behind a wide character is a reset " ": the wide glyph covers it.
+                    escape(if symbol.is_empty() { " " } else { symbol }, &mut text);
+                }
+                let _ = writeln!(
+                    svg,
+                    r#"<text x="{:.1}" y="{:.1}" textLength="{:.1}" lengthAdjust="spacing"{attrs}>{text}</text>"#,
+                    PAD + (start + at) as f32 * CELL_W,
+                    PAD + y as f32 * CELL_H + BASELINE,
+                    n as f32 * CELL_W
+                );
             }
-            let _ = writeln!(
-                svg,
-                r#"<text x="{:.1}" y="{:.1}" textLength="{:.1}" lengthAdjust="spacing"{attrs}>{text}</text>"#,
-                PAD + start as f32 * CELL_W,
-                PAD + y as f32 * CELL_H + BASELINE,
-                len as f32 * CELL_W
-            );
         }
     }
     let _ = writeln!(svg, "</g>");
