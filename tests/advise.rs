@@ -1166,22 +1166,9 @@ fn advice_table() -> Vec<String> {
 
 #[test]
 fn readme_advice_table_is_the_programs_output() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-    let readme = std::fs::read_to_string(path).unwrap();
-    let start = readme.find("<!-- advice:start").expect("advice:start marker");
-    let end = readme.find("<!-- advice:end -->").expect("advice:end marker");
-    let body_start = start + readme[start..].find('\n').unwrap() + 1;
-    let expected = advice_table();
-    if std::env::var_os("UPDATE_README").is_some() {
-        let updated = format!("{}{}\n{}", &readme[..body_start], expected.join("\n"), &readme[end..]);
-        std::fs::write(path, updated).unwrap();
-        return;
-    }
-    let table: Vec<&str> = readme[body_start..end].lines().collect();
-    assert_eq!(
-        table,
-        expected,
-        "README advice table is stale (UPDATE_README=1 cargo test --test advise readme); expected:\n{}",
-        expected.join("\n")
+    common::readme_block(
+        "advice",
+        &advice_table(),
+        "UPDATE_README=1 cargo test --test advise readme",
     );
 }

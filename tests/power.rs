@@ -668,24 +668,13 @@ fn outcome_table() -> Vec<String> {
 
 #[test]
 fn readme_outcome_table_is_the_programs_output() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-    let readme = std::fs::read_to_string(path).unwrap();
-    let start = readme.find("<!-- outcomes:start").expect("outcomes:start marker");
-    let end = readme.find("<!-- outcomes:end -->").expect("outcomes:end marker");
-    let body_start = start + readme[start..].find('\n').unwrap() + 1;
-    let expected = outcome_table();
-    if std::env::var_os("UPDATE_README").is_some() {
-        let updated = format!("{}{}\n{}", &readme[..body_start], expected.join("\n"), &readme[end..]);
-        std::fs::write(path, updated).unwrap();
-        return;
-    }
-    let table: Vec<&str> = readme[body_start..end].lines().collect();
-    assert_eq!(
-        table,
-        expected,
-        "README outcome table is stale (UPDATE_README=1 cargo test --test power readme); expected:\n{}",
-        expected.join("\n")
+    common::readme_block(
+        "outcomes",
+        &outcome_table(),
+        "UPDATE_README=1 cargo test --test power readme",
     );
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- outcomes:start").expect("outcomes:start marker");
     // The vocabulary is documented: every outcome id appears in the README's prose too.
     for o in OUTCOMES {
         assert!(readme[..start].contains(&format!("`{o}`")), "{o} is not documented");

@@ -105,3 +105,31 @@ pub fn skip_not_installable(why: std::fmt::Arguments<'_>) {
     let _ = writeln!(err, "SKIPPED: {why} (no package registry CI reaches offers it)");
     let _ = err.flush();
 }
+
+/// Holds the README's generated block between `<!-- NAME:start … -->` and
+/// `<!-- NAME:end -->` to `expected` (the program's output): with
+/// UPDATE_README set it is rewritten, else a stale block fails the test,
+/// saying `how` to refresh it.
+pub fn readme_block(name: &str, expected: &[String], how: &str) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let start = readme
+        .find(&format!("<!-- {name}:start"))
+        .unwrap_or_else(|| panic!("{name}:start marker"));
+    let end = readme
+        .find(&format!("<!-- {name}:end -->"))
+        .unwrap_or_else(|| panic!("{name}:end marker"));
+    let body_start = start + readme[start..].find('\n').unwrap() + 1;
+    if std::env::var_os("UPDATE_README").is_some() {
+        let updated = format!("{}{}\n{}", &readme[..body_start], expected.join("\n"), &readme[end..]);
+        std::fs::write(path, updated).unwrap();
+        return;
+    }
+    let block: Vec<&str> = readme[body_start..end].lines().collect();
+    assert_eq!(
+        block,
+        expected,
+        "README {name} block is stale ({how}); expected:\n{}",
+        expected.join("\n")
+    );
+}
