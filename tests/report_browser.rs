@@ -192,6 +192,7 @@ fn unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
+        .replace("&apos;", "'")
         .replace("&amp;", "&")
 }
 
@@ -464,7 +465,72 @@ fn check(slugs: &[&str]) {
         if let Err(e) = printed_whole(&words, &widths, margin, &expected) {
             panic!("{paper}: {e}");
         }
+        let split = split_words(&words, &html);
+        assert!(split.is_empty(), "{paper}: words printed split in two: {split:?}");
     }
+}
+
+/// The words of `text` made of letters only: what lies between anything
+/// that is neither a letter nor a digit, leaving out what holds a digit (a
+/// SHA-256 or a GUID wraps anywhere).
+fn letter_runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
+}
+
+/// The text of an HTML page as it reads: the style left out, a tag a space
+/// (`<wbr>` nothing), the entities it uses decoded.
+fn page_text(html: &str) -> String {
+    let body = html.split("</style>").last().unwrap_or(html);
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        if &rest[open..close] != "<wbr>" {
+            out.push(' ');
+        }
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    unescape(&out)
+}
+
+/// Printed letter runs that are neither a word of the page nor a piece of
+/// one between two camel-case humps (`Consent` of `ReadWriteAndConsentForTeam`,
+/// where a long name may wrap): a word split in two, as `Critica` / `l` in a
+/// narrow Risk column, or `SharePoi` / `nt`. With the word each was cut from.
+fn split_words(words: &[Word], html: &str) -> Vec<(String, String)> {
+    let text = page_text(html);
+    let whole: std::collections::HashSet<&str> = letter_runs(&text).collect();
+    let hump = |w: &[char], i: usize| i == 0 || i == w.len() || (w[i - 1].is_lowercase() && w[i].is_uppercase());
+    let mut out = Vec::new();
+    for w in words {
+        for piece in letter_runs(&w.text) {
+            if whole.contains(piece) {
+                continue;
+            }
+            let p: Vec<char> = piece.chars().collect();
+            let from = whole.iter().find(|word| {
+                let c: Vec<char> = word.chars().collect();
+                (0..=c.len().saturating_sub(p.len())).any(|i| c[i..].starts_with(&p))
+            });
+            let aligned = whole.iter().any(|word| {
+                let c: Vec<char> = word.chars().collect();
+                (0..=c.len().saturating_sub(p.len()))
+                    .any(|i| c[i..].starts_with(&p) && hump(&c, i) && hump(&c, i + p.len()))
+            });
+            if !aligned {
+                out.push((
+                    piece.to_string(),
+                    from.map_or_else(|| "(no word of the page)".into(), |f| f.to_string()),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Every word of the PDF inside the margins, and every row of `expected`
@@ -538,9 +604,12 @@ fn the_checks_catch_a_matrix_that_runs_off_the_page() {
     ]);
     let expected = table_rows(&good, &["matrix"]);
     let margin = side_margin_mm(&good);
+    // Chromium shrinks a printed page to fit content up to twice its width,
+    // so the broken matrix is made wider than that: at most half of it can
+    // be shown.
     let broken = good.replacen(
         "</head>",
-        "<style>table.matrix td,table.matrix th{white-space:nowrap}</style>\n</head>",
+        "<style>table.matrix td,table.matrix th{white-space:nowrap}table.matrix{min-width:1600px}</style>\n</head>",
         1,
     );
     let m = measure(&exe, dir.path(), &broken, print_width(210.0, margin), true);
@@ -558,6 +627,40 @@ fn the_checks_catch_a_matrix_that_runs_off_the_page() {
     let (words, widths) = pdf_words(&pdf);
     let e = printed_whole(&words, &widths, margin, &expected).expect_err("the lost cells went unseen");
     println!("caught: {}", e.lines().next().unwrap_or_default());
+}
+
+/// The check for split words catches what A4 printed before: `Critical`
+/// (here also `Medium`) cut in a Risk column too narrow for it.
+#[test]
+fn the_checks_catch_a_word_split_in_two() {
+    let Some(exe) = chromium() else {
+        common::skip(format_args!(
+            "report_browser: Chromium not found (apt-get install chromium)"
+        ));
+        return;
+    };
+    if !on_path("pdftotext") {
+        common::skip(format_args!(
+            "report_browser: pdftotext not found (apt-get install poppler-utils)"
+        ));
+        return;
+    }
+    let dir = TempDir::new("browser-split");
+    let good = report_html(&["nakivo", "avepoint-cloud-backup-express"]);
+    let broken = good.replacen(
+        "</head>",
+        "<style>table.matrix .risk{overflow-wrap:anywhere;width:2.5em}</style>\n</head>",
+        1,
+    );
+    let (words, _) = pdf_words(&print_pdf(&exe, dir.path(), &broken, "A4"));
+    let split = split_words(&words, &broken);
+    println!("caught: {split:?}");
+    assert!(
+        split
+            .iter()
+            .any(|(piece, _)| ["Critica", "Critic", "Medi", "Mediu"].contains(&piece.as_str())),
+        "the split went unseen: {split:?}"
+    );
 }
 
 #[test]

@@ -134,7 +134,8 @@ impl Document {
 
 /// The page's stylesheet. Widths are chosen for a portrait A4 or Letter page
 /// (about 700 CSS pixels between the margins) and a laptop screen: tables
-/// take the page's width and wrap long permission names at their dots.
+/// take the page's width, their columns are sized by whole words, and cells
+/// wrap at the places [`html_cell`] marks (a permission name's dots).
 const STYLE: &str = "\
 :root{color-scheme:light}
 body{font-family:\"Segoe UI\",system-ui,\"DejaVu Sans\",Arial,sans-serif;font-size:11pt;line-height:1.4;color:#111;\
@@ -148,7 +149,7 @@ ul{padding-left:1.4em}
 ol{padding-left:2.4em}
 li{margin:.12em 0}
 table{border-collapse:collapse;width:100%;margin:.5em 0 .9em;font-size:9pt;line-height:1.3}
-th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#e8e8e8;font-weight:600}
 thead{display:table-header-group}
 tr{break-inside:avoid;page-break-inside:avoid}
@@ -287,13 +288,13 @@ fn html_block(b: &Block, out: &mut String) {
         Block::Table { header, rows } => {
             out.push_str("<table>\n<thead><tr>");
             for h in header {
-                out.push_str(&format!("<th>{}</th>", html(h)));
+                out.push_str(&format!("<th>{}</th>", html_cell(h)));
             }
             out.push_str("</tr></thead>\n<tbody>\n");
             for r in rows {
                 out.push_str("<tr>");
                 for c in r {
-                    out.push_str(&format!("<td>{}</td>", html(c)));
+                    out.push_str(&format!("<td>{}</td>", html_cell(c)));
                 }
                 out.push_str("</tr>\n");
             }
@@ -366,8 +367,12 @@ fn md_cell(s: &str) -> String {
 
 /// Untrusted text for HTML: neutralised and escaped.
 fn html(s: &str) -> String {
-    neutralise(s)
-        .replace('&', "&amp;")
+    escape(&neutralise(s))
+}
+
+/// Text for HTML with its markup characters escaped.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -385,27 +390,116 @@ fn html_lines(s: &str) -> String {
     s.split('\n').map(html).collect::<Vec<_>>().join("<br>")
 }
 
-/// A cell's text: its lines joined by `<br>`, with a break opportunity after
-/// each dot, underscore or slash inside a word, so `TeamsAppInstallation.
-/// ReadWriteAndConsentForTeam.All` wraps at its dots in a narrow column.
+/// The most characters a table cell prints without a place to wrap, unless
+/// they are one word. A longer stretch gets wrap places at its camel-case
+/// humps (`ReadWriteAndConsentForTeam`), then every this many characters of
+/// what is not a word (a GUID, a run of letters longer than
+/// [`LONGEST_WORD`]), so that a table's columns are sized by words, no word
+/// is ever split (`Critical`, `SharePoint`, `Administrator`), and no text,
+/// however long, makes a table much wider than its words.
+const LONGEST_UNBROKEN: usize = 12;
+
+/// A cell's text: its lines joined by `<br>`, with a wrap place (`<wbr>`)
+/// after each dot, underscore or slash inside a word, so
+/// `TeamsAppInstallation.ReadWriteAndConsentForTeam.All` wraps at its dots in
+/// a narrow column, and inside stretches longer than [`LONGEST_UNBROKEN`].
 fn html_cell(s: &str) -> String {
     s.split('\n')
         .map(|line| {
-            let escaped = html(line);
-            let chars: Vec<char> = escaped.chars().collect();
-            let mut out = String::with_capacity(escaped.len() + 16);
-            for (i, &c) in chars.iter().enumerate() {
-                out.push(c);
-                let inside =
-                    i > 0 && chars[i - 1].is_alphanumeric() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-                if matches!(c, '.' | '_' | '/') && inside {
-                    out.push_str("<wbr>");
-                }
+            let text = neutralise(line);
+            let chars: Vec<char> = text.chars().collect();
+            let mut out = String::with_capacity(text.len() + 16);
+            let mut from = 0;
+            for at in wrap_places(&chars) {
+                out.push_str(&escape(&chars[from..at].iter().collect::<String>()));
+                out.push_str("<wbr>");
+                from = at;
             }
+            out.push_str(&escape(&chars[from..].iter().collect::<String>()));
             out
         })
         .collect::<Vec<_>>()
         .join("<br>")
+}
+
+/// Where [`html_cell`] adds a wrap place: before `chars[i]` for each `i`
+/// returned, in increasing order. A browser already wraps at spaces and
+/// after a hyphen before a letter; these places come on top of those.
+fn wrap_places(chars: &[char]) -> Vec<usize> {
+    let n = chars.len();
+    let word = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
+    let mut places = Vec::new();
+    let mut start = 0;
+    for i in 1..=n {
+        let browser = i == n
+            || chars[i].is_whitespace()
+            || chars[i - 1].is_whitespace()
+            || (chars[i - 1] == '-' && chars[i].is_alphabetic());
+        let separator = i < n && i >= 2 && matches!(chars[i - 1], '.' | '_' | '/') && word(i - 2) && word(i);
+        if browser || separator {
+            split_long(chars, start, i, &mut places);
+            if separator {
+                places.push(i);
+            }
+            start = i;
+        }
+    }
+    places
+}
+
+/// The longest word [`split_long`] leaves whole ("internationalization").
+const LONGEST_WORD: usize = 20;
+
+/// Whether `piece` is a word of letters, perhaps in brackets or followed by
+/// punctuation (`Administrator)`, `Synchronization.`), of at most
+/// [`LONGEST_WORD`] letters: such a word is not cut into pieces.
+fn is_word(piece: &[char]) -> bool {
+    let letters = |c: &&char| c.is_alphabetic();
+    let first = piece.iter().position(|c| c.is_alphabetic());
+    let last = piece.iter().rposition(|c| c.is_alphabetic());
+    match (first, last) {
+        (Some(a), Some(b)) => {
+            let core = &piece[a..=b];
+            core.len() <= LONGEST_WORD
+                && core.iter().filter(letters).count() == core.len()
+                && piece[..a]
+                    .iter()
+                    .chain(&piece[b + 1..])
+                    .all(|c| c.is_ascii_punctuation())
+        }
+        _ => false,
+    }
+}
+
+/// Wrap places inside `chars[start..end]`, a stretch without one, when it is
+/// longer than [`LONGEST_UNBROKEN`]: before each capital that follows a
+/// small letter, then every [`LONGEST_UNBROKEN`] characters of a piece that
+/// is still longer and not a word.
+fn split_long(chars: &[char], start: usize, end: usize, places: &mut Vec<usize>) {
+    // A separator the stretch ends on (`Installation.`) hangs after it and
+    // is not counted.
+    let end = end
+        - chars[start..end]
+            .iter()
+            .rev()
+            .take_while(|c| matches!(c, '.' | '_' | '/'))
+            .count();
+    if end.saturating_sub(start) <= LONGEST_UNBROKEN {
+        return;
+    }
+    let mut piece = start;
+    for j in start + 1..=end {
+        let hump = j < end && chars[j - 1].is_lowercase() && chars[j].is_uppercase();
+        if j == end || hump {
+            if !is_word(&chars[piece..j]) {
+                places.extend((piece + LONGEST_UNBROKEN..j).step_by(LONGEST_UNBROKEN));
+            }
+            if hump {
+                places.push(j);
+            }
+            piece = j;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -424,7 +518,7 @@ mod tests {
             md.contains("a\\|b") && md.contains("&lt;script&gt;\\\\u\\{1b\\}\\[31m"),
             "{md}"
         );
-        let h = d.to_html();
+        let h = d.to_html().replace("<wbr>", "");
         assert!(h.contains("<th>a|b</th>") && h.contains("&lt;script&gt;\\u{1b}[31m"));
         assert!(!h.contains('\u{1b}'));
     }
@@ -443,6 +537,65 @@ mod tests {
             "{h}"
         );
         assert!(d.to_markdown().contains("| Sites.FullControl.All; line 2 |"));
+    }
+
+    /// The cell's HTML with `|` for each wrap place, for reading in a test.
+    fn places(s: &str) -> String {
+        html_cell(s).replace("<wbr>", "|")
+    }
+
+    #[test]
+    fn words_up_to_twelve_characters_are_never_split() {
+        // The words a matrix printed mid-word on A4 before: a rating, an API.
+        for word in [
+            "Critical",
+            "SharePoint",
+            "Calendars.ReadWrite",
+            "Replication",
+            "deleg",
+            "(xopero-one)",
+        ] {
+            assert!(
+                !places(word).contains(|c: char| c == '|' && !word.contains('.')),
+                "{word}: {}",
+                places(word)
+            );
+        }
+        assert_eq!(places("Calendars.ReadWrite"), "Calendars.|ReadWrite");
+        assert_eq!(places("⊂ Files.ReadWrite.All"), "⊂ Files.|ReadWrite.|All");
+    }
+
+    #[test]
+    fn long_stretches_wrap_at_their_humps_then_every_twelve_characters() {
+        assert_eq!(
+            places("TeamsAppInstallation.ReadWriteAndConsentForTeam.All"),
+            "Teams|App|Installation.|Read|Write|And|Consent|For|Team.|All"
+        );
+        // Words of up to twenty letters stay whole, with their punctuation.
+        assert_eq!(places("(Global Administrator)"), "(Global Administrator)");
+        assert_eq!(
+            places("OnPremDirectorySynchronization.ReadWrite.All"),
+            "On|Prem|Directory|Synchronization.|ReadWrite.|All"
+        );
+        assert_eq!(places("internationalizations"), "internationa|lizations");
+        // Twelve or fewer: no hump is used.
+        assert_eq!(places("ChannelMessag"), "Channel|Messag");
+        assert_eq!(places("FullControlX"), "FullControlX");
+        // No humps: every twelve characters; spaces and hyphens before a
+        // letter start a new stretch, a hyphen before a digit does not.
+        assert_eq!(places(&"a".repeat(30)), format!("{0}|{0}|aaaaaa", "a".repeat(12)));
+        assert_eq!(
+            places("0b8a1c2d-3e4f-5a6b-7c8d-9e0f1a2b3c4d"),
+            "0b8a1c2d-3e4|f-5a6b-7c8d-|9e0f1a2b3c4d"
+        );
+        assert_eq!(places("avepoint-cloud-backup-express"), "avepoint-cloud-backup-express");
+        // Escaping happens after the places are chosen: an entity is whole.
+        assert_eq!(places("&&&&&&&&&&&&&&"), format!("{}|&amp;&amp;", "&amp;".repeat(12)));
+        // Every line of a cell is wrapped on its own.
+        assert_eq!(
+            places("Sites.Manage.All\nabcdefghijklmnopqrstuvwxyz"),
+            "Sites.|Manage.|All<br>abcdefghijkl|mnopqrstuvwx|yz"
+        );
     }
 
     #[test]
