@@ -22,15 +22,13 @@
 
 use crate::model::catalog::Catalog;
 use crate::model::choice::Choice;
-use crate::model::exportable::{
-    Block, Item, block_list, blocks, by_resource, distinct, no_guid, of_kind, plural, prepare,
-};
+use crate::model::exportable::{Block, Item, block_list, blocks, by_resource, distinct, no_guid, of_kind, prepare};
 use crate::model::microsoft::MicrosoftPermission;
 use crate::model::permission::PermissionKind;
 use crate::model::query::AppRef;
 use crate::model::selection::Selection;
-use crate::model::text::one_line;
 use crate::model::text::{csv_field, md_code, md_text};
+use crate::model::text::{one_line, plural};
 use serde::Serialize;
 
 /// The resource app id of Microsoft Graph, whose scopes may be written bare.

@@ -10,7 +10,7 @@ use crate::model::permission::{PermissionKey, PermissionKind};
 use crate::model::product::Api;
 use crate::model::query::AppRef;
 use crate::model::selection::Selection;
-use crate::model::text::neutralise;
+use crate::model::text::{neutralise, plural};
 use std::collections::HashMap;
 
 /// One exportable permission, with everything the formats need.
@@ -259,10 +259,6 @@ pub(crate) fn no_guid(item: &Item, consequence: &str) -> String {
 /// Consecutive items on the same resource (items are in resource order).
 pub(crate) fn by_resource<'i, 'a>(items: &'i [&'i Item<'a>]) -> Vec<&'i [&'i Item<'a>]> {
     items.chunk_by(|a, b| std::ptr::eq(a.api, b.api)).collect()
-}
-
-pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Items of `kind` in a block.

@@ -301,7 +301,10 @@ impl Reduction {
         }
         let blank = count(ChangeKind::NoClaim);
         if blank > 0 {
-            parts.push(format!("{blank} row(s) naming no permission"));
+            parts.push(format!(
+                "{} naming no permission",
+                crate::model::text::plural(blank, "row", "rows")
+            ));
         }
         if parts.is_empty() {
             format!("{} permissions: nothing to narrow", self.keys.len())

@@ -93,13 +93,10 @@ pub fn reached_word(r: Reached) -> &'static str {
     }
 }
 
-/// The path to show first for an outcome: an unconditional one when it is direct.
+/// The path to show first for an outcome: its first, which for a direct
+/// outcome needs nothing of the tenant (see `paths::defs::pick`).
 pub fn first_path(o: &OutcomeResult) -> Option<&Path> {
-    if o.reached == Reached::Direct {
-        o.paths.iter().find(|p| p.conditions.is_empty()).or(o.paths.first())
-    } else {
-        o.paths.first()
-    }
+    o.paths.first()
 }
 
 /// A permission by name, API and type: `Mail.Read (Microsoft Graph, application)`.

@@ -178,8 +178,9 @@ pub fn matrix_blocks(catalog: &Catalog, products: &[usize], apps: &[AppRef]) -> 
         let left_out = cmp.rows.len() - shown.len();
         if left_out > 0 {
             out.push(Block::Note(format!(
-                "{left_out} permission(s) that none of these products holds in any way are left out of this table; \
-                 another table lists them."
+                "{} that none of these products holds in any way {} left out of this table; another table lists them.",
+                crate::model::text::plural(left_out, "permission", "permissions"),
+                if left_out == 1 { "is" } else { "are" }
             )));
         }
     }

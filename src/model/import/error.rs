@@ -114,11 +114,7 @@ fn shown(path: &Path) -> String {
 }
 
 fn plural(n: usize) -> String {
-    if n == 1 {
-        "1 permission".into()
-    } else {
-        format!("{n} permissions")
-    }
+    text::plural(n, "permission", "permissions")
 }
 
 fn list(items: &[Unresolved]) -> String {

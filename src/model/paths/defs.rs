@@ -227,7 +227,9 @@ impl Analysis {
 /// preferring items that use different sets of permissions (a reviewer wants
 /// to see every permission that leads there before a second way through the
 /// same ones), and always an unconditional one when the outcome is direct.
-/// Returns indices in ascending order.
+/// Returns indices cheapest first, except that a direct outcome leads with
+/// its cheapest unconditional item: the way that makes it direct is the one
+/// every view shows and explains first.
 pub(crate) fn pick<T>(
     items: &[T],
     clean: impl Fn(&T) -> bool,
@@ -249,6 +251,10 @@ pub(crate) fn pick<T>(
         }
     }
     picked.sort_unstable();
+    if direct && let Some(k) = picked.iter().position(|&i| clean(&items[i])) {
+        let lead = picked.remove(k);
+        picked.insert(0, lead);
+    }
     picked
 }
 

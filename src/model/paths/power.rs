@@ -419,10 +419,9 @@ pub fn text_lines(catalog: &Catalog, power: &ProductPower, width: usize) -> Vec<
                 "  ",
                 &format!("{} — {}", o.outcome, title(catalog, &o.outcome)),
             );
-            // A direct outcome leads with a path that needs nothing of the tenant.
-            let mut paths: Vec<&Path> = o.paths.iter().collect();
-            paths.sort_by_key(|p| !p.conditions.is_empty());
-            for (n, p) in paths.into_iter().enumerate() {
+            // A direct outcome leads with a path that needs nothing of the
+            // tenant (`pick` puts it first).
+            for (n, p) in o.paths.iter().enumerate() {
                 let mut steps = steps_label(catalog, p);
                 if power.apps.len() > 1
                     && let Some(app) = power.app_of(&o.outcome, p)
