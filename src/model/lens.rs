@@ -117,13 +117,14 @@ impl LensSource {
         Some(levels)
     }
 
-    /// `class` in words for people: `Control plane`, `privilegeLevel 4`, `High`.
+    /// `class` in words for people, after the source's [`name`](Self::name):
+    /// `Control plane`, `4 of 5` (privilegeLevel), `High`.
     pub fn class_label(self, class: &str) -> String {
         match class {
             "ControlPlane" => "Control plane".to_string(),
             "ManagementPlane" => "Management plane".to_string(),
             "UserAccess" => "User access".to_string(),
-            _ if self == LensSource::GraphPrivilegeLevel => format!("privilegeLevel {class}"),
+            _ if self == LensSource::GraphPrivilegeLevel => format!("{class} of 5"),
             _ => class.to_string(),
         }
     }
@@ -207,7 +208,7 @@ impl Lens {
         }
     }
 
-    /// The class in words for people: `Control plane`, `privilegeLevel 4`, `High`.
+    /// The class in words for people: `Control plane`, `4 of 5`, `High`.
     pub fn label(&self) -> String {
         self.source.class_label(&self.class)
     }
@@ -801,6 +802,19 @@ impl LensKinds {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classes_read_after_their_source_without_repeating_it() {
+        // Shown as `privilegeLevel: 4 of 5`, not `privilegeLevel: privilegeLevel 4`.
+        assert_eq!(LensSource::GraphPrivilegeLevel.class_label("4"), "4 of 5");
+        assert_eq!(LensSource::EntraOps.class_label("ControlPlane"), "Control plane");
+        assert_eq!(LensSource::ConsentTable.class_label("High"), "High");
+        for source in LensSource::ALL {
+            for class in source.classes() {
+                assert!(!source.class_label(class).contains(source.name()), "{source}: {class}");
+            }
+        }
+    }
 
     #[test]
     fn glob_matches_like_the_risk_rules() {

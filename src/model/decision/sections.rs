@@ -56,7 +56,8 @@ pub fn lenses_cell(catalog: &Catalog, r: &Requirement, level: RiskLevel) -> Stri
             let class = match v.class {
                 "ControlPlane" => "Control".to_string(),
                 "ManagementPlane" => "Management".to_string(),
-                _ => v.source.class_label(v.class).replace("privilegeLevel ", ""),
+                _ if v.source == LensSource::GraphPrivilegeLevel => v.class.to_string(),
+                _ => v.source.class_label(v.class),
             };
             // The mark stays on the line of the class it qualifies.
             format!(
