@@ -138,6 +138,10 @@ pub fn resolve(catalog: &Catalog, grants: &[Grant]) -> Vec<ResolvedGrant> {
         }
     }
 
+    // Inferred once per entry: an entry's scope string may hold thousands of
+    // words, and inferring for each of them was quadratic.
+    let mut inferred: HashMap<(&str, usize), Option<(usize, Vec<usize>)>> = HashMap::new();
+
     let mut out: Vec<ResolvedGrant> = Vec::new();
     let mut index: HashMap<(ResourceKey, PermissionKind, String), usize> = HashMap::new();
     for g in grants {
@@ -148,8 +152,12 @@ pub fn resolve(catalog: &Catalog, grants: &[Grant]) -> Vec<ResolvedGrant> {
                 if g.kind != PermissionKind::Delegated {
                     return None;
                 }
-                let ws = words.get(&(g.source.origin.as_str(), g.source.entry))?;
-                let (api, also) = infer_api(catalog, ws)?;
+                let entry = (g.source.origin.as_str(), g.source.entry);
+                let ws = words.get(&entry)?;
+                let (api, also) = inferred
+                    .entry(entry)
+                    .or_insert_with(|| infer_api(catalog, ws))
+                    .clone()?;
                 let mut note = format!(
                     "resource inferred from the scope names: the export names it only by {}",
                     g.resource.label()

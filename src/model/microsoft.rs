@@ -279,19 +279,22 @@ impl MicrosoftCatalog {
     /// The entries of a resource and kind, additions replacing the catalog's, in
     /// [`name_order`]. Their facts are not parsed here.
     fn merged(&self, resource_app_id: &str, kind: PermissionKind) -> Vec<&Entry> {
-        let app = resource_app_id.trim();
-        let added = self.overlay.resource(app).map(|r| r.kind(kind));
-        let mut out: Vec<&Entry> = added.into_iter().flat_map(|t| t.entries.iter()).collect();
-        if let Some(base) = self.base().and_then(|t| t.resource(app)) {
-            out.extend(
-                base.kind(kind)
-                    .entries
-                    .iter()
-                    .filter(|e| added.is_none_or(|a| !a.by_name.contains_key(&*e.name))),
-            );
-        }
+        let mut out: Vec<&Entry> = self.entries(resource_app_id, kind).collect();
         out.sort_by(|a, b| name_order(a, b));
         out
+    }
+
+    /// The resource's entries of `kind`, the overlay's first, in no order
+    /// ([`merged`](Self::merged) sorts them).
+    fn entries(&self, resource_app_id: &str, kind: PermissionKind) -> impl Iterator<Item = &Entry> {
+        let app = resource_app_id.trim();
+        let added = self.overlay.resource(app).map(|r| r.kind(kind));
+        let base = self.base().and_then(|t| t.resource(app)).map(|r| r.kind(kind));
+        added.into_iter().flat_map(|t| t.entries.iter()).chain(
+            base.into_iter()
+                .flat_map(|t| t.entries.iter())
+                .filter(move |e| added.is_none_or(|a| !a.by_name.contains_key(&*e.name))),
+        )
     }
 
     /// The resources the catalog knows, as (API name, app id); the bundled
@@ -346,7 +349,9 @@ impl MicrosoftCatalog {
         let mut found: Vec<(usize, bool, String, &str)> = Vec::new();
         let mut chars: Vec<char> = Vec::new();
         for k in [kind, other_kind(kind)] {
-            for candidate in self.merged(resource_app_id, k).into_iter().map(|e| &*e.name) {
+            // Unsorted: `found` is sorted below, and sorting every entry for
+            // each unknown name made a large import crawl.
+            for candidate in self.entries(resource_app_id, k).map(|e| &*e.name) {
                 if candidate == name || candidate.chars().count().abs_diff(wanted.len()) > limit {
                     continue;
                 }
