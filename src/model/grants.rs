@@ -140,7 +140,7 @@ pub fn resolve(catalog: &Catalog, grants: &[Grant]) -> Vec<ResolvedGrant> {
 
     // Inferred once per entry: an entry's scope string may hold thousands of
     // words, and inferring for each of them was quadratic.
-    let mut inferred: HashMap<(&str, usize), Option<(usize, Vec<usize>)>> = HashMap::new();
+    let mut inferred: HashMap<(&str, usize), Inferred> = HashMap::new();
 
     let mut out: Vec<ResolvedGrant> = Vec::new();
     let mut index: HashMap<(ResourceKey, PermissionKind, String), usize> = HashMap::new();
@@ -292,12 +292,15 @@ fn direct_api(catalog: &Catalog, r: &ResourceRef) -> Option<usize> {
         .or_else(|| r.display_name.as_deref().and_then(|n| catalog.api_index(n)))
 }
 
+/// The API inferred from scope names, and the others that tie with it.
+type Inferred = Option<(usize, Vec<usize>)>;
+
 /// The one API whose delegated scopes include the most of `words` (at least
 /// one), with the other APIs that tie with it. Microsoft Graph wins a tie:
 /// Exchange Online still offers several of Graph's scope names (`Mail.Read`,
 /// `Calendars.Read`) from the days of its own REST API, and nearly every app
 /// today means Graph's.
-fn infer_api(catalog: &Catalog, words: &[&str]) -> Option<(usize, Vec<usize>)> {
+fn infer_api(catalog: &Catalog, words: &[&str]) -> Inferred {
     let scores: Vec<usize> = catalog
         .apis
         .iter()
