@@ -389,20 +389,28 @@ fn print_pdf(exe: &Path, dir: &Path, html: &str, paper: &str) -> PathBuf {
     pdf
 }
 
-/// The whole check for one set of products.
-fn check(slugs: &[&str]) {
+/// The browser, when both it and `pdftotext` are here; else a visible skip.
+fn printing_tools() -> Option<PathBuf> {
     let Some(exe) = chromium() else {
         common::skip(format_args!(
             "report_browser: Chromium not found (apt-get install chromium); the printed report is not checked"
         ));
-        return;
+        return None;
     };
     if !on_path("pdftotext") {
         common::skip(format_args!(
             "report_browser: pdftotext not found (apt-get install poppler-utils); the printed report is not checked"
         ));
-        return;
+        return None;
     }
+    Some(exe)
+}
+
+/// The whole check for one set of products.
+fn check(slugs: &[&str]) {
+    let Some(exe) = printing_tools() else {
+        return;
+    };
     let dir = TempDir::new(&format!("browser-{}", slugs.len()));
     let html = report_html(slugs);
     let margin = side_margin_mm(&html);
@@ -583,18 +591,9 @@ fn printed_whole(
 /// may not wrap runs past a portrait page and loses its last columns.
 #[test]
 fn the_checks_catch_a_matrix_that_runs_off_the_page() {
-    let Some(exe) = chromium() else {
-        common::skip(format_args!(
-            "report_browser: Chromium not found (apt-get install chromium)"
-        ));
+    let Some(exe) = printing_tools() else {
         return;
     };
-    if !on_path("pdftotext") {
-        common::skip(format_args!(
-            "report_browser: pdftotext not found (apt-get install poppler-utils)"
-        ));
-        return;
-    }
     let dir = TempDir::new("browser-broken");
     let good = report_html(&[
         "nakivo",
@@ -633,18 +632,9 @@ fn the_checks_catch_a_matrix_that_runs_off_the_page() {
 /// (here also `Medium`) cut in a Risk column too narrow for it.
 #[test]
 fn the_checks_catch_a_word_split_in_two() {
-    let Some(exe) = chromium() else {
-        common::skip(format_args!(
-            "report_browser: Chromium not found (apt-get install chromium)"
-        ));
+    let Some(exe) = printing_tools() else {
         return;
     };
-    if !on_path("pdftotext") {
-        common::skip(format_args!(
-            "report_browser: pdftotext not found (apt-get install poppler-utils)"
-        ));
-        return;
-    }
     let dir = TempDir::new("browser-split");
     let good = report_html(&["nakivo", "avepoint-cloud-backup-express"]);
     let broken = good.replacen(
